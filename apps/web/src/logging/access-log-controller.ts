@@ -1,0 +1,43 @@
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Operations endpoints (probes, scrapes): logged at debug, never rate limited. */
+    ops?: boolean;
+  }
+}
+
+/**
+ * Exactly one access line per request, written when the response has been sent: Fastify's
+ * "incoming request" and "route not found" lines are dropped and its "request completed" line is
+ * replaced by a flat one (method, route pattern, status, duration; no bodies, no headers).
+ * The request id is bound to every line of the request as `requestId`.
+ */
+export class AccessLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'requestId' });
+  }
+
+  override incomingRequest(): void {
+    // Nothing when a request arrives: requestCompleted writes the one line.
+  }
+
+  override routeNotFound(): void {
+    // The 404 is in the access line already.
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const route = request.routeOptions.url;
+    const line = {
+      method: request.method,
+      route: route ?? null,
+      // The raw URL only when no route matched (bounded), so 404 probes can still be traced.
+      url: route ? undefined : request.url.slice(0, 200),
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      err: error ?? undefined,
+    };
+    if (request.routeOptions.config.ops && !error) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  }
+}

@@ -1,0 +1,82 @@
+import fp from 'fastify-plugin';
+import type { Message } from '../../schemas/common.js';
+
+interface MessageRow {
+  id: number;
+  author: string | null;
+  content: string;
+  created_at: string;
+}
+
+export interface NewMessage {
+  readonly content: string;
+  readonly author?: string | undefined;
+}
+
+export interface MessagesRepository {
+  /** Newest first, `limit` rows with id below `before` (keyset pagination). */
+  page(limit: number, before?: number): { items: Message[]; nextBefore: number | null };
+  get(id: number): Message | undefined;
+  newest(): Message | undefined;
+  /** Stores a message durably (the commit has been fsynced when this returns). */
+  create(message: NewMessage): Message;
+  count(): number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    messages: MessagesRepository;
+  }
+}
+
+const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  author: row.author,
+  content: row.content,
+  createdAt: row.created_at,
+});
+
+export default fp(
+  async (fastify) => {
+    const { db } = fastify;
+    const columns = 'id, author, content, created_at';
+    const pageFirst = db.prepare<[number], MessageRow>(`SELECT ${columns} FROM messages ORDER BY id DESC LIMIT ?`);
+    const pageBefore = db.prepare<[number, number], MessageRow>(
+      `SELECT ${columns} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?`,
+    );
+    const byId = db.prepare<[number], MessageRow>(`SELECT ${columns} FROM messages WHERE id = ?`);
+    const newest = db.prepare<[], MessageRow>(`SELECT ${columns} FROM messages ORDER BY id DESC LIMIT 1`);
+    const insert = db.prepare<[string | null, string, string], MessageRow>(
+      `INSERT INTO messages (author, content, created_at) VALUES (?, ?, ?) RETURNING ${columns}`,
+    );
+    const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages');
+    const insertInTransaction = db.transaction((message: NewMessage) =>
+      insert.get(message.author ?? null, message.content, new Date().toISOString()),
+    );
+
+    const repository: MessagesRepository = {
+      page(limit, before) {
+        // One extra row tells whether another page exists without a second query.
+        const rows = before === undefined ? pageFirst.all(limit + 1) : pageBefore.all(before, limit + 1);
+        const items = rows.slice(0, limit).map(toMessage);
+        return { items, nextBefore: rows.length > limit ? items[items.length - 1]!.id : null };
+      },
+      get(id) {
+        const row = byId.get(id);
+        return row && toMessage(row);
+      },
+      newest() {
+        const row = newest.get();
+        return row && toMessage(row);
+      },
+      create(message) {
+        return toMessage(insertInTransaction(message)!);
+      },
+      count() {
+        return count.get()!.n;
+      },
+    };
+    fastify.decorate('messages', repository);
+  },
+  { name: 'messages-repository', dependencies: ['database'] },
+);

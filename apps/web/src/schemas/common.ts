@@ -1,0 +1,63 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Bounded primitives every route reuses, so one limit is declared once.
+ * Patterns are compiled with the `u` flag by Ajv, so \p{...} classes work.
+ */
+
+/** Unicode control characters (Cc) and lone surrogates (Cs) are refused: they are invisible, break
+ * terminals and logs, and a lone surrogate cannot be stored as UTF-8 without changing it. */
+export const NO_CONTROL_CHARACTERS = '^[^\\p{Cc}\\p{Cs}]*$';
+
+/** Human wording for patterns, used by the error handler instead of echoing a regex. */
+export const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
+  [NO_CONTROL_CHARACTERS]: 'must not contain control characters',
+};
+
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+export const MESSAGE_CONTENT_MAX = 280;
+export const AUTHOR_MAX = 40;
+
+export const MessageContent = Type.String({
+  minLength: 1,
+  maxLength: MESSAGE_CONTENT_MAX,
+  pattern: NO_CONTROL_CHARACTERS,
+});
+
+export const Author = Type.String({ minLength: 1, maxLength: AUTHOR_MAX, pattern: NO_CONTROL_CHARACTERS });
+
+export const PageLimit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
+
+export const IsoTimestamp = Type.String({ format: 'date-time' });
+
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+/** The one error shape of every 4xx and 5xx answer. */
+export const ErrorResponse = Type.Object({
+  statusCode: Type.Integer(),
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(
+    Type.Array(
+      Type.Object({
+        /** Where the bad value was: body, querystring, params or headers. */
+        in: Type.String(),
+        /** The field's name, e.g. `content` or `limit`. */
+        field: Type.String(),
+        /** The rule it broke, in words. */
+        message: Type.String(),
+      }),
+    ),
+  ),
+});
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+export const Message = Type.Object({
+  id: Id,
+  author: Nullable(Type.String()),
+  content: Type.String(),
+  createdAt: IsoTimestamp,
+});
+export type Message = Static<typeof Message>;

@@ -1,0 +1,52 @@
+/**
+ * The process: validate the environment, build the logger, listen, shut down gracefully.
+ * Production start command (the image's CMD and what `npm start` runs):
+ *   node --import ./dist/instrument.js ./dist/server.js
+ */
+import { createRequire } from 'node:module';
+import Fastify from 'fastify';
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, loadConfig, type Env } from '@zumo/config';
+import app from './app.js';
+import { loggerOptions, serverOptions } from './server-options.js';
+
+function configOrExit(): Readonly<Env> {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+function isInstalled(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const config = configOrExit();
+const server = Fastify(serverOptions(config, loggerOptions(config, isInstalled('pino-pretty'))));
+
+// First SIGTERM/SIGINT: readiness turns 503 (preClose), the listener closes, in-flight requests
+// get SHUTDOWN_GRACE_MS to finish, then the database closes (onClose) and the process exits 0.
+// A second signal, or the grace period running out, exits 1 at once.
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger: server.log }, async ({ signal, err }) => {
+  if (err) server.log.error({ err }, 'fatal error, shutting down');
+  else server.log.info({ signal }, 'shutting down');
+  await server.close();
+});
+
+try {
+  await server.register(app, { config });
+  await server.listen({ port: config.PORT, host: config.HOST });
+} catch (err) {
+  server.log.fatal({ err }, 'failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loadConfig, type Env } from '@zumo/config';
+import app from '../src/app.js';
+// Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
+import type {} from '../src/plugins/app/database.js';
+import type {} from '../src/plugins/app/messages-repository.js';
+import { serverOptions } from '../src/server-options.js';
+
+import type { Test } from 'tap';
+
+/** A fresh directory for one test's SQLite file, removed by tap when the test ends. */
+export function tempDir(t: Test): string {
+  return t.testdir({});
+}
+
+export type EnvOverrides = Partial<Record<keyof Env, string>>;
+
+export interface Built {
+  app: FastifyInstance;
+  url: string;
+  config: Readonly<Env>;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+}
+
+/**
+ * Builds the real app (same plugin, same server options as server.ts), listening on 127.0.0.1 on a
+ * free port, with its SQLite file in a temp directory; closed when the test ends.
+ */
+export async function build(t: Test, env: EnvOverrides = {}): Promise<Built> {
+  const config = loadConfig({ DATABASE_PATH: join(tempDir(t), 'zumo.db'), LOG_LEVEL: 'info', ...env });
+  const logs: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const instance = Fastify(serverOptions(config, { level: config.LOG_LEVEL, stream }));
+  await instance.register(app, { config });
+  t.teardown(() => instance.close());
+  await instance.listen({ port: 0, host: '127.0.0.1' });
+  const address = instance.server.address();
+  if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+  return { app: instance, url: `http://127.0.0.1:${address.port}`, config, logs };
+}
+
+/** Sends JSON (or a raw string body) and returns status, headers and the parsed JSON body. */
+export async function request(
+  url: string,
+  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...init.headers };
+  let body = init.body;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A port that was free a moment ago (for child processes, which must be told their port). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export const WEB_ROOT = resolve(import.meta.dirname, '..');
+
+/** The production start command, exactly as the image and `npm start` run it. */
+export const START_ARGS = ['--import', './dist/instrument.js', './dist/server.js'];
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<number | string>;
+}
+
+/** Starts the built service as a real process and waits until /readyz answers 200. */
+export async function startService(t: Test, env: Record<string, string>, timeoutMs = 15_000): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, START_ARGS, {
+    cwd: WEB_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | string>((done) =>
+    child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
+  );
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited early (${child.exitCode}): ${err}`);
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (response.status === 200) return { child, url, port, stdout: () => out, stderr: () => err, exited };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`service did not become ready within ${timeoutMs} ms: ${err}`);
+}

@@ -1,0 +1,45 @@
+/**
+ * The names every part of Zumo must agree on. App, infra and manifests import these
+ * values instead of repeating them, so a rename is one edit and a compile error elsewhere.
+ */
+export const APP = {
+  /** Kubernetes object names, the Argo CD Application, the Sentry project. */
+  name: 'web',
+  /** The namespace Argo CD creates for the app. */
+  namespace: 'zumo',
+  /** The port the container listens on; Service, target group and probes use it. */
+  containerPort: 8080,
+  /** ECR repository name (without registry host). */
+  imageRepository: 'zumo/web',
+  /** Where the SQLite volume is mounted in the pod. */
+  dataMountPath: '/data',
+  /** The uid the image runs as; the pod securityContext must match. */
+  runAsUser: 10001,
+} as const;
+
+/** HTTP paths shared by the service, probes, load balancer health checks and CloudFront behaviours. */
+export const PATHS = {
+  /** Liveness: answers without I/O while the process runs. */
+  health: '/healthz',
+  /** Readiness: the database answers and the process is not under pressure or shutting down. */
+  ready: '/readyz',
+  /** Prometheus exposition. */
+  metrics: '/metrics',
+  /** Prefix of every JSON API route (and of the CloudFront behaviour that reaches the service). */
+  api: '/api',
+  /** Prefix of content-hashed static assets. */
+  assets: '/assets',
+} as const;
+
+/**
+ * Downward API variables the pod receives: env name -> the pod field it comes from.
+ * The manifests render these as `valueFrom.fieldRef.fieldPath`.
+ */
+export const DOWNWARD_API_ENV = {
+  POD_NAME: 'metadata.name',
+  POD_NAMESPACE: 'metadata.namespace',
+  POD_IP: 'status.podIP',
+  NODE_NAME: 'spec.nodeName',
+} as const;
+
+export type DownwardApiVariable = keyof typeof DOWNWARD_API_ENV;

@@ -1,0 +1,110 @@
+import { Type, type Static } from 'typebox';
+import { APP } from './contract.js';
+
+/** Pino's levels; `silent` turns logging off (tests only). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = (description: string, maxLength = 253) =>
+  Type.Optional(Type.String({ minLength: 1, maxLength, description }));
+
+/**
+ * The service's environment. Every variable the service reads is here, with its default and
+ * bounds; `loadConfig` validates `process.env` against it once at boot. The TypeScript type is
+ * derived from this schema (never written twice), and the README table is checked against it.
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({
+    minimum: 1,
+    maximum: 65535,
+    default: APP.containerPort,
+    description: 'TCP port to listen on',
+  }),
+  HOST: Type.String({
+    minLength: 1,
+    maxLength: 253,
+    pattern: '^[A-Za-z0-9.:\\-]+$',
+    default: '0.0.0.0',
+    description: 'address to bind (an IP or host name)',
+  }),
+  DATABASE_PATH: Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    default: './data/zumo.db',
+    description: 'SQLite file; its directory is created at boot',
+  }),
+  LOG_LEVEL: Type.Union(
+    LOG_LEVELS.map((level) => Type.Literal(level)),
+    { default: 'info', description: 'pino log level' },
+  ),
+  SENTRY_DSN: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s@/]+@[^\\s/]+(/[^\\s]*)?/[0-9]+$',
+      maxLength: 512,
+      description: 'Sentry DSN (https://<key>@<host>/<project>); unset disables Sentry entirely',
+    }),
+  ),
+  SENTRY_ENVIRONMENT: Type.String({
+    pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    default: 'local',
+    description: 'Sentry environment name (letters, digits, _ . -)',
+  }),
+  SENTRY_TRACES_SAMPLE_RATE: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0,
+    description: 'share of requests traced by Sentry, 0..1',
+  }),
+  RELEASE: Type.String({
+    pattern: '^(dev|[0-9a-f]{7,40})$',
+    default: 'dev',
+    description: 'git short SHA of the build (or `dev`); also the Sentry release',
+  }),
+  POD_NAME: optionalText('Downward API metadata.name; unset outside Kubernetes'),
+  POD_NAMESPACE: optionalText('Downward API metadata.namespace; unset outside Kubernetes', 63),
+  POD_IP: optionalText('Downward API status.podIP; unset outside Kubernetes', 45),
+  NODE_NAME: optionalText('Downward API spec.nodeName; unset outside Kubernetes'),
+  KUBERNETES_SERVICE_HOST: optionalText('set by Kubernetes in every pod; the API server address'),
+  KUBERNETES_SERVICE_PORT: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 65535, description: 'set by Kubernetes in every pod' }),
+  ),
+  MESSAGE_RATE_LIMIT: Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    default: 30,
+    description: 'messages one client may post per minute',
+  }),
+  SHUTDOWN_GRACE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 120_000,
+    default: 10_000,
+    description: 'how long in-flight requests may run after SIGTERM',
+  }),
+  TRUST_PROXY_HOPS: Type.Integer({
+    minimum: 0,
+    maximum: 5,
+    default: 0,
+    description:
+      'proxies in front of the service whose X-Forwarded-For entries are believed (2 behind CloudFront + ALB)',
+  }),
+  TRUSTED_PROXY_CIDRS: Type.String({
+    pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}(,[0-9A-Fa-f:.]+/[0-9]{1,3})*$',
+    default: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16',
+    description: 'comma-separated CIDRs the nearest proxy (the load balancer) connects from; the VPC range in AWS',
+  }),
+  READY_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    minimum: 10,
+    maximum: 60_000,
+    default: 1_000,
+    description: 'readiness fails above this mean event-loop delay',
+  }),
+  READY_MAX_HEAP_USED_MB: Type.Integer({
+    minimum: 16,
+    maximum: 65_536,
+    default: 200,
+    description: 'readiness fails above this V8 heap use',
+  }),
+});
+
+/** The validated configuration, derived from the schema. */
+export type Env = Static<typeof EnvSchema>;
+export type EnvName = keyof Env;

@@ -1,0 +1,3 @@
+export { APP, PATHS, DOWNWARD_API_ENV, type DownwardApiVariable } from './contract.js';
+export { EnvSchema, LOG_LEVELS, type Env, type EnvName } from './env-schema.js';
+export { loadConfig, ConfigError, describeAllowed, type ConfigProblem } from './load-config.js';
