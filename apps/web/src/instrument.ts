@@ -37,5 +37,8 @@ if (config?.SENTRY_DSN) {
     // Collect no personal data at the source; scrubEvent is the second line of defence.
     dataCollection: { userInfo: false, cookies: false, httpHeaders: false, httpBodies: [], urlQueryParams: false },
     beforeSend: scrubEvent,
+    // The service's error handler is the one place that reports (5xx only, tagged with route and
+    // request id); the SDK's own Fastify hook would report the same error again, untagged.
+    integrations: [Sentry.fastifyIntegration({ shouldHandleError: () => false })],
   });
 }

@@ -34,14 +34,20 @@ function isInstalled(name: string): boolean {
 const config = configOrExit();
 const server = Fastify(serverOptions(config, loggerOptions(config, isInstalled('pino-pretty'))));
 
-// First SIGTERM/SIGINT: readiness turns 503 (preClose), the listener closes, in-flight requests
-// get SHUTDOWN_GRACE_MS to finish, then the database closes (onClose) and the process exits 0.
-// A second signal, or the grace period running out, exits 1 at once.
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger: server.log }, async ({ signal, err }) => {
-  if (err) server.log.error({ err }, 'fatal error, shutting down');
-  else server.log.info({ signal }, 'shutting down');
-  await server.close();
-});
+// First SIGTERM/SIGINT: readiness turns 503 at once, and for SHUTDOWN_DRAIN_MS the service keeps
+// answering while load balancers notice and stop routing here; then the listener closes, in-flight
+// requests get SHUTDOWN_GRACE_MS to finish, the database closes (onClose) and the process exits 0.
+// A second signal, or the whole budget running out, exits 1 at once.
+closeWithGrace(
+  { delay: config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS, logger: server.log },
+  async ({ signal, err }) => {
+    if (err) server.log.error({ err }, 'fatal error, shutting down');
+    else server.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down');
+    if (server.hasDecorator('lifecycle')) server.lifecycle.shuttingDown = true;
+    if (!err) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+    await server.close();
+  },
+);
 
 try {
   await server.register(app, { config });

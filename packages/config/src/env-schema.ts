@@ -79,6 +79,12 @@ export const EnvSchema = Type.Object({
     default: 10_000,
     description: 'how long in-flight requests may run after SIGTERM',
   }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({
+    minimum: 0,
+    maximum: 60_000,
+    default: 5_000,
+    description: 'after SIGTERM, keep serving with readiness 503 this long so load balancers stop routing here',
+  }),
   TRUST_PROXY_HOPS: Type.Integer({
     minimum: 0,
     maximum: 5,

@@ -1,0 +1,61 @@
+import t from 'tap';
+import { SECURITY_HEADERS } from '../../src/plugins/app/security-headers.js';
+import { build, request } from '../helper.js';
+
+t.test('security headers are on every response, whatever the status', async (t) => {
+  const { url, app } = await build(t);
+  const responses: Record<string, Awaited<ReturnType<typeof request>>> = {
+    'GET /api/info (200)': await request(`${url}/api/info`),
+    'POST /api/messages (201)': await request(`${url}/api/messages`, { json: { content: 'hi' } }),
+    'GET /api/messages?limit=0 (400)': await request(`${url}/api/messages?limit=0`),
+    'GET /nope (404)': await request(`${url}/nope`),
+    'GET /metrics': await request(`${url}/metrics`),
+  };
+  app.db.close();
+  responses['GET /api/messages (500)'] = await request(`${url}/api/messages`);
+  for (const [name, response] of Object.entries(responses)) {
+    const csp = response.headers.get('content-security-policy') ?? '';
+    t.match(csp, /script-src 'self'/, `${name}: CSP allows scripts from this origin only`);
+    t.notMatch(csp, /unsafe-inline|unsafe-eval/, `${name}: no inline script or eval`);
+    t.match(csp, /frame-ancestors 'none'/, `${name}: cannot be framed`);
+    t.match(response.headers.get('strict-transport-security') ?? '', /max-age=\d+/, `${name}: HSTS`);
+    t.equal(response.headers.get('x-content-type-options'), 'nosniff', `${name}: nosniff`);
+    t.equal(response.headers.get('referrer-policy'), 'no-referrer', `${name}: Referrer-Policy`);
+    t.equal(response.headers.get('x-powered-by'), null, `${name}: no x-powered-by`);
+  }
+  t.ok(Object.isFrozen(SECURITY_HEADERS), 'the header set is built once and cannot change per request');
+});
+
+t.test('request ids are taken when plain, generated otherwise, and echoed', async (t) => {
+  const { url } = await build(t);
+  const given = await request(`${url}/api/info`, { headers: { 'x-request-id': 'abc-123.def' } });
+  t.equal(given.headers.get('x-request-id'), 'abc-123.def');
+  const forged = await request(`${url}/api/info`, { headers: { 'x-request-id': 'x"} {"level":60' } });
+  t.match(forged.headers.get('x-request-id'), /^[0-9a-f-]{36}$/, 'an unsafe id is replaced by a UUID');
+  const none = await request(`${url}/api/info`);
+  t.match(none.headers.get('x-request-id'), /^[0-9a-f-]{36}$/, 'a missing id is generated');
+});
+
+t.test('exactly one access line per request: route pattern, status, duration, id; no bodies or secrets', async (t) => {
+  const { url, logs } = await build(t);
+  const created = await request(`${url}/api/messages`, {
+    json: { content: 'secret body text' },
+    headers: { 'x-request-id': 'post-1', authorization: 'Bearer hunter2', cookie: 'session=s3cr3t' },
+  });
+  t.equal(created.status, 201);
+  await request(`${url}/api/messages/${created.json.id}`, { headers: { 'x-request-id': 'get-1' } });
+  await request(`${url}/healthz`, { headers: { 'x-request-id': 'probe-1' } });
+  await new Promise((r) => setTimeout(r, 50));
+
+  const postLines = logs.filter((l) => l['requestId'] === 'post-1');
+  t.equal(postLines.length, 1, 'one line for the POST');
+  t.match(postLines[0], { level: 30, method: 'POST', route: '/api/messages', statusCode: 201, durationMs: Number });
+  const getLines = logs.filter((l) => l['requestId'] === 'get-1');
+  t.equal(getLines.length, 1, 'one line for the GET');
+  t.equal(getLines[0]!['route'], '/api/messages/:id', 'the route pattern, not the URL');
+  t.equal(logs.filter((l) => l['requestId'] === 'probe-1').length, 0, 'probes are not logged at info');
+  const everything = JSON.stringify(logs);
+  for (const secret of ['secret body text', 'hunter2', 's3cr3t']) {
+    t.notOk(everything.includes(secret), `"${secret}" is not in the logs`);
+  }
+});

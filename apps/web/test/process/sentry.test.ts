@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import BetterSqlite3 from 'better-sqlite3';
+import t, { type Test } from 'tap';
+import { request, startService } from '../helper.js';
+
+interface Envelope {
+  items: { type: string; payload: any }[];
+}
+
+/** A local stand-in for Sentry's ingest: records every envelope the SDK sends. */
+async function sentrySink(t: Test) {
+  const envelopes: Envelope[] = [];
+  const server = createServer(async (req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body = Buffer.concat(chunks);
+    if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+    const lines = body.toString().split('\n').filter(Boolean);
+    const items: Envelope['items'] = [];
+    for (let i = 1; i + 1 < lines.length; i += 2) {
+      items.push({ type: JSON.parse(lines[i]!).type, payload: JSON.parse(lines[i + 1]!) });
+    }
+    envelopes.push({ items });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  const address = server.address() as { port: number };
+  const events = () => envelopes.flatMap((e) => e.items.filter((i) => i.type === 'event').map((i) => i.payload));
+  return { dsn: `http://publickey@127.0.0.1:${address.port}/42`, events };
+}
+
+t.test('Sentry: a 500 sends exactly one event with release and route; a 400 sends none', async (t) => {
+  const sink = await sentrySink(t);
+  const databasePath = join(t.testdir({}), 'zumo.db');
+  const service = await startService(t, {
+    DATABASE_PATH: databasePath,
+    SENTRY_DSN: sink.dsn,
+    SENTRY_ENVIRONMENT: 'test',
+    RELEASE: 'c0ffee1',
+  });
+
+  const invalid = await request(`${service.url}/api/messages`, { json: { content: '' } });
+  t.equal(invalid.status, 400);
+
+  // Another connection holds the write lock longer than the busy timeout: the insert fails.
+  const locker = new BetterSqlite3(databasePath);
+  locker.exec('BEGIN IMMEDIATE');
+  const failed = await request(`${service.url}/api/messages`, {
+    json: { content: 'blocked' },
+    headers: { 'x-request-id': 'req-sentry-1', cookie: 'session=secret', authorization: 'Bearer hunter2' },
+  });
+  locker.exec('ROLLBACK');
+  locker.close();
+  t.equal(failed.status, 500);
+  t.notMatch(failed.text, /SQLITE|locked|database/i, 'the client sees no cause');
+
+  const deadline = Date.now() + 10_000;
+  while (sink.events().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate or a 400 event to arrive
+  const events = sink.events();
+  t.equal(events.length, 1, 'exactly one event');
+  const [event] = events;
+  t.equal(event.release, 'c0ffee1', 'release = RELEASE');
+  t.equal(event.environment, 'test');
+  t.match(event.tags, { route: '/api/messages', method: 'POST', request_id: 'req-sentry-1' });
+  t.match(JSON.stringify(event.exception), /database is locked/i, 'the cause goes to Sentry');
+  t.equal(event.user, undefined, 'no user (and so no IP address)');
+  const serialized = JSON.stringify(event);
+  for (const secret of ['hunter2', 'session=secret', 'ip_address', 'blocked']) {
+    t.notOk(serialized.includes(secret), `no PII or body in the event: ${secret}`);
+  }
+});
+
+t.test('without SENTRY_DSN the Sentry SDK is never loaded', async (t) => {
+  // NODE_DEBUG=esm makes Node log every module it loads, so the check sees real imports.
+  const dir = t.testdir({});
+  const without = await startService(t, { DATABASE_PATH: join(dir, 'a.db'), NODE_DEBUG: 'esm' });
+  await request(`${without.url}/api/info`);
+  t.notMatch(without.stderr(), /node_modules\/@sentry\//, 'no @sentry module was loaded');
+  const sink = await sentrySink(t);
+  const withDsn = await startService(t, { DATABASE_PATH: join(dir, 'b.db'), NODE_DEBUG: 'esm', SENTRY_DSN: sink.dsn });
+  t.match(withDsn.stderr(), /node_modules\/@sentry\//, 'control: with a DSN the same check sees the SDK');
+});

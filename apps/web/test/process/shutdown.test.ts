@@ -1,0 +1,74 @@
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import t from 'tap';
+import { portAnswers, request, startService } from '../helper.js';
+
+/** Starts a POST whose body is only half sent: a request that is in flight until we finish it. */
+function slowPost(port: number, content: string) {
+  const body = JSON.stringify({ content });
+  const socket = connect(port, '127.0.0.1');
+  let response = '';
+  socket.on('data', (chunk) => (response += chunk.toString()));
+  const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(response)));
+  socket.write(
+    `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
+  );
+  return { finish: () => socket.end(body.slice(5)), closed, socket };
+}
+
+/** Sends a GET on an already-open keep-alive connection and returns the status line. */
+function getOn(socket: Socket, path: string) {
+  return new Promise<string>((resolve) => {
+    socket.once('data', (chunk) => resolve(chunk.toString().split('\r\n')[0]!));
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  });
+}
+
+t.test('SIGTERM: readiness turns 503, in-flight requests finish, the process exits 0', async (t) => {
+  const env = { DATABASE_PATH: join(t.testdir({}), 'zumo.db'), SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_MS: '1500' };
+  const service = await startService(t, env);
+  const keepAlive = connect(service.port, '127.0.0.1');
+  await new Promise((r) => keepAlive.once('connect', r));
+  t.match(await getOn(keepAlive, '/readyz'), /^HTTP\/1.1 200/, 'ready before the signal');
+
+  const slow = [slowPost(service.port, 'slow one'), slowPost(service.port, 'slow two')];
+  await new Promise((r) => setTimeout(r, 200));
+  service.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  t.match(await getOn(keepAlive, '/readyz'), /^HTTP\/1.1 503/, 'readiness answers 503 while draining');
+  t.match(await getOn(keepAlive, '/api/info'), /^HTTP\/1.1 200/, 'other requests are still served while draining');
+  await new Promise((r) => setTimeout(r, 1500)); // the drain period ends; the listener closes
+  t.equal(await portAnswers(service.port), false, 'no new connections after the drain period');
+  t.equal(service.child.exitCode, null, 'still running while requests are in flight');
+
+  for (const s of slow) s.finish();
+  const responses = await Promise.all(slow.map((s) => s.closed));
+  for (const response of responses) t.match(response, /^HTTP\/1.1 201 Created/, 'the in-flight request completed');
+  t.equal(await service.exited, 0, 'exit code 0');
+  t.match(service.stdout(), /"msg":"shutting down"/);
+
+  const restarted = await startService(t, env);
+  const page = await request(`${restarted.url}/api/messages`);
+  const contents = page.json.items.map((m: { content: string }) => m.content);
+  t.ok(
+    contents.includes('slow one') && contents.includes('slow two'),
+    'both were stored and the database closed cleanly',
+  );
+});
+
+t.test('a second signal exits at once', async (t) => {
+  const service = await startService(t, {
+    DATABASE_PATH: join(t.testdir({}), 'zumo.db'),
+    SHUTDOWN_GRACE_MS: '60000',
+    SHUTDOWN_DRAIN_MS: '30000',
+  });
+  const slow = slowPost(service.port, 'never finished');
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  service.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 200));
+  service.child.kill('SIGTERM');
+  t.equal(await service.exited, 1, 'exit code 1 on the second signal');
+  t.ok(Date.now() - started < 5000, 'without waiting for the grace period');
+  slow.socket.destroy();
+});
