@@ -13,6 +13,7 @@ import runtimeInfo from './plugins/app/runtime-info.js';
 import sentry from './plugins/external/sentry.js';
 import underPressure from './plugins/external/under-pressure.js';
 import rateLimit from './plugins/external/rate-limit.js';
+import staticFiles from './plugins/external/static.js';
 import opsRoutes from './routes/ops.js';
 import infoRoutes from './routes/api/info.js';
 import legacyRoutes from './routes/api/legacy.js';
@@ -21,6 +22,8 @@ import { errorHandler, notFoundHandler } from './errors/error-handler.js';
 
 export interface AppOptions {
   readonly config: Readonly<Env>;
+  /** The built page (index.html + assets/); the API alone is served when absent. */
+  readonly publicDir?: string | undefined;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface AppOptions {
  * wrapped with fastify-plugin so decorators, hooks and handlers apply to the whole server.
  * server.ts owns the process (logger, listen, signals); tests register this same plugin.
  */
-async function app(fastify: FastifyInstance, { config }: AppOptions) {
+async function app(fastify: FastifyInstance, { config, publicDir }: AppOptions) {
   // JSON only: a text/plain body is refused with 415 instead of failing validation as a string.
   fastify.removeContentTypeParser('text/plain');
 
@@ -52,6 +55,7 @@ async function app(fastify: FastifyInstance, { config }: AppOptions) {
   await fastify.register(infoRoutes, { prefix: PATHS.api });
   await fastify.register(legacyRoutes, { prefix: PATHS.api });
   await fastify.register(messagesRoutes, { prefix: `${PATHS.api}/messages` });
+  await fastify.register(staticFiles, { publicDir });
 }
 
 export default fp(app, { name: 'zumo-web' });

@@ -4,6 +4,7 @@
  *   node --import ./dist/instrument.js ./dist/server.js
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, type Env } from '@zumo/config';
@@ -50,7 +51,7 @@ closeWithGrace(
 );
 
 try {
-  await server.register(app, { config });
+  await server.register(app, { config, publicDir: fileURLToPath(new URL('./public', import.meta.url)) });
   await server.listen({ port: config.PORT, host: config.HOST });
 } catch (err) {
   server.log.fatal({ err }, 'failed to start');

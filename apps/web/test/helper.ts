@@ -41,7 +41,7 @@ export async function build(t: Test, env: EnvOverrides = {}): Promise<Built> {
     },
   });
   const instance = Fastify(serverOptions(config, { level: config.LOG_LEVEL, stream }));
-  await instance.register(app, { config });
+  await instance.register(app, { config, publicDir: PUBLIC_DIR });
   t.teardown(() => instance.close());
   await instance.listen({ port: 0, host: '127.0.0.1' });
   const address = instance.server.address();
@@ -103,6 +103,9 @@ export function portAnswers(port: number): Promise<boolean> {
 
 export const WEB_ROOT = resolve(import.meta.dirname, '..');
 
+/** The built page (the test target depends on the build). */
+export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
+
 /** The production start command, exactly as the image and `npm start` run it. */
 export const START_ARGS = ['--import', './dist/instrument.js', './dist/server.js'];
 
@@ -117,17 +120,22 @@ export interface ServiceProcess {
 }
 
 /** Starts the built service as a real process and waits until /readyz answers 200. */
-export async function startService(t: Test, env: Record<string, string>, timeoutMs = 15_000): Promise<ServiceProcess> {
-  const port = await freePort();
+export async function startService(
+  t: Test,
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+  fixedPort?: number,
+): Promise<ServiceProcess> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, START_ARGS, {
     cwd: WEB_ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
       HOST: '127.0.0.1',
-      PORT: String(port),
       LOG_LEVEL: 'info',
       SHUTDOWN_DRAIN_MS: '0',
       ...env,
+      PORT: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

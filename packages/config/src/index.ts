@@ -1,3 +1,4 @@
 export { APP, PATHS, DOWNWARD_API_ENV, type DownwardApiVariable } from './contract.js';
 export { EnvSchema, LOG_LEVELS, type Env, type EnvName } from './env-schema.js';
 export { loadConfig, ConfigError, describeAllowed, type ConfigProblem } from './load-config.js';
+export { CACHE_CONTROL, cacheControlFor, isHashedAsset } from './cache-rules.js';

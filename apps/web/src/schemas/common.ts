@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { FORBIDDEN_CHARACTER_CLASS, MESSAGE_LIMITS } from './limits.js';
 
 /**
  * Bounded primitives every route reuses, so one limit is declared once.
@@ -7,7 +8,7 @@ import { Type, type Static } from 'typebox';
 
 /** Unicode control characters (Cc) and lone surrogates (Cs) are refused: they are invisible, break
  * terminals and logs, and a lone surrogate cannot be stored as UTF-8 without changing it. */
-export const NO_CONTROL_CHARACTERS = '^[^\\p{Cc}\\p{Cs}]*$';
+export const NO_CONTROL_CHARACTERS = `^[^${FORBIDDEN_CHARACTER_CLASS}]*$`;
 
 /** Human wording for patterns, used by the error handler instead of echoing a regex. */
 export const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
@@ -16,18 +17,23 @@ export const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
 
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-export const MESSAGE_CONTENT_MAX = 280;
-export const AUTHOR_MAX = 40;
-
 export const MessageContent = Type.String({
   minLength: 1,
-  maxLength: MESSAGE_CONTENT_MAX,
+  maxLength: MESSAGE_LIMITS.contentMax,
   pattern: NO_CONTROL_CHARACTERS,
 });
 
-export const Author = Type.String({ minLength: 1, maxLength: AUTHOR_MAX, pattern: NO_CONTROL_CHARACTERS });
+export const Author = Type.String({
+  minLength: 1,
+  maxLength: MESSAGE_LIMITS.authorMax,
+  pattern: NO_CONTROL_CHARACTERS,
+});
 
-export const PageLimit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
+export const PageLimit = Type.Integer({
+  minimum: 1,
+  maximum: MESSAGE_LIMITS.pageMax,
+  default: MESSAGE_LIMITS.pageDefault,
+});
 
 export const IsoTimestamp = Type.String({ format: 'date-time' });
 

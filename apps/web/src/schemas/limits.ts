@@ -1,0 +1,14 @@
+/**
+ * Message limits, shared by the server's schemas and the page's form checks (the page bundles this
+ * file), so the client can never be looser or stricter than the server.
+ */
+export const MESSAGE_LIMITS = {
+  /** Characters (Unicode code points) after trimming. */
+  contentMax: 280,
+  authorMax: 40,
+  pageMax: 100,
+  pageDefault: 20,
+} as const;
+
+/** Inside a `u` regex character class: Unicode control characters (Cc) and lone surrogates (Cs). */
+export const FORBIDDEN_CHARACTER_CLASS = '\\p{Cc}\\p{Cs}';
