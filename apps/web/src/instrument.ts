@@ -1,10 +1,12 @@
 /**
- * Preloaded with `node --import ./dist/instrument.js` so Sentry can instrument modules before the
- * service imports them. Without SENTRY_DSN it imports nothing and does nothing. An invalid
+ * Preloaded with `node --import ./dist/instrument.js`. When Sentry traces requests
+ * (SENTRY_TRACES_SAMPLE_RATE > 0) the SDK must instrument modules before the service imports
+ * them, so it starts here. Error reporting alone needs no instrumentation and starts lazily in
+ * plugins/external/sentry.ts; without SENTRY_DSN nothing is imported at all. An invalid
  * environment is left for server.ts to report (one error, exit 1).
  */
 import { loadConfig, type Env } from '@zumo/config';
-import type { ErrorEvent } from '@sentry/node';
+import { baseSentryOptions, isTracing } from './observability/sentry-options.js';
 
 function configOrUndefined(): Readonly<Env> | undefined {
   try {
@@ -14,29 +16,12 @@ function configOrUndefined(): Readonly<Env> | undefined {
   }
 }
 
-/** No PII leaves the process: no IPs, cookies, bodies or headers other than the user agent. */
-export function scrubEvent(event: ErrorEvent): ErrorEvent {
-  delete event.user;
-  if (event.request) {
-    delete event.request.cookies;
-    delete event.request.data;
-    const userAgent = event.request.headers?.['user-agent'];
-    event.request.headers = userAgent ? { 'user-agent': userAgent } : {};
-  }
-  return event;
-}
-
 const config = configOrUndefined();
-if (config?.SENTRY_DSN) {
+if (config?.SENTRY_DSN && isTracing(config)) {
   const Sentry = await import('@sentry/node');
   Sentry.init({
-    dsn: config.SENTRY_DSN,
-    release: config.RELEASE,
-    environment: config.SENTRY_ENVIRONMENT,
+    ...baseSentryOptions(config),
     tracesSampleRate: config.SENTRY_TRACES_SAMPLE_RATE,
-    // Collect no personal data at the source; scrubEvent is the second line of defence.
-    dataCollection: { userInfo: false, cookies: false, httpHeaders: false, httpBodies: [], urlQueryParams: false },
-    beforeSend: scrubEvent,
     // The service's error handler is the one place that reports (5xx only, tagged with route and
     // request id); the SDK's own Fastify hook would report the same error again, untagged.
     integrations: [Sentry.fastifyIntegration({ shouldHandleError: () => false })],

@@ -1,7 +1,7 @@
 /**
  * The process: validate the environment, build the logger, listen, shut down gracefully.
  * Production start command (the image's CMD and what `npm start` runs):
- *   node --import ./dist/instrument.js ./dist/server.js
+ *   node --max-semi-space-size=2 --import ./dist/instrument.js ./dist/server.js
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,10 @@ const server = Fastify(serverOptions(config, loggerOptions(config, isInstalled('
 closeWithGrace(
   { delay: config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS, logger: server.log },
   async ({ signal, err }) => {
-    if (err) server.log.error({ err }, 'fatal error, shutting down');
-    else server.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down');
+    if (err) {
+      server.log.error({ err }, 'fatal error, shutting down');
+      if (server.hasDecorator('reportError')) server.reportError(err);
+    } else server.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down');
     if (server.hasDecorator('lifecycle')) server.lifecycle.shuttingDown = true;
     if (!err) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
     await server.close();

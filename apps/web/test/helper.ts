@@ -107,7 +107,7 @@ export const WEB_ROOT = resolve(import.meta.dirname, '..');
 export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
 
 /** The production start command, exactly as the image and `npm start` run it. */
-export const START_ARGS = ['--import', './dist/instrument.js', './dist/server.js'];
+export const START_ARGS = ['--max-semi-space-size=2', '--import', './dist/instrument.js', './dist/server.js'];
 
 export interface ServiceProcess {
   child: ChildProcess;

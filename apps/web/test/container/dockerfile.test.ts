@@ -31,7 +31,8 @@ t.test('apps/web/Dockerfile', async (t) => {
 
   t.test('the build stage compiles service and page and keeps production dependencies only', async (t) => {
     const runs = only(build, 'RUN').join('\n');
-    t.match(runs, /tsc --build apps\/web\/tsconfig\.lib\.json/, 'compiles the service');
+    t.match(runs, /tsc --build packages\/config\/tsconfig\.lib\.json/, 'compiles the shared contract');
+    t.match(runs, /build-server/, 'bundles the service');
     t.match(runs, /build-client/, 'builds the page');
     t.match(
       runs,

@@ -74,13 +74,33 @@ t.test('Sentry: a 500 sends exactly one event with release and route; a 400 send
   }
 });
 
-t.test('without SENTRY_DSN the Sentry SDK is never loaded', async (t) => {
+/** Makes the next POST fail with a 500: another connection holds the write lock past the busy timeout. */
+async function failOnePost(url: string, databasePath: string) {
+  const locker = new BetterSqlite3(databasePath);
+  locker.exec('BEGIN IMMEDIATE');
+  const response = await request(`${url}/api/messages`, { json: { content: 'blocked' } });
+  locker.exec('ROLLBACK');
+  locker.close();
+  return response.status;
+}
+
+const SDK_MODULE = /node_modules\/@sentry\//;
+
+t.test('the Sentry SDK is loaded only when there is something to report', async (t) => {
   // NODE_DEBUG=esm makes Node log every module it loads, so the check sees real imports.
   const dir = t.testdir({});
   const without = await startService(t, { DATABASE_PATH: join(dir, 'a.db'), NODE_DEBUG: 'esm' });
-  await request(`${without.url}/api/info`);
-  t.notMatch(without.stderr(), /node_modules\/@sentry\//, 'no @sentry module was loaded');
+  t.equal(await failOnePost(without.url, join(dir, 'a.db')), 500);
+  await new Promise((r) => setTimeout(r, 500));
+  t.notMatch(without.stderr(), SDK_MODULE, 'without SENTRY_DSN no @sentry module is loaded, even after a 500');
+
   const sink = await sentrySink(t);
   const withDsn = await startService(t, { DATABASE_PATH: join(dir, 'b.db'), NODE_DEBUG: 'esm', SENTRY_DSN: sink.dsn });
-  t.match(withDsn.stderr(), /node_modules\/@sentry\//, 'control: with a DSN the same check sees the SDK');
+  for (let i = 0; i < 20; i++) await request(`${withDsn.url}/api/info`);
+  t.notMatch(withDsn.stderr(), SDK_MODULE, 'with a DSN, a healthy process has not loaded the SDK');
+  t.equal(await failOnePost(withDsn.url, join(dir, 'b.db')), 500);
+  const deadline = Date.now() + 10_000;
+  while (sink.events().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  t.match(withDsn.stderr(), SDK_MODULE, 'the first 500 loads it (and the same check sees it)');
+  t.equal(sink.events().length, 1, 'and the error that loaded it was sent');
 });

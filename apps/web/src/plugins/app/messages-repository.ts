@@ -18,8 +18,8 @@ export interface MessagesRepository {
   page(limit: number, before?: number): { items: Message[]; nextBefore: number | null };
   get(id: number): Message | undefined;
   newest(): Message | undefined;
-  /** Stores a message durably (the commit has been fsynced when this returns). */
-  create(message: NewMessage): Message;
+  /** Stores a message durably: resolves once its transaction has been committed and fsynced. */
+  create(message: NewMessage): Promise<Message>;
   count(): number;
 }
 
@@ -50,9 +50,25 @@ export default fp(
       `INSERT INTO messages (author, content, created_at) VALUES (?, ?, ?) RETURNING ${columns}`,
     );
     const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages');
-    const insertInTransaction = db.transaction((message: NewMessage) =>
-      insert.get(message.author ?? null, message.content, new Date().toISOString()),
-    );
+    const insertBatch = db.transaction((batch: readonly NewMessage[]) => {
+      const createdAt = new Date().toISOString();
+      return batch.map((message) => insert.get(message.author ?? null, message.content, createdAt)!);
+    });
+
+    // Group commit: messages posted in the same event-loop turn share one transaction, so one
+    // fsync (synchronous=FULL) acknowledges all of them. Each caller still gets its answer only
+    // after that commit; if the commit fails, every message in it fails and none is stored.
+    let pending: { message: NewMessage; resolve: (m: Message) => void; reject: (e: unknown) => void }[] = [];
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      try {
+        const rows = insertBatch(batch.map((p) => p.message));
+        batch.forEach((p, i) => p.resolve(toMessage(rows[i]!)));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    };
 
     const repository: MessagesRepository = {
       page(limit, before) {
@@ -70,7 +86,9 @@ export default fp(
         return row && toMessage(row);
       },
       create(message) {
-        return toMessage(insertInTransaction(message)!);
+        return new Promise((resolve, reject) => {
+          if (pending.push({ message, resolve, reject }) === 1) setImmediate(flush);
+        });
       },
       count() {
         return count.get()!.n;

@@ -46,7 +46,7 @@ export default fp(
     buildInfo.set({ release: fastify.config.RELEASE, node_version: process.version }, 1);
 
     // One cheap hook: reply.elapsedTime is measured by Fastify already, so no timer per request.
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       duration.observe(
         {
           method: request.method,
@@ -55,6 +55,7 @@ export default fp(
         },
         reply.elapsedTime / 1000,
       );
+      done();
     });
 
     fastify.decorate('metrics', { registry, messagesCreated });

@@ -16,8 +16,9 @@ export function requestIdFrom(req: IncomingMessage): string {
 /** Echoes the request id so a client can quote it in a bug report and we can find the log line. */
 export default fp(
   async (fastify) => {
-    fastify.addHook('onRequest', async (request, reply) => {
+    fastify.addHook('onRequest', (request, reply, done) => {
       reply.header(REQUEST_ID_HEADER, request.id);
+      done();
     });
   },
   { name: 'request-id' },

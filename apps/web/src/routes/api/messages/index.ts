@@ -58,7 +58,7 @@ const messages: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const message = repository.create(request.body);
+      const message = await repository.create(request.body);
       fastify.metrics.messagesCreated.inc();
       return reply.code(201).header('location', `${PATHS.api}/messages/${message.id}`).send(message);
     },

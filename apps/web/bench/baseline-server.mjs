@@ -1,0 +1,31 @@
+/**
+ * The benchmark's baseline: the least a Node service can do to answer GET /api/message from
+ * SQLite (raw node:http, one prepared statement, JSON.stringify). No framework, no logging,
+ * no metrics, no headers. Usage: node baseline-server.mjs <port> <sqlite file>
+ */
+import { createServer } from 'node:http';
+import BetterSqlite3 from 'better-sqlite3';
+
+const [port, file] = process.argv.slice(2);
+const db = new BetterSqlite3(file);
+db.pragma('journal_mode = WAL');
+db.exec('CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, content TEXT NOT NULL)');
+if (db.prepare('SELECT count(*) AS n FROM messages').get().n === 0) {
+  db.prepare('INSERT INTO messages (content) VALUES (?)').run('Hello from Kubernetes!');
+}
+const newest = db.prepare('SELECT content FROM messages ORDER BY id DESC LIMIT 1');
+
+createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/api/message') {
+    const body = JSON.stringify({ message: newest.get().content });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  } else if (req.url === '/readyz') {
+    res.end('{"status":"ready"}');
+  } else {
+    res.writeHead(404).end();
+  }
+}).listen(Number(port), '127.0.0.1');

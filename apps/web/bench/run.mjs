@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the service as deployed (built JS, the production start command, access logs
+ * on, metrics on, security headers on, Sentry initialised with a DSN pointing at a local sink,
+ * tracing 0) against a baseline (raw node:http + better-sqlite3, baseline-server.mjs), measured
+ * alternately with autocannon on 127.0.0.1, then checked against the targets in
+ * docs/performance.md. Exits 1 when a target is missed.
+ *
+ * Options (env): BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_CONNECTIONS (32).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const TARGETS = { ratio: 0.55, p99Ms: 10, postPerSecond: 5000, coldStartMs: 500, rssMb: 120 };
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** /proc/<pid>/status: current and peak resident set size, in MB. */
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** Starts a server process and measures the time from spawn to the first 200 from /readyz. */
+async function start(name, args, env, port) {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, {
+    cwd: WEB_ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { name, child, url: `http://127.0.0.1:${port}`, coldStartMs };
+}
+
+async function load(url, path, options = {}) {
+  const result = await autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: SECONDS, ...options });
+  if (result.errors || result.timeouts || result.non2xx) {
+    throw new Error(`${path}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// A local stand-in for Sentry's ingest, so the SDK is initialised exactly as in production.
+const sink = createServer((req, res) => req.resume().on('end', () => res.end('{}'))).listen(0, '127.0.0.1');
+await new Promise((r) => sink.once('listening', r));
+const dir = mkdtempSync(join(tmpdir(), 'zumo-bench-'));
+
+const appPort = await freePort();
+const basePort = await freePort();
+// The production start command, read from package.json (the image's CMD equals it; a test checks).
+const startArgs = JSON.parse(readFileSync(join(WEB_ROOT, 'package.json'), 'utf8'))
+  .scripts.start.split(' ')
+  .slice(1);
+const app = await start(
+  'service',
+  startArgs,
+  {
+    NODE_ENV: 'production',
+    PORT: String(appPort),
+    HOST: '127.0.0.1',
+    DATABASE_PATH: join(dir, 'zumo.db'),
+    LOG_LEVEL: 'info',
+    RELEASE: 'abc1234',
+    SENTRY_DSN: `http://public@127.0.0.1:${sink.address().port}/1`,
+    SENTRY_TRACES_SAMPLE_RATE: '0',
+    MESSAGE_RATE_LIMIT: '1000000',
+    SHUTDOWN_DRAIN_MS: '0',
+  },
+  appPort,
+);
+const baseline = await start(
+  'baseline',
+  ['bench/baseline-server.mjs', String(basePort), join(dir, 'baseline.db')],
+  {},
+  basePort,
+);
+// Logs go to /dev/null above: the access line is still formatted and written, as in production.
+
+const runs = { baseline: [], message: [], info: [], post: [] };
+for (let round = 1; round <= ROUNDS; round++) {
+  runs.baseline.push(await load(baseline.url, '/api/message'));
+  runs.message.push(await load(app.url, '/api/message'));
+  runs.info.push(await load(app.url, '/api/info'));
+  runs.post.push(
+    await load(app.url, '/api/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'bench message', author: 'bench' }),
+    }),
+  );
+  process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+}
+const appMemory = memory(app.child.pid);
+const summary = Object.fromEntries(
+  Object.entries(runs).map(([name, list]) => [
+    name,
+    { rps: median(list.map((r) => r.rps)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) },
+  ]),
+);
+
+const rows = [
+  ['baseline GET /api/message', summary.baseline],
+  ['service GET /api/message', summary.message],
+  ['service GET /api/info', summary.info],
+  ['service POST /api/messages', summary.post],
+];
+console.log(`\n${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections, medians; node ${process.version}\n`);
+console.log('| scenario | req/s | p50 ms | p99 ms | vs baseline |\n|---|---:|---:|---:|---:|');
+for (const [name, r] of rows) {
+  console.log(
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / summary.baseline.rps).toFixed(2)}x |`,
+  );
+}
+console.log(
+  `\ncold start (spawn to first 200 from /readyz): service ${app.coldStartMs.toFixed(0)} ms, baseline ${baseline.coldStartMs.toFixed(0)} ms`,
+);
+console.log(
+  `service memory after the run: RSS ${appMemory.rssMb.toFixed(1)} MB, peak RSS ${appMemory.peakMb.toFixed(1)} MB`,
+);
+
+const checks = [
+  [`GET /api/message >= ${TARGETS.ratio}x baseline`, summary.message.rps / summary.baseline.rps >= TARGETS.ratio],
+  [`GET /api/info >= ${TARGETS.ratio}x baseline`, summary.info.rps / summary.baseline.rps >= TARGETS.ratio],
+  [
+    `p99 <= ${TARGETS.p99Ms} ms (GET message, GET info, POST)`,
+    [summary.message, summary.info, summary.post].every((r) => r.p99 <= TARGETS.p99Ms),
+  ],
+  [`POST >= ${TARGETS.postPerSecond} req/s`, summary.post.rps >= TARGETS.postPerSecond],
+  [`cold start <= ${TARGETS.coldStartMs} ms`, app.coldStartMs <= TARGETS.coldStartMs],
+  [`RSS after the run <= ${TARGETS.rssMb} MB`, appMemory.rssMb <= TARGETS.rssMb],
+];
+console.log('');
+for (const [name, ok] of checks) console.log(`${ok ? 'MET   ' : 'MISSED'} ${name}`);
+
+app.child.kill('SIGTERM');
+baseline.child.kill('SIGTERM');
+sink.close();
+await new Promise((r) => app.child.once('exit', r));
+rmSync(dir, { recursive: true, force: true });
+process.exit(checks.every(([, ok]) => ok) ? 0 : 1);

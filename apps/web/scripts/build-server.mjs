@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * Bundles the service into dist/server.js and dist/instrument.js with esbuild (types are checked
+ * by the typecheck target, not here). One file instead of ~400 ES modules cuts cold start by
+ * about 120 ms and a few MB of RSS (docs/performance.md). Kept external: the native addon
+ * (better-sqlite3), the Sentry SDK (imported only when SENTRY_DSN is set) and pino (its
+ * transports load files by path in worker threads). Not minified, so stack traces stay readable.
+ */
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+await Promise.all(
+  ['server.js', 'instrument.js', 'server.js.map', 'instrument.js.map'].map((f) =>
+    rm(join(root, 'dist', f), { force: true }),
+  ),
+);
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/server.ts', 'src/instrument.ts'],
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  external: ['better-sqlite3', '@sentry/node', 'pino', 'pino-pretty'],
+  // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __zumoCreateRequire } from 'node:module'; const require = __zumoCreateRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log('service bundled into dist/server.js and dist/instrument.js');
