@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WEB_ROOT, freePort, startService } from '../helper.js';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -135,6 +137,40 @@ t.test('the Zumo page in headless Chromium', { skip: missing }, async (t) => {
     t.same(unexpected, [], 'no console or page errors');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'page.png'), fullPage: true });
+  });
+
+  t.test('accessible: axe-core finds no WCAG A/AA violations (labels, contrast, roles)', async (t) => {
+    // page.evaluate runs through the DevTools protocol, so the page's CSP does not block axe.
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              ctx: Document,
+              o: object,
+            ) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+    });
+    t.same(violations, [], 'no violations');
+    // Keyboard only, on a fresh page: Tab into the form, type, Tab to the button, Enter posts.
+    const fresh = await open(browser, `${service.url}/`);
+    const focusedId = () => fresh.page.evaluate(() => document.activeElement?.id);
+    await fresh.page.keyboard.press('Tab');
+    t.equal(await focusedId(), 'content', 'Tab reaches the message field first');
+    await fresh.page.keyboard.type('Typed with the keyboard');
+    await fresh.page.keyboard.press('Tab');
+    t.equal(await focusedId(), 'author', 'then the name field');
+    await fresh.page.keyboard.press('Tab');
+    await fresh.page.keyboard.press('Enter');
+    await fresh.page.locator('#form-status', { hasText: /Posted|Too many/ }).waitFor();
+    t.pass('Enter on the button submits the form');
+    await fresh.page.close();
   });
 
   t.test('usable at 360 px: nothing scrolls sideways', async (t) => {
