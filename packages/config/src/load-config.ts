@@ -14,12 +14,15 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[]) {
+  /** `subject` names what was validated: the service's environment, or a Pulumi stack's config. */
+  constructor(problems: readonly ConfigProblem[], subject = 'environment') {
     const lines = problems.map(
       (p) =>
         `  - ${p.name}: received ${p.received === undefined ? 'nothing' : JSON.stringify(p.received)}; allowed: ${p.allowed}`,
     );
-    super(`Invalid environment (${problems.length} variable${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    super(
+      `Invalid ${subject} (${problems.length} ${problems.length === 1 ? 'setting' : 'settings'}):\n${lines.join('\n')}`,
+    );
     this.name = 'ConfigError';
     this.problems = problems;
   }

@@ -76,7 +76,7 @@ t.test('all bad variables are reported in one error', async (t) => {
     loadConfig({ PORT: 'x', LOG_LEVEL: 'loud', RELEASE: 'nope', SENTRY_TRACES_SAMPLE_RATE: '7' }),
   ) as ConfigError;
   t.same(error.problems.map((p) => p.name).sort(), ['LOG_LEVEL', 'PORT', 'RELEASE', 'SENTRY_TRACES_SAMPLE_RATE']);
-  t.match(error.message, /^Invalid environment \(4 variables\):/);
+  t.match(error.message, /^Invalid environment \(4 settings\):/);
 });
 
 t.test('every schema variable has a description and an allowed-values text', async (t) => {

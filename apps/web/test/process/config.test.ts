@@ -21,7 +21,7 @@ t.test('an invalid environment stops the service before it listens, naming every
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise((resolve) => child.on('exit', resolve));
   t.equal(code, 1, 'exit code 1');
-  t.match(stderr, /^Invalid environment \(4 variables\):/, 'one error');
+  t.match(stderr, /^Invalid environment \(4 settings\):/, 'one error');
   for (const name of ['LOG_LEVEL', 'RELEASE', 'MESSAGE_RATE_LIMIT', 'SENTRY_DSN']) {
     t.match(stderr, new RegExp(`- ${name}: received "`), `${name} is named with its value`);
   }

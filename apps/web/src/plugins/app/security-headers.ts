@@ -1,31 +1,12 @@
 import fp from 'fastify-plugin';
+import { SECURITY_HEADERS } from '@zumo/config';
 
 /**
- * Security headers for every response. They never vary by request, so the object is built once
- * at boot and handed to `reply.headers` as is (cheaper than @fastify/helmet's per-request
- * middleware, and CloudFront's response headers policy sets the same values at the edge).
+ * Security headers for every response. They never vary by request, so the frozen object from the
+ * contract (shared with CloudFront's response headers policy) is handed to `reply.headers` as is,
+ * cheaper than @fastify/helmet's per-request middleware.
  */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-});
+export { SECURITY_HEADERS };
 
 export default fp(
   async (fastify) => {

@@ -1,0 +1,321 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, PATHS } from '@zumo/config';
+import {
+  MANAGED_CACHE_POLICY,
+  MANAGED_ORIGIN_REQUEST_POLICY,
+  bucketReadPolicyForDistribution,
+} from '../lib/cloudfront.js';
+
+export interface EdgeArgs {
+  /** The internal ALB that answers /api/* and /healthz (CloudFront reaches it as a VPC origin). */
+  readonly albArn: pulumi.Input<string>;
+  readonly albDnsName: pulumi.Input<string>;
+  /** PriceClass_100 (North America, Europe) by default: the cheapest that serves the main audience. */
+  readonly priceClass: string;
+  /** Optional custom domain; needs hostedZoneId. Without it the *.cloudfront.net name is the URL. */
+  readonly domainName?: string | undefined;
+  readonly hostedZoneId?: string | undefined;
+  /** Attach a WAF web ACL (AWS managed rule groups + a per-IP rate rule). On in prod. */
+  readonly waf: boolean;
+  readonly wafRateLimitPer5Min: number;
+  /** Days before a replaced page version is deleted (versioning keeps one-step rollbacks cheap). */
+  readonly noncurrentVersionDays?: number;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The one public URL: a private S3 bucket for the page (through Origin Access Control) and the
+ * API (through a VPC origin to the internal ALB) behind one CloudFront distribution.
+ */
+export class Edge extends pulumi.ComponentResource {
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly distributionId: pulumi.Output<string>;
+  public readonly distributionArn: pulumi.Output<string>;
+  public readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('zumo:edge:Edge', name, {}, opts);
+    if ((args.domainName === undefined) !== (args.hostedZoneId === undefined)) {
+      throw new Error(`Edge ${name}: set domainName and hostedZoneId together`);
+    }
+    const parent = { parent: this };
+
+    const bucket = new aws.s3.Bucket(`${name}-site`, { tags: args.tags }, parent);
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-site`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      parent,
+    );
+    new aws.s3.BucketOwnershipControls(
+      `${name}-site`,
+      { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
+      parent,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-site`,
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      },
+      parent,
+    );
+    new aws.s3.BucketVersioning(
+      `${name}-site`,
+      { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } },
+      parent,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-site`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: 'expire-noncurrent-versions',
+            status: 'Enabled',
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      parent,
+    );
+
+    const oac = new aws.cloudfront.OriginAccessControl(
+      `${name}-site`,
+      {
+        originAccessControlOriginType: 's3',
+        signingBehavior: 'always',
+        signingProtocol: 'sigv4',
+        description: 'Zumo page bucket',
+      },
+      parent,
+    );
+    const vpcOrigin = new aws.cloudfront.VpcOrigin(
+      `${name}-api`,
+      {
+        vpcOriginEndpointConfig: {
+          name: `${name}-api`,
+          arn: args.albArn,
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: 'http-only',
+          originSslProtocols: { items: ['TLSv1.2'], quantity: 1 },
+        },
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const headers = new aws.cloudfront.ResponseHeadersPolicy(
+      `${name}-security`,
+      {
+        comment: 'Security headers, the same values the service sets (from @zumo/config)',
+        securityHeadersConfig: {
+          contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+          strictTransportSecurity: {
+            accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+            includeSubdomains: true,
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: 'DENY', override: true },
+          referrerPolicy: { referrerPolicy: 'no-referrer', override: true },
+        },
+      },
+      parent,
+    );
+    // index.html says no-cache; this policy honours it (min TTL 0) while still compressing.
+    const pageCache = new aws.cloudfront.CachePolicy(
+      `${name}-page`,
+      {
+        comment: 'index.html and other non-hashed files: revalidate every time',
+        minTtl: 0,
+        defaultTtl: 0,
+        maxTtl: 300,
+        parametersInCacheKeyAndForwardedToOrigin: {
+          enableAcceptEncodingGzip: true,
+          enableAcceptEncodingBrotli: true,
+          cookiesConfig: { cookieBehavior: 'none' },
+          headersConfig: { headerBehavior: 'none' },
+          queryStringsConfig: { queryStringBehavior: 'none' },
+        },
+      },
+      parent,
+    );
+
+    const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, parent);
+    let certificateArn: pulumi.Output<string> | undefined;
+    if (args.domainName && args.hostedZoneId) {
+      const certificate = new aws.acm.Certificate(
+        `${name}-certificate`,
+        { domainName: args.domainName, validationMethod: 'DNS', tags: args.tags },
+        { parent: this, provider: usEast1 },
+      );
+      const validation = new aws.route53.Record(
+        `${name}-certificate-validation`,
+        {
+          zoneId: args.hostedZoneId,
+          name: certificate.domainValidationOptions[0]!.resourceRecordName,
+          type: certificate.domainValidationOptions[0]!.resourceRecordType,
+          records: [certificate.domainValidationOptions[0]!.resourceRecordValue],
+          ttl: 300,
+        },
+        parent,
+      );
+      certificateArn = new aws.acm.CertificateValidation(
+        `${name}-certificate`,
+        { certificateArn: certificate.arn, validationRecordFqdns: [validation.fqdn] },
+        { parent: this, provider: usEast1 },
+      ).certificateArn;
+    }
+
+    const webAcl = args.waf
+      ? new aws.wafv2.WebAcl(
+          `${name}-waf`,
+          {
+            scope: 'CLOUDFRONT',
+            defaultAction: { allow: {} },
+            visibilityConfig: {
+              cloudwatchMetricsEnabled: true,
+              metricName: `${name}-waf`,
+              sampledRequestsEnabled: true,
+            },
+            rules: [
+              ...[
+                'AWSManagedRulesCommonRuleSet',
+                'AWSManagedRulesKnownBadInputsRuleSet',
+                'AWSManagedRulesAmazonIpReputationList',
+              ].map((ruleSet, i) => ({
+                name: ruleSet,
+                priority: i,
+                overrideAction: { none: {} },
+                statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: ruleSet } },
+                visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: ruleSet, sampledRequestsEnabled: true },
+              })),
+              {
+                name: 'rate-per-ip',
+                priority: 10,
+                action: { block: {} },
+                statement: { rateBasedStatement: { limit: args.wafRateLimitPer5Min, aggregateKeyType: 'IP' } },
+                visibilityConfig: {
+                  cloudwatchMetricsEnabled: true,
+                  metricName: 'rate-per-ip',
+                  sampledRequestsEnabled: true,
+                },
+              },
+            ],
+            tags: args.tags,
+          },
+          // CloudFront web ACLs live in us-east-1, whatever the stack's region.
+          { parent: this, provider: usEast1 },
+        )
+      : undefined;
+
+    const apiBehavior = (pathPattern: string) => ({
+      pathPattern,
+      targetOriginId: 'api',
+      viewerProtocolPolicy: 'redirect-to-https',
+      allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'],
+      cachedMethods: ['GET', 'HEAD'],
+      cachePolicyId: MANAGED_CACHE_POLICY.cachingDisabled,
+      originRequestPolicyId: MANAGED_ORIGIN_REQUEST_POLICY.allViewerExceptHostHeader,
+      responseHeadersPolicyId: headers.id,
+      compress: true,
+    });
+
+    const distribution = new aws.cloudfront.Distribution(
+      `${name}-cdn`,
+      {
+        enabled: true,
+        comment: 'Zumo: page from S3, API from the ALB',
+        httpVersion: 'http2and3',
+        isIpv6Enabled: true,
+        priceClass: args.priceClass,
+        defaultRootObject: 'index.html',
+        aliases: args.domainName ? [args.domainName] : [],
+        webAclId: webAcl?.arn,
+        origins: [
+          { originId: 'site', domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+          {
+            originId: 'api',
+            domainName: args.albDnsName,
+            vpcOriginConfig: { vpcOriginId: vpcOrigin.id, originKeepaliveTimeout: 5, originReadTimeout: 30 },
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: 'site',
+          viewerProtocolPolicy: 'redirect-to-https',
+          allowedMethods: ['GET', 'HEAD'],
+          cachedMethods: ['GET', 'HEAD'],
+          cachePolicyId: pageCache.id,
+          responseHeadersPolicyId: headers.id,
+          compress: true,
+        },
+        orderedCacheBehaviors: [
+          {
+            pathPattern: `${PATHS.assets}/*`,
+            targetOriginId: 'site',
+            viewerProtocolPolicy: 'redirect-to-https',
+            allowedMethods: ['GET', 'HEAD'],
+            cachedMethods: ['GET', 'HEAD'],
+            cachePolicyId: MANAGED_CACHE_POLICY.cachingOptimized,
+            responseHeadersPolicyId: headers.id,
+            compress: true,
+          },
+          apiBehavior(`${PATHS.api}/*`),
+          apiBehavior(PATHS.health),
+        ],
+        restrictions: { geoRestriction: { restrictionType: 'none' } },
+        viewerCertificate: certificateArn
+          ? { acmCertificateArn: certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
+          : { cloudfrontDefaultCertificate: true },
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    new aws.s3.BucketPolicy(
+      `${name}-site`,
+      {
+        bucket: bucket.id,
+        policy: pulumi
+          .all([bucket.arn, distribution.arn])
+          .apply(([b, d]) => JSON.stringify(bucketReadPolicyForDistribution(b, d))),
+      },
+      parent,
+    );
+
+    if (args.domainName && args.hostedZoneId) {
+      for (const type of ['A', 'AAAA']) {
+        new aws.route53.Record(
+          `${name}-alias-${type.toLowerCase()}`,
+          {
+            zoneId: args.hostedZoneId,
+            name: args.domainName,
+            type,
+            aliases: [
+              { name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false },
+            ],
+          },
+          parent,
+        );
+      }
+    }
+
+    this.bucketName = bucket.bucket;
+    this.distributionId = distribution.id;
+    this.distributionArn = distribution.arn;
+    this.url = args.domainName
+      ? pulumi.output(`https://${args.domainName}`)
+      : pulumi.interpolate`https://${distribution.domainName}`;
+    this.registerOutputs({ bucketName: this.bucketName, distributionId: this.distributionId, url: this.url });
+  }
+}

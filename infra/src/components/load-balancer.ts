@@ -1,0 +1,108 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { APP, PATHS } from '@zumo/config';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '../lib/cloudfront.js';
+
+export interface LoadBalancerArgs {
+  readonly vpcId: pulumi.Input<string>;
+  /** The VPC range: the only place the ALB may send traffic to (the pods). */
+  readonly vpcCidr: string;
+  /** Private subnets: the ALB is internal, CloudFront reaches it through a VPC origin. */
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Refuse deletion in prod (the one path to the app). */
+  readonly deletionProtection: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The ALB owned by Pulumi: internal, reachable only from CloudFront's origin-facing range, with an
+ * ip target group on the service's port whose health check is the readiness path. The app's
+ * Service joins the target group through a TargetGroupBinding (deploy/), never through Pulumi.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+  public readonly albArn: pulumi.Output<string>;
+  public readonly albDnsName: pulumi.Output<string>;
+  public readonly targetGroupArn: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('zumo:loadbalancing:LoadBalancer', name, {}, opts);
+    const cloudfront = aws.ec2.getManagedPrefixListOutput(
+      { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
+      { parent: this },
+    );
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-alb`,
+      {
+        vpcId: args.vpcId,
+        description: 'ALB: HTTP from CloudFront origin-facing addresses only',
+        ingress: [
+          { protocol: 'tcp', fromPort: 80, toPort: 80, prefixListIds: [cloudfront.id], description: 'CloudFront' },
+        ],
+        egress: [
+          {
+            protocol: 'tcp',
+            fromPort: APP.containerPort,
+            toPort: APP.containerPort,
+            cidrBlocks: [args.vpcCidr],
+            description: 'to pods',
+          },
+        ],
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: 'application',
+        internal: true,
+        subnets: args.privateSubnetIds,
+        securityGroups: [securityGroup.id],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: args.deletionProtection,
+        idleTimeout: 60,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-web`,
+      {
+        targetType: 'ip',
+        port: APP.containerPort,
+        protocol: 'HTTP',
+        vpcId: args.vpcId,
+        deregistrationDelay: 15,
+        healthCheck: {
+          path: PATHS.ready,
+          port: 'traffic-port',
+          protocol: 'HTTP',
+          matcher: '200',
+          interval: 10,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 2,
+        },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultActions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    this.albArn = alb.arn;
+    this.albDnsName = alb.dnsName;
+    this.targetGroupArn = targetGroup.arn;
+    this.securityGroupId = securityGroup.id;
+    this.registerOutputs({ albArn: this.albArn, targetGroupArn: this.targetGroupArn });
+  }
+}

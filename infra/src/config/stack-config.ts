@@ -1,0 +1,246 @@
+import ipaddr from 'ipaddr.js';
+import { ConfigError, type ConfigProblem } from '@zumo/config';
+
+/**
+ * EKS versions in standard support on the date below (AWS EKS version calendar); extended support
+ * costs 6x per cluster hour, so other versions are refused. Update with the calendar.
+ * As of 2026-11: 1.34 (until 2026-12), 1.35 (until 2027-03), 1.36 (until 2027-07).
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.35', '1.36'] as const;
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+
+export type Environment = 'dev' | 'prod';
+
+/** Everything a stack can set, validated and with defaults applied. */
+export interface StackConfig {
+  readonly environment: Environment;
+  readonly region: string;
+  readonly vpcCidr: string;
+  readonly availabilityZones: number;
+  /** NAT gateway per AZ (prod: an AZ outage keeps egress) or one for the VPC (dev: cost). */
+  readonly natGateways: 'perAz' | 'single';
+  readonly interfaceEndpoints: boolean;
+  readonly flowLogRetentionDays: number;
+  readonly kubernetesVersion: string;
+  readonly nodeInstanceTypes: readonly string[];
+  readonly nodeMinSize: number;
+  readonly nodeDesiredSize: number;
+  readonly nodeMaxSize: number;
+  readonly clusterAdminRoleArns: readonly string[];
+  readonly clusterPublicAccessCidrs: readonly string[];
+  readonly githubRepository: string;
+  readonly gitRevision: string;
+  readonly ecrKeepReleases: number;
+  readonly priceClass: (typeof PRICE_CLASSES)[number];
+  readonly domainName: string | undefined;
+  readonly hostedZoneId: string | undefined;
+  readonly waf: boolean;
+  readonly wafRateLimitPer5Min: number;
+  readonly argocdHighAvailability: boolean;
+  readonly deletionProtection: boolean;
+  readonly stateBucketName: string;
+  readonly secretsKeyAlias: string;
+}
+
+type Raw = Readonly<Record<string, unknown>>;
+
+/** Defaults per environment: same program, different sizing and protection. */
+export function defaultsFor(
+  environment: Environment,
+): Omit<StackConfig, 'environment' | 'region' | 'githubRepository' | 'clusterAdminRoleArns' | 'stateBucketName'> {
+  const prod = environment === 'prod';
+  return {
+    vpcCidr: '10.40.0.0/16',
+    availabilityZones: 3,
+    natGateways: prod ? 'perAz' : 'single',
+    interfaceEndpoints: prod,
+    flowLogRetentionDays: prod ? 90 : 14,
+    kubernetesVersion: '1.35',
+    nodeInstanceTypes: prod ? ['m7i.large'] : ['t3.medium'],
+    nodeMinSize: prod ? 2 : 1,
+    nodeDesiredSize: prod ? 3 : 2,
+    nodeMaxSize: prod ? 6 : 3,
+    clusterPublicAccessCidrs: [],
+    gitRevision: 'main',
+    ecrKeepReleases: 30,
+    priceClass: 'PriceClass_100',
+    domainName: undefined,
+    hostedZoneId: undefined,
+    waf: prod,
+    wafRateLimitPer5Min: 2000,
+    argocdHighAvailability: prod,
+    deletionProtection: prod,
+    secretsKeyAlias: 'alias/zumo-pulumi-secrets',
+  };
+}
+
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const GIT_REVISION = /^[A-Za-z0-9._/-]{1,100}$/;
+
+/** A private (RFC 1918) IPv4 CIDR with a prefix from /16 to /20: room for 3 AZs x 2 subnet tiers. */
+export function isPrivateVpcCidr(cidr: string): boolean {
+  if (!ipaddr.IPv4.isValidCIDR(cidr)) return false;
+  const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
+  if (prefix < 16 || prefix > 20) return false;
+  if (address.toString() !== ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()) return false;
+  return address.range() === 'private';
+}
+
+/** A public IPv4 CIDR for the EKS API allow-list (not private: the private endpoint covers those). */
+export function isValidAllowCidr(cidr: string): boolean {
+  return (
+    ipaddr.IPv4.isValidCIDR(cidr) &&
+    ipaddr.IPv4.parseCIDR(cidr)[0].toString() === ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()
+  );
+}
+
+/**
+ * Validates a stack's raw config (keys without the `zumo:` prefix) before any resource is declared.
+ * Throws one ConfigError naming every bad key with the value received and what is allowed.
+ */
+export function parseStackConfig(raw: Raw, region: string | undefined): StackConfig {
+  const problems: ConfigProblem[] = [];
+  const bad = (key: string, allowed: string) =>
+    problems.push({
+      name: `zumo:${key}`,
+      received: raw[key] === undefined ? undefined : JSON.stringify(raw[key]),
+      allowed,
+    });
+
+  const environment = raw['environment'];
+  if (environment !== 'dev' && environment !== 'prod') {
+    bad('environment', 'one of dev, prod');
+    throw new ConfigError(problems, 'stack config');
+  }
+  const defaults = defaultsFor(environment);
+  const value = <K extends keyof typeof defaults>(key: K): (typeof defaults)[K] =>
+    (raw[key] === undefined ? defaults[key] : raw[key]) as (typeof defaults)[K];
+
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    problems.push({ name: 'aws:region', received: region, allowed: 'an AWS region such as eu-west-1' });
+  }
+
+  const vpcCidr = value('vpcCidr');
+  if (typeof vpcCidr !== 'string' || !isPrivateVpcCidr(vpcCidr)) {
+    bad('vpcCidr', 'a private (RFC 1918) IPv4 network address with a prefix from /16 to /20, e.g. 10.40.0.0/16');
+  }
+  const availabilityZones = value('availabilityZones');
+  if (!Number.isInteger(availabilityZones) || availabilityZones < 2 || availabilityZones > 6) {
+    bad('availabilityZones', 'an integer from 2 to 6 (EKS needs subnets in at least 2 AZs)');
+  }
+  const natGateways = value('natGateways');
+  if (natGateways !== 'perAz' && natGateways !== 'single') bad('natGateways', 'one of perAz, single');
+  else if (environment === 'prod' && natGateways !== 'perAz')
+    bad('natGateways', 'perAz in prod (a single NAT gateway is one AZ failure from an outage)');
+  const flowLogRetentionDays = value('flowLogRetentionDays');
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(flowLogRetentionDays)) {
+    bad('flowLogRetentionDays', `one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch retention periods)`);
+  }
+  const kubernetesVersion = value('kubernetesVersion');
+  if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(kubernetesVersion)) {
+    bad('kubernetesVersion', `one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} (EKS standard support)`);
+  }
+  const nodeInstanceTypes = value('nodeInstanceTypes');
+  if (
+    !Array.isArray(nodeInstanceTypes) ||
+    nodeInstanceTypes.length === 0 ||
+    !nodeInstanceTypes.every((t) => typeof t === 'string' && INSTANCE_TYPE.test(t))
+  ) {
+    bad('nodeInstanceTypes', 'a non-empty list of EC2 instance types, e.g. ["t3.medium"]');
+  }
+  const sizes = {
+    nodeMinSize: value('nodeMinSize'),
+    nodeDesiredSize: value('nodeDesiredSize'),
+    nodeMaxSize: value('nodeMaxSize'),
+  };
+  for (const [key, size] of Object.entries(sizes)) {
+    if (!Number.isInteger(size) || size < 0 || size > 100) bad(key, 'an integer from 0 to 100');
+  }
+  if (sizes.nodeMinSize > sizes.nodeMaxSize) bad('nodeMinSize', `at most nodeMaxSize (${sizes.nodeMaxSize})`);
+  else if (sizes.nodeDesiredSize < sizes.nodeMinSize || sizes.nodeDesiredSize > sizes.nodeMaxSize) {
+    bad('nodeDesiredSize', `from nodeMinSize (${sizes.nodeMinSize}) to nodeMaxSize (${sizes.nodeMaxSize})`);
+  }
+  const clusterAdminRoleArns = raw['clusterAdminRoleArns'] ?? [];
+  if (
+    !Array.isArray(clusterAdminRoleArns) ||
+    !clusterAdminRoleArns.every((a) => typeof a === 'string' && ROLE_ARN.test(a))
+  ) {
+    bad('clusterAdminRoleArns', 'a list of IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+  }
+  const clusterPublicAccessCidrs = value('clusterPublicAccessCidrs');
+  if (
+    !Array.isArray(clusterPublicAccessCidrs) ||
+    !clusterPublicAccessCidrs.every((c) => typeof c === 'string' && isValidAllowCidr(c))
+  ) {
+    bad('clusterPublicAccessCidrs', 'a list of IPv4 CIDRs (network addresses), empty for a private-only API endpoint');
+  } else if (environment === 'prod' && clusterPublicAccessCidrs.includes('0.0.0.0/0')) {
+    bad(
+      'clusterPublicAccessCidrs',
+      'CIDRs other than 0.0.0.0/0 in prod (the API endpoint must not be open to the world)',
+    );
+  }
+  const githubRepository = raw['githubRepository'];
+  if (typeof githubRepository !== 'string' || !GITHUB_REPOSITORY.test(githubRepository)) {
+    bad('githubRepository', 'owner/name of the GitHub repository, e.g. zumo-org/zumo');
+  }
+  const gitRevision = value('gitRevision');
+  if (typeof gitRevision !== 'string' || !GIT_REVISION.test(gitRevision)) bad('gitRevision', 'a branch, tag or commit');
+  const ecrKeepReleases = value('ecrKeepReleases');
+  if (!Number.isInteger(ecrKeepReleases) || ecrKeepReleases < 1 || ecrKeepReleases > 1000)
+    bad('ecrKeepReleases', 'an integer from 1 to 1000');
+  const priceClass = value('priceClass');
+  if (!(PRICE_CLASSES as readonly string[]).includes(priceClass))
+    bad('priceClass', `one of ${PRICE_CLASSES.join(', ')}`);
+  const domainName = value('domainName');
+  const hostedZoneId = value('hostedZoneId');
+  if (domainName !== undefined && (typeof domainName !== 'string' || !DOMAIN.test(domainName)))
+    bad('domainName', 'a lower-case DNS name, e.g. zumo.example.com');
+  if ((domainName === undefined) !== (hostedZoneId === undefined))
+    bad('hostedZoneId', 'set together with domainName (the Route 53 zone that holds it)');
+  else if (hostedZoneId !== undefined && (typeof hostedZoneId !== 'string' || !/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)))
+    bad('hostedZoneId', 'a Route 53 hosted zone id, e.g. Z0123456789ABC');
+  const wafRateLimitPer5Min = value('wafRateLimitPer5Min');
+  if (!Number.isInteger(wafRateLimitPer5Min) || wafRateLimitPer5Min < 10 || wafRateLimitPer5Min > 2_000_000_000)
+    bad('wafRateLimitPer5Min', 'an integer from 10 to 2000000000 (AWS WAF rate rule limits)');
+  for (const key of ['interfaceEndpoints', 'waf', 'argocdHighAvailability', 'deletionProtection'] as const) {
+    if (typeof value(key) !== 'boolean') bad(key, 'true or false');
+  }
+  if (environment === 'prod' && value('deletionProtection') !== true) bad('deletionProtection', 'true in prod');
+  const stateBucketName = raw['stateBucketName'];
+  if (typeof stateBucketName !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucketName)) {
+    bad('stateBucketName', 'the S3 bucket name of the Pulumi state backend (output of infra/bootstrap)');
+  }
+  const secretsKeyAlias = value('secretsKeyAlias');
+  if (typeof secretsKeyAlias !== 'string' || !/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(secretsKeyAlias)) {
+    bad('secretsKeyAlias', 'a KMS alias, e.g. alias/zumo-pulumi-secrets (output of infra/bootstrap)');
+  }
+  const known = new Set([
+    ...Object.keys(defaults),
+    'environment',
+    'githubRepository',
+    'clusterAdminRoleArns',
+    'stateBucketName',
+  ]);
+  for (const key of Object.keys(raw))
+    if (!known.has(key)) bad(key, `no such key; known keys: ${[...known].sort().join(', ')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems, 'stack config');
+  return Object.freeze({
+    ...defaults,
+    ...(raw as Partial<StackConfig>),
+    environment,
+    region: region!,
+    githubRepository: githubRepository as string,
+    clusterAdminRoleArns: clusterAdminRoleArns as string[],
+    stateBucketName: stateBucketName as string,
+  }) as StackConfig;
+}

@@ -1,0 +1,78 @@
+/**
+ * The Zumo program: composes the components and exports the stack outputs. Stack config is
+ * validated (readStackConfig) before any resource is declared.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { APP } from '@zumo/config';
+import { readStackConfig } from './config/read-stack-config.js';
+import { Network } from './components/network.js';
+import { Registry } from './components/registry.js';
+import { LoadBalancer } from './components/load-balancer.js';
+import { Edge } from './components/edge.js';
+import { CiIdentity } from './components/ci-identity.js';
+
+const config = readStackConfig();
+const stack = pulumi.getStack();
+const name = `zumo-${stack}`;
+const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
+const clusterName = `${name}-eks`;
+
+const network = new Network(name, {
+  cidrBlock: config.vpcCidr,
+  availabilityZones: config.availabilityZones,
+  natGateways: config.natGateways,
+  interfaceEndpoints: config.interfaceEndpoints,
+  flowLogRetentionDays: config.flowLogRetentionDays,
+  clusterName,
+  tags,
+});
+
+const registry = new Registry(name, {
+  repositoryName: `${APP.imageRepository}-${stack}`,
+  keepReleases: config.ecrKeepReleases,
+  forceDelete: config.environment === 'dev',
+  tags,
+});
+
+const loadBalancer = new LoadBalancer(name, {
+  vpcId: network.vpcId,
+  vpcCidr: network.cidrBlock,
+  privateSubnetIds: network.privateSubnetIds,
+  deletionProtection: config.deletionProtection,
+  tags,
+});
+
+const edge = new Edge(name, {
+  albArn: loadBalancer.albArn,
+  albDnsName: loadBalancer.albDnsName,
+  priceClass: config.priceClass,
+  domainName: config.domainName,
+  hostedZoneId: config.hostedZoneId,
+  waf: config.waf,
+  wafRateLimitPer5Min: config.wafRateLimitPer5Min,
+  tags,
+});
+
+const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
+const ci = new CiIdentity(name, {
+  githubRepository: config.githubRepository,
+  repositoryArn: registry.repositoryArn,
+  siteBucketArn: pulumi.interpolate`arn:aws:s3:::${edge.bucketName}`,
+  distributionArn: edge.distributionArn,
+  stateBucketName: config.stateBucketName,
+  secretsKeyArn: secretsKey.targetKeyArn,
+  tags,
+});
+
+export const appUrl = edge.url;
+export const ecrRepositoryUrl = registry.repositoryUrl;
+export const siteBucketName = edge.bucketName;
+export const distributionId = edge.distributionId;
+export const targetGroupArn = loadBalancer.targetGroupArn;
+export const vpcId = network.vpcId;
+export const plannedClusterName = clusterName;
+export const releaseRoleArn = ci.releaseRoleArn;
+export const previewRoleArn = ci.previewRoleArn;
+export const infraRoleArn = ci.infraRoleArn;
+export const reportsBucketName = ci.reportsBucketName;

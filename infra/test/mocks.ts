@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+
+export interface Recorded {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+export const ACCOUNT = '123456789012';
+export const REPO_ROOT = join(import.meta.dirname, '../..');
+
+/** Outputs the engine would compute, for the types whose outputs the program reads. */
+function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const arn = (service: string, kind: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT}:${kind}/${name}`;
+  switch (type) {
+    case 'awsx:ec2:Vpc':
+      return {
+        vpcId: `vpc-${name}`,
+        privateSubnetIds: ['subnet-private-a', 'subnet-private-b', 'subnet-private-c'],
+        publicSubnetIds: ['subnet-public-a', 'subnet-public-b', 'subnet-public-c'],
+        routeTables: [{ id: 'rtb-a' }, { id: 'rtb-b' }],
+      };
+    case 'aws:s3/bucket:Bucket':
+      return {
+        bucket: `${name}-bucket`,
+        arn: `arn:aws:s3:::${name}-bucket`,
+        bucketRegionalDomainName: `${name}-bucket.s3.eu-west-1.amazonaws.com`,
+      };
+    case 'aws:ecr/repository:Repository':
+      return {
+        arn: arn('ecr', 'repository'),
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${inputs['name']}`,
+      };
+    case 'aws:cloudfront/distribution:Distribution':
+      return {
+        arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E${name.length}ABC`,
+        domainName: 'd111111abcdef8.cloudfront.net',
+        hostedZoneId: 'Z2FDTNDATAQYW2',
+      };
+    case 'aws:lb/loadBalancer:LoadBalancer':
+      return {
+        arn: arn('elasticloadbalancing', 'loadbalancer/app'),
+        dnsName: `internal-${name}.eu-west-1.elb.amazonaws.com`,
+      };
+    case 'aws:lb/targetGroup:TargetGroup':
+      return { arn: arn('elasticloadbalancing', 'targetgroup') };
+    case 'aws:iam/role:Role':
+      return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
+    case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
+      return { arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` };
+    case 'aws:acm/certificate:Certificate':
+      return {
+        arn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/${name}`,
+        domainValidationOptions: [
+          {
+            resourceRecordName: `_x.${inputs['domainName']}.`,
+            resourceRecordType: 'CNAME',
+            resourceRecordValue: '_y.acm-validations.aws.',
+          },
+        ],
+      };
+    default:
+      return { arn: `arn:aws:mock:eu-west-1:${ACCOUNT}:${type}/${name}` };
+  }
+}
+
+/** Provider functions the program may call; any other token fails the test (no silent stubs). */
+const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
+  'aws:index/getRegion:getRegion': () => ({ name: 'eu-west-1', region: 'eu-west-1', id: 'eu-west-1' }),
+  'aws:ec2/getManagedPrefixList:getManagedPrefixList': (inputs) => ({ id: 'pl-3b927c52', name: inputs['name'] }),
+  'aws:kms/getAlias:getAlias': (inputs) => ({
+    name: inputs['name'],
+    targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  }),
+};
+
+/**
+ * Installs Pulumi mocks that record every resource's inputs, and the stack's config from its
+ * Pulumi.<stack>.yaml (plus overrides). Call before importing any module that declares resources.
+ */
+export async function installMocks(
+  stack: 'dev' | 'prod',
+  overrides: Record<string, unknown> = {},
+): Promise<Recorded[]> {
+  const file = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
+    config: Record<string, unknown>;
+  };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...file.config, ...overrides })) {
+    if (value !== undefined) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  process.env['PULUMI_CONFIG'] = JSON.stringify(config);
+  const recorded: Recorded[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return {
+          id: `${args.name}-id`,
+          state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) },
+        };
+      },
+      call(args) {
+        const handler = CALLS[args.token];
+        if (!handler) throw new Error(`unexpected provider call ${args.token}: add it to the mocks deliberately`);
+        return handler(args.inputs);
+      },
+    },
+    'zumo',
+    stack,
+    false,
+  );
+  return recorded;
+}
+
+/** Resolves an Output's value (mocks resolve everything, previews included). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Lets the runtime finish registering resources after the program's outputs resolve. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+export function find(recorded: Recorded[], type: string, namePart = ''): Recorded[] {
+  return recorded.filter((r) => r.type === type && r.name.includes(namePart));
+}
+
+export function one(recorded: Recorded[], type: string, namePart = ''): Recorded {
+  const found = find(recorded, type, namePart);
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${found.length}`);
+  return found[0]!;
+}

@@ -1,0 +1,22 @@
+import t from 'tap';
+import { find, installMocks } from './mocks.js';
+import { checkCommon, runProgram } from './program-checks.js';
+
+const { recorded, outputs } = await runProgram(installMocks('dev'));
+
+t.test('the program on stack dev', async (t) => {
+  checkCommon(t, 'dev', recorded, outputs);
+
+  t.test('dev saves money where prod buys resilience', async (t) => {
+    const vpc = find(recorded, 'awsx:ec2:Vpc')[0]!;
+    t.same(vpc.inputs['natGateways'], { strategy: 'Single' }, 'one NAT gateway');
+    t.equal(find(recorded, 'aws:ec2/vpcEndpoint:VpcEndpoint').length, 1, 'only the free S3 gateway endpoint');
+    t.equal(find(recorded, 'aws:wafv2/webAcl:WebAcl').length, 0, 'no WAF');
+    t.equal(
+      find(recorded, 'aws:ecr/repository:Repository')[0]!.inputs['forceDelete'],
+      true,
+      'the dev registry can be torn down',
+    );
+    t.equal(find(recorded, 'aws:lb/loadBalancer:LoadBalancer')[0]!.inputs['enableDeletionProtection'], false);
+  });
+});

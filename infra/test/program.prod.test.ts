@@ -1,0 +1,43 @@
+import t from 'tap';
+import { find, installMocks } from './mocks.js';
+import { checkCommon, runProgram } from './program-checks.js';
+
+const { recorded, outputs } = await runProgram(installMocks('prod'));
+
+t.test('the program on stack prod', async (t) => {
+  checkCommon(t, 'prod', recorded, outputs);
+
+  t.test('prod survives an AZ and keeps its data', async (t) => {
+    const vpc = find(recorded, 'awsx:ec2:Vpc')[0]!;
+    t.same(vpc.inputs['natGateways'], { strategy: 'OnePerAz' }, 'a NAT gateway per AZ');
+    const interfaces = find(recorded, 'aws:ec2/vpcEndpoint:VpcEndpoint').filter(
+      (e) => e.inputs['vpcEndpointType'] === 'Interface',
+    );
+    t.same(interfaces.map((e) => e.inputs['serviceName']).sort(), [
+      'com.amazonaws.eu-west-1.ecr.api',
+      'com.amazonaws.eu-west-1.ecr.dkr',
+      'com.amazonaws.eu-west-1.sts',
+    ]);
+    t.equal(
+      find(recorded, 'aws:ecr/repository:Repository')[0]!.inputs['forceDelete'],
+      false,
+      'release images cannot be deleted with the repository',
+    );
+    t.equal(find(recorded, 'aws:lb/loadBalancer:LoadBalancer')[0]!.inputs['enableDeletionProtection'], true);
+    t.equal(find(recorded, 'aws:cloudwatch/logGroup:LogGroup', 'flow-logs')[0]!.inputs['retentionInDays'], 90);
+  });
+
+  t.test('prod has a WAF in us-east-1 with managed rules and a rate rule', async (t) => {
+    const acl = find(recorded, 'aws:wafv2/webAcl:WebAcl');
+    t.equal(acl.length, 1);
+    t.equal(acl[0]!.inputs['scope'], 'CLOUDFRONT');
+    const rules = acl[0]!.inputs['rules'] as { name: string; statement: Record<string, any> }[];
+    t.ok(
+      rules.some((r) => r.statement['managedRuleGroupStatement']?.name === 'AWSManagedRulesCommonRuleSet'),
+      'AWS common rule set',
+    );
+    t.equal(rules.find((r) => r.name === 'rate-per-ip')?.statement['rateBasedStatement'].limit, 2000, 'rate rule');
+    const cdn = find(recorded, 'aws:cloudfront/distribution:Distribution')[0]!;
+    t.ok(cdn.inputs['webAclId'], 'the distribution uses it');
+  });
+});

@@ -1,0 +1,158 @@
+import t from 'tap';
+import { ConfigError } from '@zumo/config';
+import { SUPPORTED_KUBERNETES_VERSIONS, isPrivateVpcCidr, parseStackConfig } from '../src/config/stack-config.js';
+
+const base = {
+  environment: 'dev',
+  githubRepository: 'zumo-platform/zumo',
+  stateBucketName: 'zumo-pulumi-state-123456789012',
+};
+
+t.test('defaults differ by environment', async (t) => {
+  const dev = parseStackConfig(base, 'eu-west-1');
+  const prod = parseStackConfig({ ...base, environment: 'prod' }, 'eu-west-1');
+  t.match(dev, {
+    natGateways: 'single',
+    waf: false,
+    deletionProtection: false,
+    argocdHighAvailability: false,
+    vpcCidr: '10.40.0.0/16',
+  });
+  t.match(prod, {
+    natGateways: 'perAz',
+    waf: true,
+    deletionProtection: true,
+    argocdHighAvailability: true,
+    interfaceEndpoints: true,
+  });
+  t.ok(prod.nodeMinSize >= 2, 'prod keeps at least two nodes');
+  t.ok((SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(dev.kubernetesVersion));
+});
+
+interface Case {
+  why: string;
+  raw: Record<string, unknown>;
+  key: string;
+  allowed: RegExp;
+  region?: string;
+}
+
+const cases: Case[] = [
+  { why: 'unknown environment', raw: { environment: 'staging' }, key: 'zumo:environment', allowed: /one of dev, prod/ },
+  { why: 'public CIDR', raw: { vpcCidr: '52.0.0.0/16' }, key: 'zumo:vpcCidr', allowed: /private \(RFC 1918\)/ },
+  { why: 'CIDR too large', raw: { vpcCidr: '10.0.0.0/8' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/20/ },
+  { why: 'CIDR too small', raw: { vpcCidr: '10.40.0.0/24' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/20/ },
+  { why: 'not a network address', raw: { vpcCidr: '10.40.1.0/16' }, key: 'zumo:vpcCidr', allowed: /network address/ },
+  { why: 'one AZ', raw: { availabilityZones: 1 }, key: 'zumo:availabilityZones', allowed: /at least 2 AZs/ },
+  {
+    why: 'single NAT in prod',
+    raw: { environment: 'prod', natGateways: 'single' },
+    key: 'zumo:natGateways',
+    allowed: /perAz in prod/,
+  },
+  {
+    why: 'odd retention',
+    raw: { flowLogRetentionDays: 10 },
+    key: 'zumo:flowLogRetentionDays',
+    allowed: /CloudWatch retention periods/,
+  },
+  {
+    why: 'unsupported Kubernetes',
+    raw: { kubernetesVersion: '1.29' },
+    key: 'zumo:kubernetesVersion',
+    allowed: /EKS standard support/,
+  },
+  {
+    why: 'no instance types',
+    raw: { nodeInstanceTypes: [] },
+    key: 'zumo:nodeInstanceTypes',
+    allowed: /non-empty list/,
+  },
+  {
+    why: 'min above max',
+    raw: { nodeMinSize: 5, nodeMaxSize: 3 },
+    key: 'zumo:nodeMinSize',
+    allowed: /at most nodeMaxSize \(3\)/,
+  },
+  {
+    why: 'desired outside range',
+    raw: { nodeMinSize: 1, nodeDesiredSize: 9, nodeMaxSize: 3 },
+    key: 'zumo:nodeDesiredSize',
+    allowed: /from nodeMinSize \(1\) to nodeMaxSize \(3\)/,
+  },
+  {
+    why: 'open API in prod',
+    raw: { environment: 'prod', clusterPublicAccessCidrs: ['0.0.0.0/0'] },
+    key: 'zumo:clusterPublicAccessCidrs',
+    allowed: /not be open to the world/,
+  },
+  {
+    why: 'malformed allow CIDR',
+    raw: { clusterPublicAccessCidrs: ['10.0.0.300/32'] },
+    key: 'zumo:clusterPublicAccessCidrs',
+    allowed: /IPv4 CIDRs/,
+  },
+  {
+    why: 'malformed repository',
+    raw: { githubRepository: 'not a repo' },
+    key: 'zumo:githubRepository',
+    allowed: /owner\/name/,
+  },
+  {
+    why: 'admin not a role ARN',
+    raw: { clusterAdminRoleArns: ['arn:aws:iam::123:user/bob'] },
+    key: 'zumo:clusterAdminRoleArns',
+    allowed: /IAM role ARNs/,
+  },
+  {
+    why: 'domain without zone',
+    raw: { domainName: 'zumo.example.com' },
+    key: 'zumo:hostedZoneId',
+    allowed: /together with domainName/,
+  },
+  {
+    why: 'bad domain',
+    raw: { domainName: 'Not_A_Domain', hostedZoneId: 'Z0123456789ABC' },
+    key: 'zumo:domainName',
+    allowed: /DNS name/,
+  },
+  { why: 'bad price class', raw: { priceClass: 'PriceClass_50' }, key: 'zumo:priceClass', allowed: /PriceClass_100/ },
+  {
+    why: 'no deletion protection in prod',
+    raw: { environment: 'prod', deletionProtection: false },
+    key: 'zumo:deletionProtection',
+    allowed: /true in prod/,
+  },
+  { why: 'ECR keep zero', raw: { ecrKeepReleases: 0 }, key: 'zumo:ecrKeepReleases', allowed: /from 1 to 1000/ },
+  { why: 'WAF limit too low', raw: { wafRateLimitPer5Min: 5 }, key: 'zumo:wafRateLimitPer5Min', allowed: /from 10/ },
+  {
+    why: 'missing state bucket',
+    raw: { stateBucketName: undefined },
+    key: 'zumo:stateBucketName',
+    allowed: /state backend/,
+  },
+  { why: 'bad KMS alias', raw: { secretsKeyAlias: 'zumo-key' }, key: 'zumo:secretsKeyAlias', allowed: /KMS alias/ },
+  { why: 'typo in a key', raw: { vpcCdir: '10.40.0.0/16' }, key: 'zumo:vpcCdir', allowed: /no such key; known keys:/ },
+  { why: 'not a boolean', raw: { waf: 'yes' }, key: 'zumo:waf', allowed: /true or false/ },
+  { why: 'bad region', raw: {}, region: 'europe', key: 'aws:region', allowed: /eu-west-1/ },
+];
+
+t.test('every rule refuses a bad value, naming the key, the value and what is allowed', async (t) => {
+  for (const c of cases) {
+    const error = t.throws(
+      () => parseStackConfig({ ...base, ...c.raw }, c.region ?? 'eu-west-1'),
+      ConfigError,
+      c.why,
+    ) as ConfigError;
+    const problem = error.problems.find((p) => p.name === c.key);
+    t.ok(problem, `${c.why}: ${c.key} is named (got ${error.problems.map((p) => p.name).join(', ')})`);
+    t.match(problem?.allowed, c.allowed, `${c.why}: says what is allowed`);
+    t.match(error.message, /^Invalid stack config/, `${c.why}: one stack config error`);
+  }
+});
+
+t.test('isPrivateVpcCidr', async (t) => {
+  for (const ok of ['10.40.0.0/16', '172.16.0.0/20', '192.168.0.0/16']) t.ok(isPrivateVpcCidr(ok), ok);
+  for (const bad of ['8.8.0.0/16', '10.40.0.0/21', '10.0.0.0/12', 'nonsense', '10.40.0.0'])
+    t.notOk(isPrivateVpcCidr(bad), bad);
+});
