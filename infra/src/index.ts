@@ -11,6 +11,9 @@ import { Registry } from './components/registry.js';
 import { LoadBalancer } from './components/load-balancer.js';
 import { Edge } from './components/edge.js';
 import { CiIdentity } from './components/ci-identity.js';
+import { Cluster } from './components/cluster.js';
+import { LbController } from './components/lb-controller.js';
+import { ArgoCd } from './components/argocd.js';
 
 const config = readStackConfig();
 const stack = pulumi.getStack();
@@ -54,6 +57,40 @@ const edge = new Edge(name, {
   tags,
 });
 
+const cluster = new Cluster(name, {
+  clusterName,
+  version: config.kubernetesVersion,
+  vpcId: network.vpcId,
+  privateSubnetIds: network.privateSubnetIds,
+  adminRoleArns: config.clusterAdminRoleArns,
+  publicAccessCidrs: config.clusterPublicAccessCidrs,
+  instanceTypes: config.nodeInstanceTypes,
+  minSize: config.nodeMinSize,
+  desiredSize: config.nodeDesiredSize,
+  maxSize: config.nodeMaxSize,
+  protectData: config.deletionProtection,
+  tags,
+});
+
+new LbController(name, {
+  provider: cluster.provider,
+  clusterName: cluster.name,
+  vpcId: network.vpcId,
+  region: config.region,
+  tags,
+});
+
+new ArgoCd(name, {
+  provider: cluster.provider,
+  highAvailability: config.argocdHighAvailability,
+  githubRepository: config.githubRepository,
+  gitRevision: config.gitRevision,
+  environment: config.environment,
+  targetGroupArn: loadBalancer.targetGroupArn,
+  // Only for a private repository: `pulumi config set --secret argocdRepositoryToken <token>`.
+  repositoryToken: new pulumi.Config().getSecret('argocdRepositoryToken'),
+});
+
 const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
 const ci = new CiIdentity(name, {
   githubRepository: config.githubRepository,
@@ -71,7 +108,8 @@ export const siteBucketName = edge.bucketName;
 export const distributionId = edge.distributionId;
 export const targetGroupArn = loadBalancer.targetGroupArn;
 export const vpcId = network.vpcId;
-export const plannedClusterName = clusterName;
+export const eksClusterName = cluster.name;
+export const kubeconfig = cluster.kubeconfig;
 export const releaseRoleArn = ci.releaseRoleArn;
 export const previewRoleArn = ci.previewRoleArn;
 export const infraRoleArn = ci.infraRoleArn;

@@ -23,6 +23,12 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         publicSubnetIds: ['subnet-public-a', 'subnet-public-b', 'subnet-public-c'],
         routeTables: [{ id: 'rtb-a' }, { id: 'rtb-b' }],
       };
+    case 'eks:index:Cluster':
+      return {
+        kubeconfigJson: '{"apiVersion":"v1","kind":"Config"}',
+        eksCluster: { name: inputs['name'], arn: arn('eks', 'cluster') },
+        clusterSecurityGroupId: 'sg-cluster',
+      };
     case 'aws:s3/bucket:Bucket':
       return {
         bucket: `${name}-bucket`,

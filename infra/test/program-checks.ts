@@ -170,6 +170,78 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     );
   });
 
+  t.test('cluster', async (t) => {
+    const eksCluster = one(recorded, 'eks:index:Cluster').inputs;
+    t.equal(eksCluster['authenticationMode'], 'API', 'access entries only, no aws-auth');
+    t.equal(eksCluster['version'], '1.35', 'pinned version');
+    t.same(eksCluster['enabledClusterLogTypes'], ['api', 'audit', 'authenticator']);
+    t.ok(eksCluster['encryptionConfigKeyArn'], 'secrets are envelope-encrypted with KMS');
+    t.equal(eksCluster['endpointPrivateAccess'], true);
+    t.same(
+      eksCluster['publicAccessCidrs'],
+      ['203.0.113.0/24'],
+      'the public endpoint is limited to the configured CIDRs',
+    );
+    t.equal(eksCluster['skipDefaultNodeGroup'], true);
+    t.equal(eksCluster['nodeAssociatePublicIpAddress'], false);
+    t.same(eksCluster['privateSubnetIds'], ['subnet-private-a', 'subnet-private-b', 'subnet-private-c']);
+    t.notOk(eksCluster['publicSubnetIds'], 'no nodes in public subnets');
+    const entries = Object.values(
+      eksCluster['accessEntries'] as Record<
+        string,
+        { accessPolicies: Record<string, { policyArn: string }>; kubernetesGroups?: string[] }
+      >,
+    );
+    t.ok(
+      entries.length > 0 &&
+        entries.every((e) => Object.values(e.accessPolicies)[0]!.policyArn.endsWith('AmazonEKSClusterAdminPolicy')),
+      'admins through access policies',
+    );
+    t.notOk(JSON.stringify(eksCluster).includes('system:masters'), 'no system:masters');
+    t.equal(one(recorded, 'aws:kms/key:Key', '-secrets').inputs['enableKeyRotation'], true);
+    const nodes = one(recorded, 'eks:index:ManagedNodeGroup').inputs;
+    t.equal(nodes['amiType'], 'AL2023_x86_64_STANDARD');
+    t.same(
+      nodes['subnetIds'],
+      ['subnet-private-a', 'subnet-private-b', 'subnet-private-c'],
+      'nodes in private subnets',
+    );
+    const addons = find(recorded, 'aws:eks/addon:Addon')
+      .map((a) => a.inputs['addonName'])
+      .sort();
+    t.same(addons, ['aws-ebs-csi-driver', 'eks-pod-identity-agent']);
+    t.match(
+      eksCluster,
+      { corednsAddonOptions: { enabled: true }, kubeProxyAddonOptions: { enabled: true } },
+      'coredns and kube-proxy as managed add-ons',
+    );
+    const ebs = one(recorded, 'aws:eks/addon:Addon', 'ebs-csi').inputs;
+    t.equal(
+      ebs['podIdentityAssociations'][0].serviceAccount,
+      'ebs-csi-controller-sa',
+      'EBS CSI gets its role through Pod Identity',
+    );
+    const storageClass = one(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass').inputs;
+    t.match(storageClass, { provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } });
+    t.equal(storageClass['metadata'].annotations['storageclass.kubernetes.io/is-default-class'], 'true');
+  });
+
+  t.test('load balancer controller and Argo CD', async (t) => {
+    const releases = Object.fromEntries(
+      find(recorded, 'kubernetes:helm.sh/v3:Release').map((r) => [r.inputs['chart'], r.inputs]),
+    );
+    t.match(releases['aws-load-balancer-controller'], { version: '3.5.0', namespace: 'kube-system' });
+    t.match(releases['argo-cd'], { version: '10.1.1', namespace: 'argocd' });
+    t.equal(releases['argo-cd']!['values'].server.service.type, 'ClusterIP', 'Argo CD is not exposed publicly');
+    const association = one(recorded, 'aws:eks/podIdentityAssociation:PodIdentityAssociation').inputs;
+    t.match(association, { namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller' });
+    const apps = find(recorded, 'kubernetes:argoproj.io/v1alpha1:Application');
+    t.same(apps.map((a) => a.inputs['metadata'].name).sort(), ['root', 'web']);
+    const web = apps.find((a) => a.inputs['metadata'].name === 'web')!.inputs;
+    t.match(web['spec'].source.path, new RegExp(`^deploy/web/overlays/${stack}$`));
+    t.match(web['spec'].source.kustomize.patches[0].patch, /targetgroup/, 'the target group ARN is patched in');
+  });
+
   t.test('CI identities', async (t) => {
     const repository = 'zumo-platform/zumo';
     const provider = one(recorded, 'aws:iam/openIdConnectProvider:OpenIdConnectProvider');

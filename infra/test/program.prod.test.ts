@@ -25,6 +25,19 @@ t.test('the program on stack prod', async (t) => {
     );
     t.equal(find(recorded, 'aws:lb/loadBalancer:LoadBalancer')[0]!.inputs['enableDeletionProtection'], true);
     t.equal(find(recorded, 'aws:cloudwatch/logGroup:LogGroup', 'flow-logs')[0]!.inputs['retentionInDays'], 90);
+    t.equal(find(recorded, 'eks:index:Cluster')[0]!.inputs['deletionProtection'], true, 'the cluster refuses deletion');
+    t.equal(
+      find(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass')[0]!.inputs['reclaimPolicy'],
+      'Retain',
+      'volumes outlive their claims',
+    );
+    const argocd = find(recorded, 'kubernetes:helm.sh/v3:Release').find((r) => r.inputs['chart'] === 'argo-cd')!;
+    t.equal(argocd.inputs['values']['redis-ha'].enabled, true, 'Argo CD in HA');
+    t.match(find(recorded, 'eks:index:ManagedNodeGroup')[0]!.inputs['scalingConfig'], {
+      minSize: 2,
+      desiredSize: 3,
+      maxSize: 6,
+    });
   });
 
   t.test('prod has a WAF in us-east-1 with managed rules and a rate rule', async (t) => {

@@ -189,3 +189,17 @@ export function grantsEverything(statement: PolicyStatement): boolean {
   const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
   return statement.Effect === 'Allow' && list(statement.Action).includes('*') && list(statement.Resource).includes('*');
 }
+
+/** Trust for EKS Pod Identity: the cluster's pod identity agent assumes the role for a service account. */
+export function podIdentityTrustPolicy() {
+  return {
+    Version: '2012-10-17' as const,
+    Statement: [
+      {
+        Effect: 'Allow' as const,
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      },
+    ],
+  };
+}

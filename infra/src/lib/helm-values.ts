@@ -1,0 +1,62 @@
+/**
+ * Helm values as pure functions, so tests can check every key against the charts' own values
+ * files (../shared/reference) without a cluster. Chart versions are pinned here, in one place.
+ */
+export const CHARTS = {
+  argocd: { chart: 'argo-cd', version: '10.1.1', repo: 'https://argoproj.github.io/argo-helm', namespace: 'argocd' },
+  lbController: {
+    chart: 'aws-load-balancer-controller',
+    version: '3.5.0',
+    repo: 'https://aws.github.io/eks-charts',
+    namespace: 'kube-system',
+  },
+} as const;
+
+export const LB_CONTROLLER_SERVICE_ACCOUNT = 'aws-load-balancer-controller';
+
+const resources = (cpu: string, memory: string, memoryLimit = memory) => ({
+  requests: { cpu, memory },
+  limits: { memory: memoryLimit },
+});
+
+/** Argo CD: not exposed (ClusterIP, reach it with port-forward), metrics on, HA in prod. */
+export function argocdValues(highAvailability: boolean) {
+  const replicas = highAvailability ? 2 : 1;
+  return {
+    global: { domain: 'argocd.internal' },
+    // No SSO is configured: the admin login via port-forward is the way in (docs/infra.md).
+    dex: { enabled: false },
+    'redis-ha': { enabled: highAvailability },
+    redis: { metrics: { enabled: !highAvailability }, resources: resources('50m', '64Mi', '128Mi') },
+    controller: { replicas: 1, metrics: { enabled: true }, resources: resources('250m', '512Mi', '1Gi') },
+    server: {
+      replicas,
+      service: { type: 'ClusterIP' },
+      ingress: { enabled: false },
+      metrics: { enabled: true },
+      resources: resources('50m', '128Mi', '256Mi'),
+    },
+    repoServer: { replicas, metrics: { enabled: true }, resources: resources('100m', '256Mi', '512Mi') },
+    applicationSet: { replicas, metrics: { enabled: true }, resources: resources('50m', '64Mi', '128Mi') },
+    notifications: { metrics: { enabled: true }, resources: resources('50m', '64Mi', '128Mi') },
+    // CRDs stay when the chart is removed: deleting them would delete every Application.
+    crds: { keep: true },
+  };
+}
+
+/** AWS Load Balancer Controller: manages only TargetGroupBindings here (the ALB belongs to Pulumi). */
+export function lbControllerValues(clusterName: string, region: string, vpcId: string) {
+  return {
+    clusterName,
+    region,
+    vpcId,
+    replicaCount: 2,
+    serviceAccount: { create: true, name: LB_CONTROLLER_SERVICE_ACCOUNT },
+    // No Ingress or Service of type LoadBalancer creates AWS load balancers in this design.
+    createIngressClassResource: false,
+    enableServiceMutatorWebhook: false,
+    defaultTargetType: 'ip',
+    resources: resources('50m', '128Mi', '256Mi'),
+    podDisruptionBudget: { maxUnavailable: 1 },
+  };
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parse, parseAllDocuments } from 'yaml';
+import { Ajv } from 'ajv';
+import { CHARTS, argocdValues, lbControllerValues } from '../src/lib/helm-values.js';
+import { rootApplication, webApplication } from '../src/lib/argocd-applications.js';
+import { LB_CONTROLLER_POLICY } from '../src/components/lb-controller.js';
+import { REPO_ROOT } from './mocks.js';
+
+/** Upstream files the project checks itself against (read-only, beside the repository). */
+const REFERENCE = join(REPO_ROOT, '../shared/reference');
+const read = (file: string) => readFileSync(join(REFERENCE, file), 'utf8');
+
+/**
+ * Every leaf path we set must exist in the chart's values file, except below a key whose default
+ * is an empty map or null (free-form by design, e.g. `resources: {}`).
+ */
+function unknownKeys(ours: Record<string, unknown>, chart: Record<string, unknown>, prefix = ''): string[] {
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(ours)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (!(key in chart)) {
+      unknown.push(path);
+      continue;
+    }
+    const theirs = chart[key];
+    const freeForm =
+      theirs === null ||
+      (typeof theirs === 'object' && !Array.isArray(theirs) && Object.keys(theirs as object).length === 0);
+    if (value && typeof value === 'object' && !Array.isArray(value) && !freeForm) {
+      unknown.push(...unknownKeys(value as Record<string, unknown>, theirs as Record<string, unknown>, path));
+    }
+  }
+  return unknown;
+}
+
+t.test(`argo-cd ${CHARTS.argocd.version} values exist in the chart`, async (t) => {
+  t.equal(CHARTS.argocd.version, '10.1.1', 'the chart version the reference describes');
+  const chart = parse(read('argo-cd-10.1.1.values.yaml'));
+  for (const ha of [false, true]) t.same(unknownKeys(argocdValues(ha), chart), [], `HA ${ha}: no unknown keys`);
+  t.same(
+    unknownKeys({ server: { sevrice: { type: 'ClusterIP' } } }, chart),
+    ['server.sevrice'],
+    'the check catches a typo',
+  );
+  t.equal(argocdValues(false).server.service.type, 'ClusterIP', 'the server is not exposed');
+  t.equal(argocdValues(true)['redis-ha'].enabled, true, 'HA uses redis-ha');
+});
+
+t.test(`aws-load-balancer-controller ${CHARTS.lbController.version} values and IAM policy`, async (t) => {
+  const chart = parse(read('aws-load-balancer-controller-3.5.0.values.yaml'));
+  t.same(unknownKeys(lbControllerValues('c', 'eu-west-1', 'vpc-1'), chart), [], 'no unknown keys');
+  t.same(
+    JSON.parse(LB_CONTROLLER_POLICY),
+    JSON.parse(read('aws-load-balancer-controller-3.5.0.iam-policy.json')),
+    'the controller policy is the published one for 3.5.0',
+  );
+});
+
+t.test('the Applications Pulumi creates validate against the Argo CD CRD', async (t) => {
+  const crd = parseAllDocuments(read('crds/argocd-application.crd.yaml'))
+    .map((d) => d.toJSON())
+    .find((d) => d?.kind === 'CustomResourceDefinition');
+  const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1alpha1');
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
+  const inputs = {
+    githubRepository: 'acme/zumo',
+    gitRevision: 'main',
+    environment: 'dev',
+    targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/abc',
+  };
+  for (const app of [rootApplication(inputs), webApplication(inputs)]) {
+    t.ok(validate(app), `${app.metadata.name}: valid (${JSON.stringify(validate.errors)})`);
+    t.same(
+      app.metadata.finalizers,
+      ['resources-finalizer.argocd.argoproj.io'],
+      `${app.metadata.name}: resources finalizer`,
+    );
+    t.same(
+      app.spec.syncPolicy.automated,
+      { prune: true, selfHeal: true },
+      `${app.metadata.name}: automated prune + selfHeal`,
+    );
+  }
+  t.notOk(
+    validate({ ...rootApplication(inputs), spec: { project: 'default' } }),
+    'control: an Application without destination is refused',
+  );
+  const patch = JSON.parse(webApplication(inputs).spec.source.kustomize.patches[0]!.patch);
+  t.same(
+    patch,
+    [{ op: 'replace', path: '/spec/targetGroupARN', value: inputs.targetGroupArn }],
+    'the target group reaches deploy/ as a kustomize patch',
+  );
+});
