@@ -7,6 +7,8 @@ export interface Recorded {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** Inputs plus the outputs the mock engine computed (what a policy sees after an update). */
+  state: Record<string, any>;
 }
 
 export const ACCOUNT = '123456789012';
@@ -103,11 +105,11 @@ export async function installMocks(
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return {
-          id: `${args.name}-id`,
-          state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) },
-        };
+        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+        // S3 bucket ids are their names, as in AWS (policies match buckets by it).
+        const id = args.type === 'aws:s3/bucket:Bucket' ? String(state['bucket']) : `${args.name}-id`;
+        return { id, state };
       },
       call(args) {
         const handler = CALLS[args.token];

@@ -3,12 +3,7 @@ import * as aws from '@pulumi/aws';
 import * as eks from '@pulumi/eks';
 import * as k8s from '@pulumi/kubernetes';
 import { podIdentityTrustPolicy } from '../lib/iam.js';
-
-/** Control-plane logs kept: who called the API (audit), what was asked (api), who logged in. */
-export const CONTROL_PLANE_LOGS = ['api', 'audit', 'authenticator'];
-
-/** AWS managed access policy that makes an access entry a cluster admin. */
-export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+import { CLUSTER_ADMIN_POLICY, CONTROL_PLANE_LOGS } from '../lib/eks.js';
 
 export interface ClusterArgs {
   readonly clusterName: string;

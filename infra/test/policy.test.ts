@@ -1,0 +1,199 @@
+import t from 'tap';
+import { policies } from '../src/policy/rules.js';
+import { runPolicies } from './policy-harness.js';
+
+const prodTags = { environment: 'prod' };
+
+/** One deliberately bad resource per rule, and the message the rule must give. */
+const badCases: { policy: string; type: string; state: Record<string, unknown>; message: RegExp }[] = [
+  {
+    policy: 's3-public-access-blocked',
+    type: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+    state: { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true, restrictPublicBuckets: true },
+    message: /blockPublicPolicy: true/,
+  },
+  {
+    policy: 's3-owner-enforced',
+    type: 'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
+    state: { rule: { objectOwnership: 'ObjectWriter' } },
+    message: /BucketOwnerEnforced/,
+  },
+  {
+    policy: 'cloudfront-oac-sigv4',
+    type: 'aws:cloudfront/originAccessControl:OriginAccessControl',
+    state: { signingBehavior: 'no-override', signingProtocol: 'sigv4' },
+    message: /sign always with sigv4/,
+  },
+  {
+    policy: 'cloudfront-no-oai',
+    type: 'aws:cloudfront/distribution:Distribution',
+    state: {
+      origins: [{ originId: 'site', s3OriginConfig: { originAccessIdentity: 'origin-access-identity/cloudfront/E1' } }],
+      defaultCacheBehavior: { viewerProtocolPolicy: 'redirect-to-https' },
+    },
+    message: /uses an Origin Access Identity/,
+  },
+  {
+    policy: 'cloudfront-https-only',
+    type: 'aws:cloudfront/distribution:Distribution',
+    state: { origins: [], defaultCacheBehavior: { viewerProtocolPolicy: 'allow-all' } },
+    message: /allows plain HTTP/,
+  },
+  {
+    policy: 'cloudfront-min-tls',
+    type: 'aws:cloudfront/distribution:Distribution',
+    state: {
+      origins: [],
+      aliases: ['zumo.example.com'],
+      defaultCacheBehavior: { viewerProtocolPolicy: 'https-only' },
+      viewerCertificate: { minimumProtocolVersion: 'TLSv1_2016', sslSupportMethod: 'sni-only' },
+    },
+    message: /TLSv1.2_2021 or newer/,
+  },
+  {
+    policy: 'ecr-immutable-tags',
+    type: 'aws:ecr/repository:Repository',
+    state: { imageTagMutability: 'MUTABLE', imageScanningConfiguration: { scanOnPush: true } },
+    message: /IMMUTABLE/,
+  },
+  {
+    policy: 'ecr-scan-on-push',
+    type: 'aws:ecr/repository:Repository',
+    state: { imageTagMutability: 'IMMUTABLE' },
+    message: /scanOnPush: true/,
+  },
+  {
+    policy: 'eks-endpoint-not-world-open',
+    type: 'eks:index:Cluster',
+    state: {
+      endpointPublicAccess: true,
+      publicAccessCidrs: ['0.0.0.0/0'],
+      encryptionConfigKeyArn: 'k',
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      authenticationMode: 'API',
+      nodeAssociatePublicIpAddress: false,
+    },
+    message: /must not contain 0.0.0.0\/0/,
+  },
+  {
+    policy: 'eks-secrets-encrypted',
+    type: 'eks:index:Cluster',
+    state: {
+      endpointPublicAccess: false,
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      authenticationMode: 'API',
+      nodeAssociatePublicIpAddress: false,
+    },
+    message: /encryptionConfigKeyArn/,
+  },
+  {
+    policy: 'eks-control-plane-logs',
+    type: 'eks:index:Cluster',
+    state: {
+      endpointPublicAccess: false,
+      encryptionConfigKeyArn: 'k',
+      enabledClusterLogTypes: ['api'],
+      authenticationMode: 'API',
+      nodeAssociatePublicIpAddress: false,
+    },
+    message: /audit, authenticator/,
+  },
+  {
+    policy: 'eks-access-entries-only',
+    type: 'eks:index:Cluster',
+    state: {
+      endpointPublicAccess: false,
+      encryptionConfigKeyArn: 'k',
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      authenticationMode: 'CONFIG_MAP',
+      nodeAssociatePublicIpAddress: false,
+    },
+    message: /authenticationMode to API/,
+  },
+  {
+    policy: 'eks-nodes-private',
+    type: 'eks:index:Cluster',
+    state: {
+      endpointPublicAccess: false,
+      encryptionConfigKeyArn: 'k',
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      authenticationMode: 'API',
+      nodeAssociatePublicIpAddress: true,
+    },
+    message: /nodeAssociatePublicIpAddress: false/,
+  },
+  {
+    policy: 'iam-no-wildcard-admin',
+    type: 'aws:iam/rolePolicy:RolePolicy',
+    state: {
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    },
+    message: /allows "\*" on "\*"/,
+  },
+  {
+    policy: 'iam-oidc-trust-pinned',
+    type: 'aws:iam/role:Role',
+    state: {
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com' },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } },
+          },
+        ],
+      }),
+    },
+    message: /Pin token.actions.githubusercontent.com:sub/,
+  },
+  { policy: 'logs-finite-retention', type: 'aws:cloudwatch/logGroup:LogGroup', state: {}, message: /retentionInDays/ },
+  {
+    policy: 'prod-deletion-protection',
+    type: 'aws:lb/loadBalancer:LoadBalancer',
+    state: { tags: prodTags, enableDeletionProtection: false },
+    message: /enableDeletionProtection/,
+  },
+  {
+    policy: 'nat-per-az-in-prod',
+    type: 'awsx:ec2:Vpc',
+    state: { tags: prodTags, natGateways: { strategy: 'Single' }, vpcId: 'vpc-1' },
+    message: /OnePerAz/,
+  },
+  {
+    policy: 's3-encrypted',
+    type: 'aws:s3/bucket:Bucket',
+    state: { bucket: 'naked-bucket' },
+    message: /Bucket bad-s3-encrypted has no BucketServerSideEncryptionConfiguration/,
+  },
+  {
+    policy: 'vpc-flow-logs',
+    type: 'awsx:ec2:Vpc',
+    state: { natGateways: { strategy: 'Single' }, vpcId: 'vpc-unlogged' },
+    message: /has no flow log/,
+  },
+];
+
+t.test('the pack has at least 15 mandatory rules, each with a failing case here', async (t) => {
+  t.ok(policies.length >= 15, `${policies.length} rules`);
+  t.ok(
+    policies.every((p) => p.enforcementLevel === 'mandatory'),
+    'all mandatory',
+  );
+  const covered = new Set(badCases.map((c) => c.policy));
+  t.same(
+    policies.map((p) => p.name).filter((n) => !covered.has(n)),
+    [],
+    'every rule is exercised by a bad resource',
+  );
+});
+
+t.test('each rule fires on a deliberately bad resource, with its message', async (t) => {
+  for (const c of badCases) {
+    const violations = await runPolicies([{ type: c.type, name: `bad-${c.policy}`, state: c.state }]);
+    const mine = violations.filter((v) => v.policy === c.policy);
+    t.ok(mine.length > 0, `${c.policy} fires`);
+    t.match(mine.map((v) => v.message).join(' | '), c.message, `${c.policy}: says what to change`);
+  }
+});
