@@ -78,7 +78,6 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
 /** Provider functions the program may call; any other token fails the test (no silent stubs). */
 const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
   'aws:index/getRegion:getRegion': () => ({ name: 'eu-west-1', region: 'eu-west-1', id: 'eu-west-1' }),
-  'aws:ec2/getManagedPrefixList:getManagedPrefixList': (inputs) => ({ id: 'pl-3b927c52', name: inputs['name'] }),
   'aws:kms/getAlias:getAlias': (inputs) => ({
     name: inputs['name'],
     targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,

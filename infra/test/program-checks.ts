@@ -85,9 +85,9 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     t.equal(alb.inputs['dropInvalidHeaderFields'], true);
     const sg = one(recorded, 'aws:ec2/securityGroup:SecurityGroup', '-alb');
     t.same(
-      sg.inputs['ingress'].map((i: { prefixListIds: string[] }) => i.prefixListIds),
-      [['pl-3b927c52']],
-      'ingress only from CloudFront origin-facing addresses',
+      sg.inputs['ingress'].map((i: { cidrBlocks: string[]; fromPort: number }) => [i.cidrBlocks, i.fromPort]),
+      [[['10.40.0.0/16'], 80]],
+      'ingress only from inside the VPC, where the CloudFront VPC origin connects from',
     );
     t.notOk(JSON.stringify(sg.inputs['ingress']).includes('0.0.0.0/0'), 'no open ingress');
     const targetGroup = one(recorded, 'aws:lb/targetGroup:TargetGroup');

@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { APP, PATHS } from '@zumo/config';
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '../lib/cloudfront.js';
 
 export interface LoadBalancerArgs {
   readonly vpcId: pulumi.Input<string>;
@@ -15,7 +14,7 @@ export interface LoadBalancerArgs {
 }
 
 /**
- * The ALB owned by Pulumi: internal, reachable only from CloudFront's origin-facing range, with an
+ * The ALB owned by Pulumi: internal (no public address; CloudFront reaches it as a VPC origin), with an
  * ip target group on the service's port whose health check is the readiness path. The app's
  * Service joins the target group through a TargetGroupBinding (deploy/), never through Pulumi.
  */
@@ -27,17 +26,21 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:loadbalancing:LoadBalancer', name, {}, opts);
-    const cloudfront = aws.ec2.getManagedPrefixListOutput(
-      { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
-      { parent: this },
-    );
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-alb`,
       {
         vpcId: args.vpcId,
-        description: 'ALB: HTTP from CloudFront origin-facing addresses only',
+        description: 'Internal ALB: HTTP from inside the VPC (the CloudFront VPC origin ENIs) only',
+        // A CloudFront VPC origin connects from ENIs inside this VPC, not from CloudFront's public
+        // origin-facing ranges; the ALB has no public address, so the VPC range is the boundary.
         ingress: [
-          { protocol: 'tcp', fromPort: 80, toPort: 80, prefixListIds: [cloudfront.id], description: 'CloudFront' },
+          {
+            protocol: 'tcp',
+            fromPort: 80,
+            toPort: 80,
+            cidrBlocks: [args.vpcCidr],
+            description: 'CloudFront VPC origin',
+          },
         ],
         egress: [
           {

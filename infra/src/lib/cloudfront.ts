@@ -14,9 +14,6 @@ export const MANAGED_ORIGIN_REQUEST_POLICY = {
   allViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
 } as const;
 
-/** The name of the managed prefix list of CloudFront's origin-facing addresses. */
-export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
-
 /** S3 bucket policy that lets only this distribution (through OAC) read objects. */
 export function bucketReadPolicyForDistribution(bucketArn: string, distributionArn: string) {
   return {
