@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier';
 
 /**
  * One flat config for the workspace. Module boundaries are the architecture in code:
- * apps and infra and tools may import shared packages; packages import nothing of ours;
+ * apps, infra, tools and the deploy checks may import shared packages; packages import nothing of ours;
  * apps never import infra and infra never imports apps.
  */
 export default [
@@ -24,10 +24,12 @@ export default [
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
+            { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],

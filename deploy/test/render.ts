@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+export const DEPLOY_ROOT = join(import.meta.dirname, '..');
+export const REFERENCE = join(DEPLOY_ROOT, '../../shared/reference');
+
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  [key: string]: unknown;
+}
+
+/** Renders a kustomization exactly as Argo CD does (kustomize via kubectl) and parses the objects. */
+export function render(path: string): Manifest[] {
+  const yaml = execFileSync('kubectl', ['kustomize', join(DEPLOY_ROOT, path)], { encoding: 'utf8', timeout: 60_000 });
+  return parseAllDocuments(yaml)
+    .map((doc) => doc.toJSON() as Manifest | null)
+    .filter((m): m is Manifest => m !== null);
+}
+
+export function byKind(manifests: Manifest[], kind: string): Manifest {
+  const found = manifests.filter((m) => m.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0]!;
+}

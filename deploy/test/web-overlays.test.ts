@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parseAllDocuments } from 'yaml';
+import { Ajv } from 'ajv';
+import { Namespace, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { APP, DOWNWARD_API_ENV, EnvSchema, PATHS, loadConfig } from '@zumo/config';
+import { REFERENCE, byKind, render, type Manifest } from './render.js';
+
+/** Kubernetes schemas (kubernetes-models validates with the upstream OpenAPI definitions). */
+const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  Namespace,
+  ServiceAccount,
+  PersistentVolumeClaim,
+  Service,
+  Deployment,
+  NetworkPolicy,
+};
+
+/** CRDs from ../shared/reference, for the custom resources in the tree. */
+function crdValidator(file: string, kind: string) {
+  const crd = parseAllDocuments(readFileSync(join(REFERENCE, file), 'utf8'))
+    .map((d) => d.toJSON())
+    .find((d) => d?.kind === 'CustomResourceDefinition' && d.spec.names.kind === kind);
+  const version = crd.spec.versions.find((v: { served: boolean; storage: boolean }) => v.storage);
+  return {
+    version: `${crd.spec.group}/${version.name}`,
+    validate: new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema),
+  };
+}
+
+for (const environment of ['dev', 'prod']) {
+  t.test(`deploy/web/overlays/${environment}`, async (t) => {
+    const manifests = render(`web/overlays/${environment}`);
+
+    t.test('every object validates against its schema', async (t) => {
+      const tgb = crdValidator('crds/aws-load-balancer-controller.crds.yaml', 'TargetGroupBinding');
+      for (const manifest of manifests) {
+        const label = `${manifest.kind}/${manifest.metadata.name}`;
+        if (manifest.kind === 'TargetGroupBinding') {
+          t.equal(manifest.apiVersion, tgb.version, `${label}: served version of the CRD`);
+          t.ok(tgb.validate(manifest), `${label}: valid against the CRD (${JSON.stringify(tgb.validate.errors)})`);
+          continue;
+        }
+        const Model = MODELS[manifest.kind];
+        t.ok(Model, `${label}: a known kind`);
+        if (Model) t.doesNotThrow(() => new Model(manifest).validate(), `${label}: valid Kubernetes object`);
+      }
+      t.throws(
+        () => new Deployment({ ...byKind(manifests, 'Deployment'), spec: { replicas: 'one' } } as never).validate(),
+        'control: an invalid Deployment is refused',
+      );
+    });
+
+    const deployment = byKind(manifests, 'Deployment');
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    const env = new Map<string, any>(container.env.map((e: { name: string }) => [e.name, e]));
+
+    t.test('names, port and paths come from the contract', async (t) => {
+      t.equal(deployment.metadata.name, APP.name);
+      t.ok(
+        manifests.every((m) => m.kind === 'Namespace' || m.metadata.namespace === APP.namespace),
+        `everything in ${APP.namespace}`,
+      );
+      t.equal(byKind(manifests, 'Namespace').metadata.name, APP.namespace);
+      t.equal(container.ports[0].containerPort, APP.containerPort);
+      t.equal(container.livenessProbe.httpGet.path, PATHS.health);
+      t.equal(container.readinessProbe.httpGet.path, PATHS.ready);
+      t.equal(deployment.spec.template.metadata.annotations['prometheus.io/path'], PATHS.metrics);
+      t.equal(env.get('PORT').value, String(APP.containerPort));
+      const dataMount = container.volumeMounts.find((m: { name: string }) => m.name === 'data');
+      t.equal(dataMount.mountPath, APP.dataMountPath);
+      t.ok(env.get('DATABASE_PATH').value.startsWith(`${APP.dataMountPath}/`), 'the database is on the volume');
+      t.equal(byKind(manifests, 'TargetGroupBinding').spec.serviceRef.name, byKind(manifests, 'Service').metadata.name);
+    });
+
+    t.test('the workload gives the service a valid environment', async (t) => {
+      const known = new Set(Object.keys(EnvSchema.properties));
+      for (const name of env.keys()) t.ok(known.has(name), `${name} is a variable the service reads`);
+      for (const name of EnvSchema.required ?? []) {
+        // Required variables all have defaults today; should one lose its default, the pod must set it.
+        const schema = (EnvSchema.properties as Record<string, { default?: unknown }>)[name]!;
+        t.ok(schema.default !== undefined || env.has(name), `${name}: set by the pod or defaulted`);
+      }
+      for (const [name, fieldPath] of Object.entries(DOWNWARD_API_ENV)) {
+        t.equal(
+          env.get(name)?.valueFrom?.fieldRef?.fieldPath,
+          fieldPath,
+          `${name} from the Downward API (${fieldPath})`,
+        );
+      }
+      t.equal(env.get('SENTRY_DSN').valueFrom.secretKeyRef.optional, true, 'Sentry DSN from an optional Secret');
+      t.equal(env.get('SENTRY_ENVIRONMENT').value, environment);
+      t.match(
+        env.get('RELEASE').valueFrom.fieldRef.fieldPath,
+        /app\.kubernetes\.io\/version/,
+        'RELEASE is the version label',
+      );
+      // What the pod would see, with the Downward API filled in: the service must accept it.
+      const literal: Record<string, string> = Object.fromEntries(
+        [...env.values()].filter((e) => e.value !== undefined).map((e) => [e.name, e.value]),
+      );
+      const version = deployment.spec.template.metadata.labels['app.kubernetes.io/version'];
+      const config = loadConfig({
+        ...literal,
+        RELEASE: version,
+        POD_NAME: 'web-abc',
+        POD_NAMESPACE: APP.namespace,
+        POD_IP: '10.40.1.2',
+        NODE_NAME: 'ip-10-40-1-1',
+      });
+      t.equal(config.PORT, APP.containerPort, 'loadConfig accepts the pod environment');
+      const budgetMs = config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS;
+      t.ok(
+        pod.terminationGracePeriodSeconds * 1000 > budgetMs,
+        `terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds} s) exceeds drain + grace (${budgetMs} ms)`,
+      );
+    });
+
+    t.test('one writer: a single replica, Recreate, a ReadWriteOnce gp3 volume', async (t) => {
+      t.equal(deployment.spec.replicas, 1);
+      t.equal(deployment.spec.strategy.type, 'Recreate');
+      const pvc = byKind(manifests, 'PersistentVolumeClaim');
+      t.same(pvc.spec.accessModes, ['ReadWriteOnce']);
+      t.equal(pvc.spec.storageClassName, 'gp3');
+    });
+
+    t.test('hardened pod', async (t) => {
+      t.match(pod.securityContext, {
+        runAsNonRoot: true,
+        runAsUser: APP.runAsUser,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      t.match(container.securityContext, {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      t.equal(pod.automountServiceAccountToken, false, 'no API token in the pod');
+      t.equal(byKind(manifests, 'ServiceAccount').automountServiceAccountToken, false);
+      t.notOk(
+        manifests.some((m) => /Role/.test(m.kind)),
+        'no RBAC: the app does not call the API',
+      );
+      t.ok(container.resources.requests.cpu && container.resources.limits.memory, 'requests and a memory limit');
+      t.equal(byKind(manifests, 'Service').spec.type, 'ClusterIP');
+      const policy = byKind(manifests, 'NetworkPolicy');
+      t.same(policy.spec.policyTypes, ['Ingress', 'Egress']);
+      t.same(
+        policy.spec.ingress[0].ports,
+        [{ port: APP.containerPort, protocol: 'TCP' }],
+        'only the app port is reachable',
+      );
+    });
+
+    t.test('the image comes only from the overlay images entry', async (t) => {
+      const kustomization = readFileSync(
+        join(import.meta.dirname, `../web/overlays/${environment}/kustomization.yaml`),
+        'utf8',
+      );
+      t.match(kustomization, /images:\n {2}- name: zumo\/web/);
+      t.match(
+        container.image,
+        new RegExp(`\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/${APP.imageRepository}-${environment}[:@]`),
+      );
+    });
+  });
+}
+
+t.test('the app-of-apps roots render', async (t) => {
+  for (const environment of ['dev', 'prod'])
+    t.same(
+      render(`apps/${environment}`).filter((m: Manifest) => m.kind !== 'Application'),
+      [],
+      `${environment}: only Applications`,
+    );
+});
