@@ -1,5 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import { PrivateBucket } from '../components/private-bucket.js';
+import { denyInsecureTransport } from '../lib/s3.js';
 
 export interface StateBackendArgs {
   /** Globally unique bucket name; the main stacks log in with `pulumi login s3://<name>`. */
@@ -11,19 +13,7 @@ export interface StateBackendArgs {
 
 /** Bucket policy refusing any request that is not over TLS. */
 export function tlsOnlyPolicy(bucketArn: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  };
+  return { Version: '2012-10-17', Statement: [denyInsecureTransport(bucketArn)] };
 }
 
 /**
@@ -53,53 +43,15 @@ export class StateBackend extends pulumi.ComponentResource {
     );
     const alias = new aws.kms.Alias(`${name}-secrets`, { name: args.secretsKeyAlias, targetKeyId: key.keyId }, parent);
 
-    const bucket = new aws.s3.Bucket(`${name}-state`, { bucket: args.bucketName, tags: args.tags }, protect);
-    new aws.s3.BucketPublicAccessBlock(
+    const bucket = new PrivateBucket(
       `${name}-state`,
       {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-state`,
-      { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
-      parent,
-    );
-    new aws.s3.BucketVersioning(
-      `${name}-state`,
-      { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-state`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      parent,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-state`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: 'expire-old-checkpoints',
-            status: 'Enabled',
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: 90 },
-          },
-        ],
+        bucketName: args.bucketName,
+        kmsKeyArn: key.arn,
+        versioning: true,
+        noncurrentDays: 90,
+        protect: true,
+        tags: args.tags,
       },
       parent,
     );
@@ -109,7 +61,7 @@ export class StateBackend extends pulumi.ComponentResource {
       parent,
     );
 
-    this.bucketName = bucket.bucket;
+    this.bucketName = bucket.name;
     this.keyAlias = alias.name;
     this.keyArn = key.arn;
     this.registerOutputs({ bucketName: this.bucketName, keyAlias: this.keyAlias });

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import { PrivateBucket } from './private-bucket.js';
 import {
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
@@ -43,37 +44,9 @@ export class CiIdentity extends pulumi.ComponentResource {
         ).arn;
 
     // Test reports (seed parity): private, encrypted, kept 90 days; not served by CloudFront.
-    const reports = new aws.s3.Bucket(`${name}-reports`, { tags: args.tags }, parent);
-    new aws.s3.BucketPublicAccessBlock(
+    const reports = new PrivateBucket(
       `${name}-reports`,
-      {
-        bucket: reports.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-reports`,
-      { bucket: reports.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-reports`,
-      {
-        bucket: reports.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
-      },
-      parent,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-reports`,
-      {
-        bucket: reports.id,
-        rules: [{ id: 'expire-reports', status: 'Enabled', filter: {}, expiration: { days: 90 } }],
-      },
+      { versioning: false, expireDays: 90, tags: args.tags },
       parent,
     );
 
@@ -125,7 +98,7 @@ export class CiIdentity extends pulumi.ComponentResource {
     this.releaseRoleArn = release.arn;
     this.previewRoleArn = preview.arn;
     this.infraRoleArn = infra.arn;
-    this.reportsBucketName = reports.bucket;
+    this.reportsBucketName = reports.name;
     this.registerOutputs({
       releaseRoleArn: this.releaseRoleArn,
       previewRoleArn: this.previewRoleArn,

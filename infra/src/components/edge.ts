@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import { PrivateBucket } from './private-bucket.js';
 import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, PATHS } from '@zumo/config';
 import {
   MANAGED_CACHE_POLICY,
@@ -41,50 +42,9 @@ export class Edge extends pulumi.ComponentResource {
     }
     const parent = { parent: this };
 
-    const bucket = new aws.s3.Bucket(`${name}-site`, { tags: args.tags }, parent);
-    new aws.s3.BucketPublicAccessBlock(
+    const bucket = new PrivateBucket(
       `${name}-site`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-site`,
-      { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-site`,
-      {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
-      },
-      parent,
-    );
-    new aws.s3.BucketVersioning(
-      `${name}-site`,
-      { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } },
-      parent,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-site`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: 'expire-noncurrent-versions',
-            status: 'Enabled',
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-          },
-        ],
-      },
+      { versioning: true, noncurrentDays: args.noncurrentVersionDays ?? 30, tags: args.tags },
       parent,
     );
 
@@ -243,7 +203,7 @@ export class Edge extends pulumi.ComponentResource {
         aliases: args.domainName ? [args.domainName] : [],
         webAclId: webAcl?.arn,
         origins: [
-          { originId: 'site', domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+          { originId: 'site', domainName: bucket.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
           {
             originId: 'api',
             domainName: args.albDnsName,
@@ -310,7 +270,7 @@ export class Edge extends pulumi.ComponentResource {
       }
     }
 
-    this.bucketName = bucket.bucket;
+    this.bucketName = bucket.name;
     this.distributionId = distribution.id;
     this.distributionArn = distribution.arn;
     this.url = args.domainName

@@ -1,3 +1,5 @@
+import { denyInsecureTransport } from './s3.js';
+
 /**
  * AWS managed CloudFront policies (ids are global constants published by AWS).
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
@@ -27,14 +29,7 @@ export function bucketReadPolicyForDistribution(bucketArn: string, distributionA
         Resource: `${bucketArn}/*`,
         Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
       },
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
+      denyInsecureTransport(bucketArn),
     ],
   };
 }
