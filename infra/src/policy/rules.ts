@@ -6,7 +6,10 @@ import { CONTROL_PLANE_LOGS } from '../lib/eks.js';
  * The Zumo policy pack: mandatory rules run on every preview and up (`--policy-pack infra/policy`)
  * and, in tests, against the mocked resources of both stacks. Each rule's message says what to change.
  */
-type Check = (props: Record<string, any>, report: ReportViolation, resource: { name: string; type: string }) => void;
+/** Resource properties as the engine reports them: provider-shaped JSON, checked field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider property bags are untyped here
+type Props = Record<string, any>;
+type Check = (props: Props, report: ReportViolation, resource: { name: string; type: string }) => void;
 
 const onType = (name: string, description: string, types: string[], check: Check): ResourceValidationPolicy => ({
   name,
@@ -17,7 +20,7 @@ const onType = (name: string, description: string, types: string[], check: Check
   },
 });
 
-const isProd = (props: Record<string, any>) => props['tags']?.environment === 'prod';
+const isProd = (props: Props) => props['tags']?.environment === 'prod';
 const statements = (document: unknown): PolicyStatement[] => {
   const parsed = typeof document === 'string' ? JSON.parse(document) : document;
   return [parsed?.Statement ?? []].flat();
