@@ -179,6 +179,15 @@ export class Edge extends pulumi.ComponentResource {
         )
       : undefined;
 
+    const siteBehavior = (cachePolicyId: pulumi.Input<string>) => ({
+      targetOriginId: 'site',
+      viewerProtocolPolicy: 'redirect-to-https',
+      allowedMethods: ['GET', 'HEAD'],
+      cachedMethods: ['GET', 'HEAD'],
+      cachePolicyId,
+      responseHeadersPolicyId: headers.id,
+      compress: true,
+    });
     const apiBehavior = (pathPattern: string) => ({
       pathPattern,
       targetOriginId: 'api',
@@ -210,26 +219,9 @@ export class Edge extends pulumi.ComponentResource {
             vpcOriginConfig: { vpcOriginId: vpcOrigin.id, originKeepaliveTimeout: 5, originReadTimeout: 30 },
           },
         ],
-        defaultCacheBehavior: {
-          targetOriginId: 'site',
-          viewerProtocolPolicy: 'redirect-to-https',
-          allowedMethods: ['GET', 'HEAD'],
-          cachedMethods: ['GET', 'HEAD'],
-          cachePolicyId: pageCache.id,
-          responseHeadersPolicyId: headers.id,
-          compress: true,
-        },
+        defaultCacheBehavior: siteBehavior(pageCache.id),
         orderedCacheBehaviors: [
-          {
-            pathPattern: `${PATHS.assets}/*`,
-            targetOriginId: 'site',
-            viewerProtocolPolicy: 'redirect-to-https',
-            allowedMethods: ['GET', 'HEAD'],
-            cachedMethods: ['GET', 'HEAD'],
-            cachePolicyId: MANAGED_CACHE_POLICY.cachingOptimized,
-            responseHeadersPolicyId: headers.id,
-            compress: true,
-          },
+          { pathPattern: `${PATHS.assets}/*`, ...siteBehavior(MANAGED_CACHE_POLICY.cachingOptimized) },
           apiBehavior(`${PATHS.api}/*`),
           apiBehavior(PATHS.health),
         ],

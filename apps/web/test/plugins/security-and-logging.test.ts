@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SECURITY_HEADERS } from '../../src/plugins/app/security-headers.js';
+import { SECURITY_HEADERS } from '@zumo/config';
 import { build, request } from '../helper.js';
 
 t.test('security headers are on every response, whatever the status', async (t) => {

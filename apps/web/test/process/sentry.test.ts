@@ -45,15 +45,11 @@ t.test('Sentry: a 500 sends exactly one event with release and route; a 400 send
   const invalid = await request(`${service.url}/api/messages`, { json: { content: '' } });
   t.equal(invalid.status, 400);
 
-  // Another connection holds the write lock longer than the busy timeout: the insert fails.
-  const locker = new BetterSqlite3(databasePath);
-  locker.exec('BEGIN IMMEDIATE');
-  const failed = await request(`${service.url}/api/messages`, {
-    json: { content: 'blocked' },
-    headers: { 'x-request-id': 'req-sentry-1', cookie: 'session=secret', authorization: 'Bearer hunter2' },
+  const failed = await failOnePost(service.url, databasePath, {
+    'x-request-id': 'req-sentry-1',
+    cookie: 'session=secret',
+    authorization: 'Bearer hunter2',
   });
-  locker.exec('ROLLBACK');
-  locker.close();
   t.equal(failed.status, 500);
   t.notMatch(failed.text, /SQLITE|locked|database/i, 'the client sees no cause');
 
@@ -75,13 +71,15 @@ t.test('Sentry: a 500 sends exactly one event with release and route; a 400 send
 });
 
 /** Makes the next POST fail with a 500: another connection holds the write lock past the busy timeout. */
-async function failOnePost(url: string, databasePath: string) {
+async function failOnePost(url: string, databasePath: string, headers: Record<string, string> = {}) {
   const locker = new BetterSqlite3(databasePath);
   locker.exec('BEGIN IMMEDIATE');
-  const response = await request(`${url}/api/messages`, { json: { content: 'blocked' } });
-  locker.exec('ROLLBACK');
-  locker.close();
-  return response.status;
+  try {
+    return await request(`${url}/api/messages`, { json: { content: 'blocked' }, headers });
+  } finally {
+    locker.exec('ROLLBACK');
+    locker.close();
+  }
 }
 
 const SDK_MODULE = /node_modules\/@sentry\//;
@@ -90,7 +88,7 @@ t.test('the Sentry SDK is loaded only when there is something to report', async 
   // NODE_DEBUG=esm makes Node log every module it loads, so the check sees real imports.
   const dir = t.testdir({});
   const without = await startService(t, { DATABASE_PATH: join(dir, 'a.db'), NODE_DEBUG: 'esm' });
-  t.equal(await failOnePost(without.url, join(dir, 'a.db')), 500);
+  t.equal((await failOnePost(without.url, join(dir, 'a.db'))).status, 500);
   await new Promise((r) => setTimeout(r, 500));
   t.notMatch(without.stderr(), SDK_MODULE, 'without SENTRY_DSN no @sentry module is loaded, even after a 500');
 
@@ -98,7 +96,7 @@ t.test('the Sentry SDK is loaded only when there is something to report', async 
   const withDsn = await startService(t, { DATABASE_PATH: join(dir, 'b.db'), NODE_DEBUG: 'esm', SENTRY_DSN: sink.dsn });
   for (let i = 0; i < 20; i++) await request(`${withDsn.url}/api/info`);
   t.notMatch(withDsn.stderr(), SDK_MODULE, 'with a DSN, a healthy process has not loaded the SDK');
-  t.equal(await failOnePost(withDsn.url, join(dir, 'b.db')), 500);
+  t.equal((await failOnePost(withDsn.url, join(dir, 'b.db'))).status, 500);
   const deadline = Date.now() + 10_000;
   while (sink.events().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   t.match(withDsn.stderr(), SDK_MODULE, 'the first 500 loads it (and the same check sees it)');

@@ -6,8 +6,6 @@ import { SECURITY_HEADERS } from '@zumo/config';
  * contract (shared with CloudFront's response headers policy) is handed to `reply.headers` as is,
  * cheaper than @fastify/helmet's per-request middleware.
  */
-export { SECURITY_HEADERS };
-
 export default fp(
   async (fastify) => {
     // Callback style: no promise per request on the hot path.
