@@ -21,7 +21,7 @@ const release = releasePolicy({
 t.test('trust policies pin the repository, the subject and the audience exactly', async (t) => {
   const subjects = githubSubjects('acme/zumo');
   t.same(subjects.release, ['repo:acme/zumo:ref:refs/heads/main']);
-  t.same(subjects.preview, ['repo:acme/zumo:pull_request']);
+  t.same(subjects.preview, ['repo:acme/zumo:pull_request', 'repo:acme/zumo:environment:drift']);
   t.same(subjects.infra, ['repo:acme/zumo:ref:refs/heads/main', 'repo:acme/zumo:environment:prod']);
   const trust = githubTrustPolicy(
     'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',

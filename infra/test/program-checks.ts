@@ -248,7 +248,7 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     t.same(provider.inputs['clientIdLists'], ['sts.amazonaws.com']);
     const expected: Record<string, string | string[]> = {
       release: `repo:${repository}:ref:refs/heads/main`,
-      preview: `repo:${repository}:pull_request`,
+      preview: [`repo:${repository}:pull_request`, `repo:${repository}:environment:drift`],
       infra: [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:environment:prod`],
     };
     for (const [role, subject] of Object.entries(expected)) {

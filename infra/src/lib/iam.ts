@@ -23,8 +23,11 @@ export function githubSubjects(repository: string) {
   return {
     /** Pushes to main only: a branch or fork cannot release. */
     release: [`repo:${repository}:ref:refs/heads/main`],
-    /** Pull requests of this repository (forks get no OIDC token for it by default). */
-    preview: [`repo:${repository}:pull_request`],
+    /**
+     * Pull requests of this repository (forks get no OIDC token for it by default), and the nightly
+     * drift job, which runs in its own `drift` environment so no other main-branch job gets this role.
+     */
+    preview: [`repo:${repository}:pull_request`, `repo:${repository}:environment:drift`],
     /** `pulumi up`: dev from main, prod only from jobs in the protected `prod` environment. */
     infra: [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:environment:prod`],
   };

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
  * bump-image --overlay deploy/web/overlays/dev --repository <registry/repo> --tag <sha> --digest <sha256:...>
- * Writes the released image into the overlay (CI commits the change). Exit 0 changed or unchanged,
- * 2 on bad input, with the reason.
+ *   Writes the released image into the overlay (CI commits the change).
+ * bump-image --overlay deploy/web/overlays/dev --print
+ *   Prints the overlay's image as repository=, tag= and digest= lines (a GITHUB_OUTPUT block).
+ * Exit 0 on success (changed or unchanged), 2 on bad input, with the reason.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BumpError, bumpImage } from './bump-image.js';
+import { readFile } from 'node:fs/promises';
+import { BumpError, bumpImage, readKustomizationImage } from './bump-image.js';
 
 try {
   const { values } = parseArgs({
@@ -15,9 +18,16 @@ try {
       repository: { type: 'string' },
       tag: { type: 'string' },
       digest: { type: 'string' },
+      print: { type: 'boolean' },
     },
     strict: true,
   });
+  if (values.print) {
+    if (!values.overlay) throw new BumpError('--overlay is required');
+    const image = readKustomizationImage(await readFile(join(values.overlay, 'kustomization.yaml'), 'utf8'));
+    process.stdout.write(`repository=${image.repository}\ntag=${image.tag}\ndigest=${image.digest}\n`);
+    process.exit(0);
+  }
   for (const name of ['overlay', 'repository', 'tag', 'digest'] as const) {
     if (!values[name]) throw new BumpError(`--${name} is required`);
   }

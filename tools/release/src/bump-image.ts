@@ -74,6 +74,28 @@ export function bumpKustomization(text: string, image: NewImage): string {
   return doc.toString({ lineWidth: 0 });
 }
 
+/**
+ * The image an overlay runs now (promotion copies dev's into prod). Fails when the overlay has no
+ * complete, well-formed entry: a placeholder release must never be promoted.
+ */
+export function readKustomizationImage(text: string): NewImage {
+  const doc = parseDocument(text);
+  if (doc.errors.length) throw new BumpError(`kustomization is not valid YAML: ${doc.errors[0]!.message}`);
+  const images = doc.get('images');
+  const entry = isSeq(images)
+    ? (images.items.find((item) => isMap(item) && item.get('name') === BASE_IMAGE) as YAMLMap | undefined)
+    : undefined;
+  if (!entry) throw new BumpError(`kustomization has no images entry named ${BASE_IMAGE}`);
+  const field = (key: string) => {
+    const value = entry.get(key);
+    if (typeof value !== 'string') throw new BumpError(`images entry ${BASE_IMAGE} has no ${key}`);
+    return value;
+  };
+  const image = { repository: field('newName'), tag: field('newTag'), digest: field('digest') };
+  checkImage(image);
+  return image;
+}
+
 /** Updates the overlay's kustomization.yaml in place; returns whether the file changed. */
 export async function bumpImage(kustomizationPath: string, image: NewImage): Promise<boolean> {
   const before = await readFile(kustomizationPath, 'utf8');

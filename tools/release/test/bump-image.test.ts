@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
-import { bumpImage, bumpKustomization } from '../src/bump-image.js';
+import { bumpImage, bumpKustomization, readKustomizationImage } from '../src/bump-image.js';
 
 const fixture = readFileSync(join(import.meta.dirname, 'fixtures/kustomization.yaml'), 'utf8');
 const image = {
@@ -107,4 +107,22 @@ t.test('CLI: exit 2 with the reason on bad input', async (t) => {
     t.equal(e.status, 2);
     t.match(e.stderr, /bump-image: refusing to bump: tag "latest"/);
   }
+});
+
+t.test('reads the image an overlay runs (promotion), refusing placeholders', async (t) => {
+  t.same(readKustomizationImage(bumpKustomization(fixture, image)), image, 'what a bump wrote reads back');
+  t.throws(() => readKustomizationImage(fixture), /has no digest/, 'a never-released overlay cannot be promoted');
+  t.throws(
+    () => readKustomizationImage(bumpKustomization(fixture, image).replace("newTag: '1234567'", "newTag: 'latest'")),
+    /tag "latest" is not a git SHA/,
+  );
+});
+
+t.test('CLI --print writes GITHUB_OUTPUT lines', async (t) => {
+  const dir = t.testdir({ 'kustomization.yaml': bumpKustomization(fixture, image) });
+  const cli = join(import.meta.dirname, '../src/bump-image-cli.ts');
+  const out = execFileSync(process.execPath, [...process.execArgv, cli, '--overlay', dir, '--print'], {
+    encoding: 'utf8',
+  });
+  t.equal(out, `repository=${image.repository}\ntag=${image.tag}\ndigest=${image.digest}\n`);
 });

@@ -7,7 +7,8 @@ import { WEB_ROOT, freePort, startService } from '../helper.js';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium here and in .ci/run; GitHub's runners set CHROMIUM_PATH to their preinstalled Chrome.
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',

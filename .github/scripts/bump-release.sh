@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# bump-release.sh OVERLAY REPOSITORY COMMIT DIGEST
+#
+# The apply step of a release (run by commit-and-push.sh, so possibly again on a newer tip):
+# writes REPOSITORY:<short COMMIT>@DIGEST into OVERLAY, unless the overlay already runs a release
+# built from a descendant of COMMIT. Releases are queued, not cancelled, but CI runs can finish
+# out of order; this keeps a late, older release from rolling the environment back.
+# Env: BUMP_IMAGE overrides the bump-image command (tests run it from source).
+set -euo pipefail
+
+overlay="$1"; repository="$2"; commit="$3"; digest="$4"
+tag="${commit:0:7}"
+current="$(sed -n "s/^ *newTag: *['\"]\{0,1\}\([0-9a-f]\{7,40\}\)['\"]\{0,1\} *$/\1/p" "$overlay/kustomization.yaml" | head -n 1)"
+
+if [ -n "$current" ] && [ "$current" != "$tag" ] &&
+  git merge-base --is-ancestor "$commit" "$current" 2>/dev/null; then
+  echo "bump-release: $overlay already runs $current, which contains $tag; leaving it"
+  exit 0
+fi
+${BUMP_IMAGE:-node tools/release/dist/bump-image-cli.js} --overlay "$overlay" --repository "$repository" --tag "$tag" --digest "$digest"

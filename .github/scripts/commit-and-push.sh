@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# commit-and-push.sh BRANCH MESSAGE APPLY_CMD...
+#
+# Applies a change (APPLY_CMD, e.g. bump-image), commits it and pushes it to BRANCH, surviving a
+# branch that moved meanwhile: the seed's release pushed blindly and lost races. On a rejected
+# push it fetches and rebases; if the rebase conflicts (someone edited the same lines) it starts
+# over from the new tip and applies the change again, so the result is always "tip + our change".
+# APPLY_CMD must be idempotent; when it changes nothing, nothing is committed.
+# Env: PUSH_ATTEMPTS (default 5), PUSH_REMOTE (default origin).
+set -euo pipefail
+
+branch="$1"; message="$2"; shift 2
+attempts="${PUSH_ATTEMPTS:-5}"
+remote="${PUSH_REMOTE:-origin}"
+
+start_from_tip() {
+  git fetch --quiet "$remote" "$branch"
+  git checkout --quiet -B "$branch" FETCH_HEAD
+  "$@"
+  git add --all
+  if git diff --cached --quiet; then
+    echo "commit-and-push: nothing to commit on top of $remote/$branch"
+    return 1
+  fi
+  git commit --quiet -m "$message"
+}
+
+start_from_tip "$@" || exit 0
+for ((try = 1; try <= attempts; try++)); do
+  if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
+    echo "commit-and-push: pushed $(git rev-parse --short HEAD) to $remote/$branch (attempt $try)"
+    exit 0
+  fi
+  echo "commit-and-push: $remote/$branch moved; rebasing (attempt $try of $attempts)" >&2
+  sleep "$((try * ${PUSH_BACKOFF_SECONDS:-2}))"
+  git fetch --quiet "$remote" "$branch"
+  if ! git rebase --quiet FETCH_HEAD; then
+    git rebase --abort
+    echo "commit-and-push: rebase conflicted; applying the change again on the new tip" >&2
+    start_from_tip "$@" || exit 0
+  fi
+done
+echo "commit-and-push: gave up after $attempts attempts" >&2
+exit 1

@@ -1,0 +1,55 @@
+/** The repository's workflow files, parsed once for every check. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export const REPO_ROOT = join(import.meta.dirname, '../../..');
+export const WORKFLOWS_DIR = join(REPO_ROOT, '.github/workflows');
+export const SCRIPTS_DIR = join(REPO_ROOT, '.github/scripts');
+
+export interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+export interface Job {
+  permissions?: Record<string, string> | string;
+  environment?: string | { name: string };
+  needs?: string | string[];
+  if?: string;
+  steps: Step[];
+  'timeout-minutes'?: number;
+}
+
+export interface Workflow {
+  file: string;
+  text: string;
+  name: string;
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+export function loadWorkflows(): Workflow[] {
+  return readdirSync(WORKFLOWS_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(WORKFLOWS_DIR, file), 'utf8');
+      return { file, text, ...(parse(text) as Omit<Workflow, 'file' | 'text'>) };
+    });
+}
+
+export const byName = (name: string) => {
+  const found = loadWorkflows().find((w) => w.name === name);
+  if (!found) throw new Error(`no workflow named ${name}`);
+  return found;
+};
+
+export const allSteps = (w: Workflow) => Object.values(w.jobs).flatMap((job) => job.steps);
