@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { Namespace, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { APP, DOWNWARD_API_ENV, EnvSchema, PATHS, loadConfig } from '@zumo/config';
 import { REFERENCE, byKind, render, type Manifest } from './render.js';
 
@@ -17,6 +18,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   Service,
   Deployment,
   NetworkPolicy,
+  ServiceMonitor,
 };
 
 /** CRDs from ../shared/reference, for the custom resources in the tree. */
@@ -75,6 +77,25 @@ for (const environment of ['dev', 'prod']) {
       t.equal(dataMount.mountPath, APP.dataMountPath);
       t.ok(env.get('DATABASE_PATH').value.startsWith(`${APP.dataMountPath}/`), 'the database is on the volume');
       t.equal(byKind(manifests, 'TargetGroupBinding').spec.serviceRef.name, byKind(manifests, 'Service').metadata.name);
+    });
+
+    t.test('Prometheus scrapes the service through its ServiceMonitor', async (t) => {
+      const monitor = byKind(manifests, 'ServiceMonitor');
+      const service = byKind(manifests, 'Service');
+      for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels))
+        t.equal(service.metadata.labels?.[key], value, `the Service carries ${key}=${value}`);
+      const endpoint = monitor.spec.endpoints[0];
+      t.ok(
+        service.spec.ports.some((p: { name: string }) => p.name === endpoint.port),
+        `the Service has a port named ${endpoint.port}`,
+      );
+      t.equal(endpoint.path, PATHS.metrics);
+      t.equal(monitor.metadata.namespace, APP.namespace, 'same namespace as the Service (job label "web")');
+      t.equal(
+        monitor.metadata.annotations?.['argocd.argoproj.io/sync-options'],
+        'SkipDryRunOnMissingResource=true',
+        'the app syncs even before the monitoring CRDs exist',
+      );
     });
 
     t.test('the workload gives the service a valid environment', async (t) => {

@@ -14,8 +14,26 @@ import { CiIdentity } from './components/ci-identity.js';
 import { Cluster } from './components/cluster.js';
 import { LbController } from './components/lb-controller.js';
 import { ArgoCd } from './components/argocd.js';
+import { Alerting } from './components/alerting.js';
+import { Backups } from './components/backups.js';
+import { Monitoring } from './components/monitoring.js';
+import { ConfigError } from '@zumo/config';
 
 const config = readStackConfig();
+const secrets = new pulumi.Config();
+const criticalWebhookUrl = secrets.getSecret('alertmanagerCriticalWebhookUrl');
+if (config.environment === 'prod' && criticalWebhookUrl === undefined) {
+  throw new ConfigError(
+    [
+      {
+        name: 'zumo:alertmanagerCriticalWebhookUrl',
+        received: undefined,
+        allowed: 'a webhook URL set with `pulumi config set --secret` (required in prod: alerts must reach someone)',
+      },
+    ],
+    'stack config',
+  );
+}
 const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
@@ -88,7 +106,29 @@ new ArgoCd(name, {
   environment: config.environment,
   targetGroupArn: loadBalancer.targetGroupArn,
   // Only for a private repository: `pulumi config set --secret argocdRepositoryToken <token>`.
-  repositoryToken: new pulumi.Config().getSecret('argocdRepositoryToken'),
+  repositoryToken: secrets.getSecret('argocdRepositoryToken'),
+});
+
+new Monitoring(name, {
+  provider: cluster.provider,
+  environment: config.environment,
+  criticalWebhookUrl,
+  warningWebhookUrl: secrets.getSecret('alertmanagerWarningWebhookUrl'),
+});
+
+const alerting = new Alerting(name, {
+  emails: config.alertEmails,
+  distributionId: edge.distributionId,
+  hostname: edge.hostname,
+  albArnSuffix: loadBalancer.albArnSuffix,
+  targetGroupArnSuffix: loadBalancer.targetGroupArnSuffix,
+  tags,
+});
+
+const backups = new Backups(name, {
+  retentionDays: config.backupRetentionDays,
+  protectData: config.deletionProtection,
+  tags,
 });
 
 const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
@@ -114,3 +154,7 @@ export const releaseRoleArn = ci.releaseRoleArn;
 export const previewRoleArn = ci.previewRoleArn;
 export const infraRoleArn = ci.infraRoleArn;
 export const reportsBucketName = ci.reportsBucketName;
+export const alertTopicArn = alerting.topicArn;
+export const globalAlertTopicArn = alerting.globalTopicArn;
+export const uptimeHealthCheckId = alerting.healthCheckId;
+export const backupVaultName = backups.vaultName;

@@ -51,10 +51,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case 'aws:lb/loadBalancer:LoadBalancer':
       return {
         arn: arn('elasticloadbalancing', 'loadbalancer/app'),
+        arnSuffix: `app/${name}/50dc6c495c0c9188`,
         dnsName: `internal-${name}.eu-west-1.elb.amazonaws.com`,
       };
     case 'aws:lb/targetGroup:TargetGroup':
-      return { arn: arn('elasticloadbalancing', 'targetgroup') };
+      return { arn: arn('elasticloadbalancing', 'targetgroup'), arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067` };
+    case 'random:index/randomPassword:RandomPassword':
+      return { result: 'x'.repeat(Number(inputs['length'])) };
     case 'aws:iam/role:Role':
       return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
     case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
@@ -84,6 +87,11 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
   }),
 };
 
+/** Secrets a real stack holds encrypted (`pulumi config set --secret`); stand-ins for the tests. */
+export const TEST_SECRETS: Record<string, string> = {
+  'zumo:alertmanagerCriticalWebhookUrl': 'https://hooks.example.test/services/critical',
+};
+
 /**
  * Installs Pulumi mocks that record every resource's inputs, and the stack's config from its
  * Pulumi.<stack>.yaml (plus overrides). Call before importing any module that declares resources.
@@ -96,7 +104,7 @@ export async function installMocks(
     config: Record<string, unknown>;
   };
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...file.config, ...overrides })) {
+  for (const [key, value] of Object.entries({ ...file.config, ...TEST_SECRETS, ...overrides })) {
     if (value !== undefined) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   process.env['PULUMI_CONFIG'] = JSON.stringify(config);
@@ -121,6 +129,15 @@ export async function installMocks(
     false,
   );
   return recorded;
+}
+
+/** Pulumi's wire marker for a secret value (what the engine encrypts in the state). */
+export const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+
+/** The value inside a secret as recorded by the mocks, or undefined when it is not marked secret. */
+export function secretValue<T = Record<string, string>>(input: unknown): T | undefined {
+  const wire = input as Record<string, unknown> | undefined;
+  return wire?.[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270' ? (wire['value'] as T) : undefined;
 }
 
 /** Resolves an Output's value (mocks resolve everything, previews included). */

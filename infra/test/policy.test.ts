@@ -156,6 +156,12 @@ const badCases: { policy: string; type: string; state: Record<string, unknown>; 
     message: /enableDeletionProtection/,
   },
   {
+    policy: 'alarm-has-action',
+    type: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+    state: { metricName: '5xxErrorRate', alarmActions: [], okActions: ['arn:aws:sns:us-east-1:123456789012:alerts'] },
+    message: /Set alarmActions \(the alerts SNS topic\)/,
+  },
+  {
     policy: 'nat-per-az-in-prod',
     type: 'awsx:ec2:Vpc',
     state: { tags: prodTags, natGateways: { strategy: 'Single' }, vpcId: 'vpc-1' },

@@ -10,13 +10,15 @@ const base = {
 
 t.test('defaults differ by environment', async (t) => {
   const dev = parseStackConfig(base, 'eu-west-1');
-  const prod = parseStackConfig({ ...base, environment: 'prod' }, 'eu-west-1');
+  const prod = parseStackConfig({ ...base, environment: 'prod', alertEmails: ['oncall@example.com'] }, 'eu-west-1');
   t.match(dev, {
     natGateways: 'single',
     waf: false,
     deletionProtection: false,
     argocdHighAvailability: false,
     vpcCidr: '10.40.0.0/16',
+    alertEmails: [],
+    backupRetentionDays: 7,
   });
   t.match(prod, {
     natGateways: 'perAz',
@@ -38,6 +40,19 @@ interface Case {
 }
 
 const cases: Case[] = [
+  {
+    why: 'not an address',
+    raw: { alertEmails: ['oncall'] },
+    key: 'zumo:alertEmails',
+    allowed: /list of e-mail addresses/,
+  },
+  {
+    why: 'prod alerts nobody',
+    raw: { environment: 'prod', alertEmails: [] },
+    key: 'zumo:alertEmails',
+    allowed: /at least one address in prod/,
+  },
+  { why: 'no backups kept', raw: { backupRetentionDays: 0 }, key: 'zumo:backupRetentionDays', allowed: /1 to 365/ },
   { why: 'unknown environment', raw: { environment: 'staging' }, key: 'zumo:environment', allowed: /one of dev, prod/ },
   { why: 'public CIDR', raw: { vpcCidr: '52.0.0.0/16' }, key: 'zumo:vpcCidr', allowed: /private \(RFC 1918\)/ },
   { why: 'CIDR too large', raw: { vpcCidr: '10.0.0.0/8' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/20/ },

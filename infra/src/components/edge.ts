@@ -34,6 +34,8 @@ export class Edge extends pulumi.ComponentResource {
   public readonly distributionId: pulumi.Output<string>;
   public readonly distributionArn: pulumi.Output<string>;
   public readonly url: pulumi.Output<string>;
+  /** The public host name (the custom domain, or CloudFront's), for the uptime check. */
+  public readonly hostname: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:edge:Edge', name, {}, opts);
@@ -265,9 +267,8 @@ export class Edge extends pulumi.ComponentResource {
     this.bucketName = bucket.name;
     this.distributionId = distribution.id;
     this.distributionArn = distribution.arn;
-    this.url = args.domainName
-      ? pulumi.output(`https://${args.domainName}`)
-      : pulumi.interpolate`https://${distribution.domainName}`;
+    this.hostname = args.domainName ? pulumi.output(args.domainName) : distribution.domainName;
+    this.url = pulumi.interpolate`https://${this.hostname}`;
     this.registerOutputs({ bucketName: this.bucketName, distributionId: this.distributionId, url: this.url });
   }
 }

@@ -22,6 +22,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
   public readonly albArn: pulumi.Output<string>;
   public readonly albDnsName: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** CloudWatch dimensions (LoadBalancer, TargetGroup) are these ARN suffixes. */
+  public readonly albArnSuffix: pulumi.Output<string>;
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -105,6 +108,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     this.albArn = alb.arn;
     this.albDnsName = alb.dnsName;
     this.targetGroupArn = targetGroup.arn;
+    this.albArnSuffix = alb.arnSuffix;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.securityGroupId = securityGroup.id;
     this.registerOutputs({ albArn: this.albArn, targetGroupArn: this.targetGroupArn });
   }

@@ -2,7 +2,11 @@ import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig, type StackConfig } from './stack-config.js';
 
 /** Keys that hold secrets (set with `pulumi config set --secret`). */
-export const SECRET_KEYS = new Set(['argocdRepositoryToken']);
+export const SECRET_KEYS = new Set([
+  'argocdRepositoryToken',
+  'alertmanagerCriticalWebhookUrl',
+  'alertmanagerWarningWebhookUrl',
+]);
 
 /** Reads every `zumo:*` key of the current stack (and aws:region) into one validated object. */
 export function readStackConfig(): StackConfig {

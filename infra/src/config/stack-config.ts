@@ -46,6 +46,10 @@ export interface StackConfig {
   readonly deletionProtection: boolean;
   readonly stateBucketName: string;
   readonly secretsKeyAlias: string;
+  /** Who the SNS alert topics email (each address confirms its subscription once). */
+  readonly alertEmails: readonly string[];
+  /** Days AWS Backup keeps the daily snapshots of the SQLite volume. */
+  readonly backupRetentionDays: number;
 }
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -77,6 +81,8 @@ export function defaultsFor(
     argocdHighAvailability: prod,
     deletionProtection: prod,
     secretsKeyAlias: 'alias/zumo-pulumi-secrets',
+    alertEmails: [],
+    backupRetentionDays: 7,
   };
 }
 
@@ -85,6 +91,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const GIT_REVISION = /^[A-Za-z0-9._/-]{1,100}$/;
+// Deliberately simple: SNS sends a confirmation mail, which is the real check of an address.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** A private (RFC 1918) IPv4 CIDR with a prefix from /16 to /20: room for 3 AZs x 2 subnet tiers. */
 export function isPrivateVpcCidr(cidr: string): boolean {
@@ -223,6 +231,14 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   if (typeof secretsKeyAlias !== 'string' || !/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(secretsKeyAlias)) {
     bad('secretsKeyAlias', 'a KMS alias, e.g. alias/zumo-pulumi-secrets (output of infra/bootstrap)');
   }
+  const alertEmails = value('alertEmails');
+  if (!Array.isArray(alertEmails) || !alertEmails.every((e) => typeof e === 'string' && EMAIL.test(e)))
+    bad('alertEmails', 'a list of e-mail addresses, e.g. ["oncall@example.com"]');
+  else if (environment === 'prod' && alertEmails.length === 0)
+    bad('alertEmails', 'at least one address in prod (an alarm nobody receives is no alarm)');
+  const backupRetentionDays = value('backupRetentionDays');
+  if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 365)
+    bad('backupRetentionDays', 'an integer from 1 to 365');
   const known = new Set([
     ...Object.keys(defaults),
     'environment',

@@ -10,13 +10,26 @@ export interface ApplicationInputs {
   readonly targetGroupArn: string;
 }
 
+/** A kustomize patch as an Application's source carries it (target by name or by label). */
+export interface KustomizePatch {
+  readonly target: { group: string; version?: string; kind: string; name?: string; labelSelector?: string };
+  readonly patch: string;
+}
+
 const syncPolicy = {
   automated: { prune: true, selfHeal: true },
   syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
   retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
 };
 
-/** The root app-of-apps: everything under deploy/apps/<environment> (monitoring and friends). */
+/** Child Applications in git that sync from this repository carry this label (see below). */
+export const REPOSITORY_SOURCE_LABEL = 'zumo.dev/source';
+
+/**
+ * The root app-of-apps: everything under deploy/apps/<environment> (monitoring and friends). Child
+ * Applications that sync a path of this repository are labelled `zumo.dev/source: this-repository`;
+ * the root patches their repoURL and revision to its own, so a fork needs no edits under deploy/.
+ */
 export function rootApplication(input: ApplicationInputs) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -33,6 +46,25 @@ export function rootApplication(input: ApplicationInputs) {
         repoURL: `https://github.com/${input.githubRepository}.git`,
         targetRevision: input.gitRevision,
         path: `deploy/apps/${input.environment}`,
+        kustomize: {
+          patches: <KustomizePatch[]>[
+            {
+              target: {
+                group: 'argoproj.io',
+                kind: 'Application',
+                labelSelector: `${REPOSITORY_SOURCE_LABEL}=this-repository`,
+              },
+              patch: JSON.stringify([
+                {
+                  op: 'replace',
+                  path: '/spec/source/repoURL',
+                  value: `https://github.com/${input.githubRepository}.git`,
+                },
+                { op: 'replace', path: '/spec/source/targetRevision', value: input.gitRevision },
+              ]),
+            },
+          ],
+        },
       },
       destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
       syncPolicy,
@@ -49,7 +81,7 @@ export function webApplication(input: ApplicationInputs) {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: {
-      name: APP.name,
+      name: APP.name as string,
       namespace: 'argocd',
       finalizers: [APPLICATION_FINALIZER],
       annotations: { 'argocd.argoproj.io/sync-wave': '1' },
@@ -61,7 +93,7 @@ export function webApplication(input: ApplicationInputs) {
         targetRevision: input.gitRevision,
         path: `deploy/web/overlays/${input.environment}`,
         kustomize: {
-          patches: [
+          patches: <KustomizePatch[]>[
             {
               target: { group: 'elbv2.k8s.aws', version: 'v1beta1', kind: 'TargetGroupBinding', name: APP.name },
               patch: JSON.stringify([{ op: 'replace', path: '/spec/targetGroupARN', value: input.targetGroupArn }]),

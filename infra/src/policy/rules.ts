@@ -217,6 +217,18 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
         report('In prod, set deletionProtection on the cluster.');
     },
   ),
+  onType(
+    'alarm-has-action',
+    'Every CloudWatch alarm notifies someone when it fires and when it recovers.',
+    ['aws:cloudwatch/metricAlarm:MetricAlarm'],
+    (p, report) => {
+      if (p['actionsEnabled'] === false) report('Do not disable alarm actions (actionsEnabled: false).');
+      for (const key of ['alarmActions', 'okActions']) {
+        const actions = [p[key] ?? []].flat().filter((a: unknown) => typeof a === 'string' && a.length > 0);
+        if (actions.length === 0) report(`Set ${key} (the alerts SNS topic): an alarm that tells nobody is no alarm.`);
+      }
+    },
+  ),
   onType('nat-per-az-in-prod', 'Prod has a NAT gateway in every AZ.', ['awsx:ec2:Vpc'], (p, report) => {
     if (isProd(p) && p['natGateways']?.strategy !== 'OnePerAz')
       report('In prod, set natGateways.strategy to OnePerAz.');

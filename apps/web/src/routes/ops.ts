@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Gauge } from 'prom-client';
 import { PATHS } from '@zumo/config';
 import { ErrorResponse } from '../schemas/common.js';
 import { errorBody } from '../errors/error-handler.js';
@@ -27,6 +28,17 @@ const ops: FastifyPluginAsyncTypebox = async (fastify) => {
     }
     return null;
   }
+
+  // Readiness as a metric, computed at scrape time by the same check as /readyz: the WebNotReady
+  // alert and the dashboard read it (Prometheus scrapes pods whether or not they are ready).
+  new Gauge({
+    name: 'zumo_ready',
+    help: '1 when this instance would answer /readyz with 200, else 0',
+    registers: [metrics.registry],
+    collect() {
+      this.set(notReadyReason() === null ? 1 : 0);
+    },
+  });
 
   const Status = Type.Object({ status: Type.String() });
 

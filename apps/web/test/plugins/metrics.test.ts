@@ -26,6 +26,7 @@ t.test('GET /metrics', async (t) => {
     t.equal(metrics.types.get('http_request_duration_seconds'), 'histogram');
     t.equal(metrics.types.get('messages_created_total'), 'counter');
     t.equal(sampleValue(metrics, 'zumo_build_info', { release: 'deadbee' }), 1, 'build info carries the release');
+    t.equal(sampleValue(metrics, 'zumo_ready', {}), 1, 'a ready instance says so');
   });
 
   t.test('histogram counts follow requests, labelled by route pattern', async (t) => {
@@ -75,4 +76,12 @@ t.test('GET /metrics', async (t) => {
       'messages_created_total counts the stored message',
     );
   });
+});
+
+t.test('zumo_ready follows /readyz (the WebNotReady alert reads it)', async (t) => {
+  const { url, app } = await build(t);
+  t.equal(sampleValue(await scrape(url), 'zumo_ready', {}), 1);
+  app.db.close(); // the database goes away: readiness fails, metrics are still served
+  t.equal((await request(`${url}/readyz`)).status, 503);
+  t.equal(sampleValue(await scrape(url), 'zumo_ready', {}), 0);
 });

@@ -1,0 +1,97 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { APP } from '@zumo/config';
+import { BACKUP_SCHEDULE, BACKUP_SELECTION_TAG } from '../lib/operations.js';
+
+export interface BackupsArgs {
+  /** Days each daily snapshot is kept. */
+  readonly retentionDays: number;
+  /** Keep recovery points when the stack is destroyed (prod). */
+  readonly protectData: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Daily AWS Backup snapshots of the app's data volume, kept `retentionDays`. Restoring is in
+ * docs/operations.md (a snapshot becomes a new volume, bound to the claim through a static PV).
+ */
+export class Backups extends pulumi.ComponentResource {
+  public readonly vaultName: pulumi.Output<string>;
+  public readonly planId: pulumi.Output<string>;
+
+  constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('zumo:operations:Backups', name, {}, opts);
+    const parent = { parent: this };
+    const data = { parent: this, retainOnDelete: args.protectData };
+
+    const key = new aws.kms.Key(
+      `${name}-backup`,
+      {
+        description: `${name}: AWS Backup vault key`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags: args.tags,
+      },
+      data,
+    );
+    const vault = new aws.backup.Vault(
+      `${name}-backup`,
+      { kmsKeyArn: key.arn, forceDestroy: !args.protectData, tags: args.tags },
+      data,
+    );
+    const plan = new aws.backup.Plan(
+      `${name}-backup`,
+      {
+        rules: [
+          {
+            ruleName: 'daily',
+            targetVaultName: vault.name,
+            // EBS snapshots are crash-consistent; SQLite's WAL with synchronous=FULL recovers
+            // from exactly that state, like after a power cut.
+            schedule: BACKUP_SCHEDULE,
+            startWindow: 60,
+            completionWindow: 180,
+            lifecycle: { deleteAfter: args.retentionDays },
+          },
+        ],
+        tags: args.tags,
+      },
+      parent,
+    );
+    const role = new aws.iam.Role(
+      `${name}-backup`,
+      {
+        description: `${name}: AWS Backup snapshots and restores of the app volume`,
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+        tags: args.tags,
+      },
+      parent,
+    );
+    ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'].forEach(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-backup-${policy}`,
+          { role: role.name, policyArn: `arn:aws:iam::aws:policy/service-role/${policy}` },
+          parent,
+        ),
+    );
+    new aws.backup.Selection(
+      `${name}-backup`,
+      {
+        name: `${name}-app-volumes`,
+        planId: plan.id,
+        iamRoleArn: role.arn,
+        resources: ['arn:aws:ec2:*:*:volume/*'],
+        conditions: [{ stringEquals: [{ key: `aws:ResourceTag/${BACKUP_SELECTION_TAG}`, value: APP.namespace }] }],
+      },
+      parent,
+    );
+
+    this.vaultName = vault.name;
+    this.planId = plan.id;
+    this.registerOutputs({ vaultName: this.vaultName, planId: this.planId });
+  }
+}
