@@ -74,6 +74,15 @@ t.test('no results is a clear error (exit 2)', async (t) => {
   });
   t.equal(result.status, 2);
   t.match(result.stderr, /no tap results under/);
+
+  const empty = spawnSync(
+    process.execPath,
+    [...process.execArgv, cli, '--root', root, '--out', join(root, 'r'), '--allow-empty'],
+    { encoding: 'utf8' },
+  );
+  t.equal(empty.status, 0, 'CI after an affected run that tested nothing');
+  t.match(readFileSync(join(root, 'r/index.html'), 'utf8'), '<span id="passed">0 passed</span>');
+  t.match(readFileSync(join(root, 'r/junit.xml'), 'utf8'), '<testsuites');
 });
 
 t.test('renderHtml counts every status', async (t) => {

@@ -57,14 +57,14 @@ printf '${ourText}' > overlay.txt
   return path;
 }
 
+/** Runs commit-and-push.sh in `cwd` the way release.yml does. */
+const commitAndPush = (cwd: string, message: string, apply: string, env: NodeJS.ProcessEnv = gitEnv) =>
+  spawnSync('bash', [script('commit-and-push.sh'), 'main', message, apply], { cwd, env, encoding: 'utf8' });
+
 t.test('commit-and-push: a moved main is rebased and the push retried', async (t) => {
   const { dir, origin, ours, theirs } = repos(t);
   const apply = racingApply(dir, theirs, 'other.txt', 'changed by someone else\\n', 'tag=bbbbbbb\\n');
-  const result = spawnSync('bash', [script('commit-and-push.sh'), 'main', 'release: bbbbbbb', apply], {
-    cwd: ours,
-    env: gitEnv,
-    encoding: 'utf8',
-  });
+  const result = commitAndPush(ours, 'release: bbbbbbb', apply);
   t.equal(result.status, 0, result.stderr);
   t.match(result.stderr, /moved; rebasing \(attempt 1 of 5\)/);
   t.match(result.stdout, /pushed .* \(attempt 2\)/);
@@ -80,11 +80,7 @@ t.test('commit-and-push: a moved main is rebased and the push retried', async (t
 t.test('commit-and-push: a conflicting edit is not force-pushed over; the change is applied again', async (t) => {
   const { dir, origin, ours, theirs } = repos(t);
   const apply = racingApply(dir, theirs, 'overlay.txt', 'tag=ccccccc\\nnote=kept\\n', 'tag=bbbbbbb\\n');
-  const result = spawnSync('bash', [script('commit-and-push.sh'), 'main', 'release: bbbbbbb', apply], {
-    cwd: ours,
-    env: gitEnv,
-    encoding: 'utf8',
-  });
+  const result = commitAndPush(ours, 'release: bbbbbbb', apply);
   t.equal(result.status, 0, result.stderr);
   t.match(result.stderr, /rebase conflicted; applying the change again on the new tip/);
   t.equal(git(origin, 'log', '--format=%s', 'main'), 'release: bbbbbbb\ntheirs\nseed');
@@ -94,11 +90,7 @@ t.test('commit-and-push: a conflicting edit is not force-pushed over; the change
 t.test('commit-and-push: nothing to change means no commit; a rejecting remote fails after N tries', async (t) => {
   const { dir, origin, ours } = repos(t);
   const before = git(origin, 'rev-parse', 'main');
-  const same = spawnSync('bash', [script('commit-and-push.sh'), 'main', 'noop', 'true'], {
-    cwd: ours,
-    env: gitEnv,
-    encoding: 'utf8',
-  });
+  const same = commitAndPush(ours, 'noop', 'true');
   t.equal(same.status, 0);
   t.match(same.stdout, /nothing to commit/);
   t.equal(git(origin, 'rev-parse', 'main'), before);
@@ -108,11 +100,7 @@ t.test('commit-and-push: nothing to change means no commit; a rejecting remote f
   const apply = join(dir, 'write.sh');
   writeFileSync(apply, '#!/bin/sh\necho tag=ddddddd > overlay.txt\n');
   chmodSync(apply, 0o755);
-  const rejected = spawnSync('bash', [script('commit-and-push.sh'), 'main', 'release', apply], {
-    cwd: ours,
-    env: { ...gitEnv, PUSH_ATTEMPTS: '2' },
-    encoding: 'utf8',
-  });
+  const rejected = commitAndPush(ours, 'release', apply, { ...gitEnv, PUSH_ATTEMPTS: '2' });
   t.equal(rejected.status, 1);
   t.match(rejected.stderr, /gave up after 2 attempts/);
   t.equal(git(origin, 'rev-parse', 'main'), before, 'main untouched');

@@ -1,0 +1,100 @@
+// upsert-pr-comment.sh (ONE infra-preview comment per pull request) and drift-issue.sh (ONE open
+// drift issue) against a stand-in for the GitHub CLI (fake-gh.mjs keeps the state in a file;
+// GitHub itself cannot be reached here).
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { SCRIPTS_DIR } from './workflows.js';
+
+interface State {
+  nextId: number;
+  calls: string[];
+  comments: { id: number; issue: number; body: string }[];
+  issues: { number: number; state: string; labels: string[]; body: string; comments: string[] }[];
+}
+
+function github(t: Test, initial: Partial<State> = {}) {
+  const dir = t.testdir({ bin: {} });
+  const gh = join(dir, 'bin/gh');
+  copyFileSync(join(import.meta.dirname, 'fake-gh.mjs'), join(dir, 'bin/fake-gh.mjs'));
+  writeFileSync(gh, `#!/bin/sh\nexec "${process.execPath}" "$(dirname "$0")/fake-gh.mjs" "$@"\n`);
+  chmodSync(gh, 0o755);
+  const statePath = join(dir, 'state.json');
+  writeFileSync(statePath, JSON.stringify({ nextId: 100, calls: [], comments: [], issues: [], ...initial }));
+  const run = (script: string, ...args: string[]) =>
+    spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        // Without the outer tap run's loaders: the stand-in is a plain node script.
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS')),
+        PATH: `${join(dir, 'bin')}:${process.env['PATH']}`,
+        FAKE_GH_STATE: statePath,
+        GITHUB_REPOSITORY: 'acme/zumo',
+      },
+    });
+  const state = () => JSON.parse(readFileSync(statePath, 'utf8')) as State;
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return name;
+  };
+  return { run, state, file };
+}
+
+t.test('upsert-pr-comment: creates the comment once, then edits it in place', async (t) => {
+  const gh = github(t, { comments: [{ id: 7, issue: 42, body: 'LGTM' }] });
+  const first = gh.run('upsert-pr-comment.sh', '42', gh.file('c1.md', '<!-- zumo:infrastructure-preview -->\nfirst'));
+  t.equal(first.status, 0, first.stderr);
+  t.match(first.stdout, 'created a comment on #42');
+  const created = gh.state().comments.find((c) => c.body.includes('first'))!;
+
+  const second = gh.run('upsert-pr-comment.sh', '42', gh.file('c2.md', '<!-- zumo:infrastructure-preview -->\nsecond'));
+  t.equal(second.status, 0, second.stderr);
+  t.match(second.stdout, `updated comment ${created.id} on #42`);
+  const comments = gh.state().comments;
+  t.equal(comments.length, 2, "still one preview comment (plus the reviewer's)");
+  t.equal(comments.find((c) => c.id === created.id)!.body, '<!-- zumo:infrastructure-preview -->\nsecond');
+  t.equal(comments.find((c) => c.id === 7)!.body, 'LGTM', 'other comments are untouched');
+
+  const other = gh.run(
+    'upsert-pr-comment.sh',
+    '43',
+    gh.file('c3.md', '<!-- zumo:infrastructure-preview -->\nother PR'),
+  );
+  t.match(other.stdout, 'created a comment on #43', 'per pull request');
+});
+
+t.test('upsert-pr-comment: refuses a body without its marker', async (t) => {
+  const gh = github(t);
+  const result = gh.run('upsert-pr-comment.sh', '42', gh.file('c.md', 'no marker\n'));
+  t.equal(result.status, 2);
+  t.match(result.stderr, /must start with a <!-- marker --> line/);
+  t.same(gh.state().comments, []);
+});
+
+t.test('drift-issue: opens one issue, comments on it while drift lasts, closes it when clean', async (t) => {
+  const gh = github(t);
+  const report = gh.file('drift.md', '<!-- zumo:infrastructure-drift -->\nprod: 1 to update\n');
+
+  const first = gh.run('drift-issue.sh', report, 'success', 'failure');
+  t.equal(first.status, 1, 'the job fails on drift');
+  t.match(first.stdout, /::error::drift or a failing preview; opened https:\/\/github.com\/acme\/zumo\/issues\/\d+/);
+  t.equal(gh.state().issues.length, 1);
+
+  const second = gh.run('drift-issue.sh', report, 'failure', 'success');
+  t.equal(second.status, 1);
+  const [issue] = gh.state().issues;
+  t.equal(gh.state().issues.length, 1, 'no second issue');
+  t.equal(issue!.comments.length, 1, 'the new report is a comment on the open issue');
+  t.match(second.stdout, `updated issue #${issue!.number}`);
+
+  const clean = gh.run('drift-issue.sh', report, 'success', 'success');
+  t.equal(clean.status, 0);
+  t.match(clean.stdout, `no drift; closed #${issue!.number}`);
+  t.equal(gh.state().issues[0]!.state, 'closed');
+
+  const quiet = gh.run('drift-issue.sh', report, 'success', 'success');
+  t.equal(quiet.status, 0);
+  t.match(quiet.stdout, /^drift-issue: no drift$/m);
+});
