@@ -5,7 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { APP } from '@zumo/config';
-import { readStackConfig } from './config/read-stack-config.js';
+import { readStackConfig, readStackSecrets } from './config/read-stack-config.js';
 import { Network } from './components/network.js';
 import { Registry } from './components/registry.js';
 import { LoadBalancer } from './components/load-balancer.js';
@@ -17,23 +17,9 @@ import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
 import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
-import { ConfigError } from '@zumo/config';
 
 const config = readStackConfig();
-const secrets = new pulumi.Config();
-const criticalWebhookUrl = secrets.getSecret('alertmanagerCriticalWebhookUrl');
-if (config.environment === 'prod' && criticalWebhookUrl === undefined) {
-  throw new ConfigError(
-    [
-      {
-        name: 'zumo:alertmanagerCriticalWebhookUrl',
-        received: undefined,
-        allowed: 'a webhook URL set with `pulumi config set --secret` (required in prod: alerts must reach someone)',
-      },
-    ],
-    'stack config',
-  );
-}
+const secrets = readStackSecrets(config);
 const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
@@ -106,14 +92,14 @@ new ArgoCd(name, {
   environment: config.environment,
   targetGroupArn: loadBalancer.targetGroupArn,
   // Only for a private repository: `pulumi config set --secret argocdRepositoryToken <token>`.
-  repositoryToken: secrets.getSecret('argocdRepositoryToken'),
+  repositoryToken: secrets.argocdRepositoryToken,
 });
 
 new Monitoring(name, {
   provider: cluster.provider,
   environment: config.environment,
-  criticalWebhookUrl,
-  warningWebhookUrl: secrets.getSecret('alertmanagerWarningWebhookUrl'),
+  criticalWebhookUrl: secrets.alertmanagerCriticalWebhookUrl,
+  warningWebhookUrl: secrets.alertmanagerWarningWebhookUrl,
 });
 
 const alerting = new Alerting(name, {

@@ -2,17 +2,10 @@
 // amtool (Debian's prometheus-alertmanager package; .ci/run installs it): it loads, and alerts are
 // routed by severity to the receivers the stack's secrets configure.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { parse } from 'yaml';
-import {
-  ALERTMANAGER_SECRET,
-  GRAFANA_ADMIN_SECRET,
-  MONITORING_NAMESPACE,
-  alertmanagerConfig,
-} from '../src/lib/alertmanager.js';
-import { REPO_ROOT } from './mocks.js';
+import { alertmanagerConfig } from '../src/lib/alertmanager.js';
 
 const AMTOOL = '/usr/bin/amtool';
 const urls = { critical: 'https://hooks.example.test/critical', warning: 'https://hooks.example.test/warning' };
@@ -84,14 +77,4 @@ t.test('while the site is down, its warnings are inhibited', async (t) => {
   t.same(config.inhibit_rules, [
     { source_matchers: ['alertname = "WebDown"'], target_matchers: ['severity = "warning"', 'namespace = "zumo"'] },
   ]);
-});
-
-t.test('the names agree with the kube-prometheus-stack Application Argo CD syncs', async (t) => {
-  const app = parse(readFileSync(join(REPO_ROOT, 'deploy/monitoring/apps/kube-prometheus-stack.yaml'), 'utf8'));
-  const values = app.spec.source.helm.valuesObject;
-  t.equal(app.spec.destination.namespace, MONITORING_NAMESPACE, 'the namespace Pulumi creates');
-  t.equal(values.alertmanager.alertmanagerSpec.configSecret, ALERTMANAGER_SECRET);
-  t.equal(values.alertmanager.alertmanagerSpec.useExistingSecret, true);
-  t.equal(values.grafana.admin.existingSecret, GRAFANA_ADMIN_SECRET);
-  t.same([values.grafana.admin.userKey, values.grafana.admin.passwordKey], ['admin-user', 'admin-password']);
 });

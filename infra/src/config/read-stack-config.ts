@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { ConfigError } from '@zumo/config';
 import { parseStackConfig, type StackConfig } from './stack-config.js';
 
 /** Keys that hold secrets (set with `pulumi config set --secret`). */
@@ -22,4 +23,33 @@ export function readStackConfig(): StackConfig {
     raw[key.slice(prefix.length)] = isJson ? JSON.parse(value) : value;
   }
   return parseStackConfig(raw, new pulumi.Config('aws').get('region'));
+}
+
+/** The stack's secrets, as Pulumi secrets (encrypted in the state, masked in output). */
+export interface StackSecrets {
+  readonly argocdRepositoryToken: pulumi.Output<string> | undefined;
+  readonly alertmanagerCriticalWebhookUrl: pulumi.Output<string> | undefined;
+  readonly alertmanagerWarningWebhookUrl: pulumi.Output<string> | undefined;
+}
+
+/** Reads the secret keys; prod must say where critical alerts go (an alert nobody gets is none). */
+export function readStackSecrets(config: StackConfig): StackSecrets {
+  const secrets = new pulumi.Config();
+  const read = Object.fromEntries([...SECRET_KEYS].map((key) => [key, secrets.getSecret(key)])) as Record<
+    keyof StackSecrets,
+    pulumi.Output<string> | undefined
+  >;
+  if (config.environment === 'prod' && read.alertmanagerCriticalWebhookUrl === undefined) {
+    throw new ConfigError(
+      [
+        {
+          name: 'zumo:alertmanagerCriticalWebhookUrl',
+          received: undefined,
+          allowed: 'a webhook URL set with `pulumi config set --secret` (required in prod: alerts must reach someone)',
+        },
+      ],
+      'stack config',
+    );
+  }
+  return read;
 }

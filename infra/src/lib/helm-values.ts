@@ -19,26 +19,33 @@ const resources = (cpu: string, memory: string, memoryLimit = memory) => ({
   limits: { memory: memoryLimit },
 });
 
+/**
+ * The label on Argo CD's metrics Services that the ServiceMonitor in deploy/monitoring selects
+ * (the Argo CD alerts read argocd_app_info from there).
+ */
+export const ARGOCD_METRICS_LABEL = { 'zumo.dev/metrics': 'argocd' } as const;
+
 /** Argo CD: not exposed (ClusterIP, reach it with port-forward), metrics on, HA in prod. */
 export function argocdValues(highAvailability: boolean) {
   const replicas = highAvailability ? 2 : 1;
+  const metrics = { enabled: true, service: { labels: ARGOCD_METRICS_LABEL } };
   return {
     global: { domain: 'argocd.internal' },
     // No SSO is configured: the admin login via port-forward is the way in (docs/infra.md).
     dex: { enabled: false },
     'redis-ha': { enabled: highAvailability },
     redis: { metrics: { enabled: !highAvailability }, resources: resources('50m', '64Mi', '128Mi') },
-    controller: { replicas: 1, metrics: { enabled: true }, resources: resources('250m', '512Mi', '1Gi') },
+    controller: { replicas: 1, metrics, resources: resources('250m', '512Mi', '1Gi') },
     server: {
       replicas,
       service: { type: 'ClusterIP' },
       ingress: { enabled: false },
-      metrics: { enabled: true },
+      metrics,
       resources: resources('50m', '128Mi', '256Mi'),
     },
-    repoServer: { replicas, metrics: { enabled: true }, resources: resources('100m', '256Mi', '512Mi') },
-    applicationSet: { replicas, metrics: { enabled: true }, resources: resources('50m', '64Mi', '128Mi') },
-    notifications: { metrics: { enabled: true }, resources: resources('50m', '64Mi', '128Mi') },
+    repoServer: { replicas, metrics, resources: resources('100m', '256Mi', '512Mi') },
+    applicationSet: { replicas, metrics, resources: resources('50m', '64Mi', '128Mi') },
+    notifications: { metrics, resources: resources('50m', '64Mi', '128Mi') },
     // CRDs stay when the chart is removed: deleting them would delete every Application.
     crds: { keep: true },
   };
