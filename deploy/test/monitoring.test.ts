@@ -65,6 +65,12 @@ for (const environment of ['dev', 'prod']) {
 
 const objects = render('monitoring/config');
 const rule = byKind(objects, 'PrometheusRule');
+
+t.test('everything synced by monitoring-config lives where its Application puts it', async (t) => {
+  t.equal(rule.metadata.namespace, 'monitoring', 'rules do not wait for the app namespace');
+  t.equal(byKind(objects, 'ConfigMap').metadata.namespace, 'monitoring');
+  t.equal(byKind(objects, 'ServiceMonitor').metadata.namespace, 'argocd', "next to Argo CD's Services");
+});
 const rules: Rule[] = rule.spec.groups.flatMap((g: { rules: Rule[] }) => g.rules);
 
 t.test('monitoring/config objects validate against the operator and Kubernetes schemas', async (t) => {
