@@ -5,11 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { parse, parseAllDocuments, stringify } from 'yaml';
-import { Ajv } from 'ajv';
+import { parse, stringify } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { DEPLOY_ROOT, REFERENCE, byKind, render, type Manifest } from './render.js';
+import { DEPLOY_ROOT, REFERENCE, byKind, crdValidator, render, type Manifest } from './render.js';
 
 const PROMTOOL = '/usr/bin/promtool';
 const REPO_ROOT = join(DEPLOY_ROOT, '..');
@@ -23,13 +22,7 @@ interface Rule {
   annotations: Record<string, string>;
 }
 
-const applicationSchema = (() => {
-  const crd = parseAllDocuments(readFileSync(join(REFERENCE, 'crds/argocd-application.crd.yaml'), 'utf8'))
-    .map((d) => d.toJSON())
-    .find((d) => d?.kind === 'CustomResourceDefinition');
-  const version = crd.spec.versions.find((v: { storage: boolean }) => v.storage);
-  return new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
-})();
+const applicationSchema = crdValidator('crds/argocd-application.crd.yaml', 'Application').validate;
 
 for (const environment of ['dev', 'prod']) {
   t.test(`deploy/apps/${environment}: the monitoring Applications`, async (t) => {

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { Ajv } from 'ajv';
 
 export const DEPLOY_ROOT = join(import.meta.dirname, '..');
 export const REFERENCE = join(DEPLOY_ROOT, '../../shared/reference');
@@ -25,4 +27,16 @@ export function byKind(manifests: Manifest[], kind: string): Manifest {
   const found = manifests.filter((m) => m.kind === kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0]!;
+}
+
+/** A validator for one kind from a CRD file in ../shared/reference (its stored, served version). */
+export function crdValidator(file: string, kind: string) {
+  const crd = parseAllDocuments(readFileSync(join(REFERENCE, file), 'utf8'))
+    .map((d) => d.toJSON())
+    .find((d) => d?.kind === 'CustomResourceDefinition' && d.spec.names.kind === kind);
+  const version = crd.spec.versions.find((v: { served: boolean; storage: boolean }) => v.storage);
+  return {
+    version: `${crd.spec.group}/${version.name}`,
+    validate: new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema),
+  };
 }

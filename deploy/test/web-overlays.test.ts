@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseAllDocuments } from 'yaml';
-import { Ajv } from 'ajv';
 import { Namespace, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { APP, DOWNWARD_API_ENV, EnvSchema, PATHS, loadConfig } from '@zumo/config';
-import { REFERENCE, byKind, render, type Manifest } from './render.js';
+import { byKind, crdValidator, render, type Manifest } from './render.js';
 
 /** Kubernetes schemas (kubernetes-models validates with the upstream OpenAPI definitions). */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
@@ -20,18 +18,6 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   NetworkPolicy,
   ServiceMonitor,
 };
-
-/** CRDs from ../shared/reference, for the custom resources in the tree. */
-function crdValidator(file: string, kind: string) {
-  const crd = parseAllDocuments(readFileSync(join(REFERENCE, file), 'utf8'))
-    .map((d) => d.toJSON())
-    .find((d) => d?.kind === 'CustomResourceDefinition' && d.spec.names.kind === kind);
-  const version = crd.spec.versions.find((v: { served: boolean; storage: boolean }) => v.storage);
-  return {
-    version: `${crd.spec.group}/${version.name}`,
-    validate: new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema),
-  };
-}
 
 for (const environment of ['dev', 'prod']) {
   t.test(`deploy/web/overlays/${environment}`, async (t) => {

@@ -48,15 +48,34 @@ export class Alerting extends pulumi.ComponentResource {
     const regional = topic('alerts', parent);
     const globalTopic = topic('alerts-global', global);
 
+    // Every alarm evaluates one-minute datapoints and fires after `minutes` breaching ones in a
+    // row, and tells the topic both when it fires and when it recovers.
     const alarm = (
       suffix: string,
-      alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, 'alarmActions' | 'okActions'>,
+      {
+        minutes,
+        ...alarmArgs
+      }: Omit<
+        aws.cloudwatch.MetricAlarmArgs,
+        'alarmActions' | 'okActions' | 'period' | 'evaluationPeriods' | 'datapointsToAlarm'
+      > & {
+        minutes: number;
+      },
       topicArn: pulumi.Output<string>,
       options: pulumi.CustomResourceOptions,
     ) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${suffix}`,
-        { ...alarmArgs, alarmActions: [topicArn], okActions: [topicArn], tags: args.tags },
+        {
+          ...alarmArgs,
+          // Metric-math alarms set the period on each query instead.
+          ...(alarmArgs.metricName ? { period: 60 } : {}),
+          evaluationPeriods: minutes,
+          datapointsToAlarm: minutes,
+          alarmActions: [topicArn],
+          okActions: [topicArn],
+          tags: args.tags,
+        },
         options,
       );
 
@@ -69,9 +88,7 @@ export class Alerting extends pulumi.ComponentResource {
         metricName: '5xxErrorRate',
         dimensions: { DistributionId: args.distributionId, Region: 'Global' },
         statistic: 'Average',
-        period: 60,
-        evaluationPeriods: cf.minutes,
-        datapointsToAlarm: cf.minutes,
+        minutes: cf.minutes,
         threshold: cf.threshold,
         comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',
@@ -90,9 +107,7 @@ export class Alerting extends pulumi.ComponentResource {
         metricName: 'UnHealthyHostCount',
         dimensions: lb,
         statistic: 'Maximum',
-        period: 60,
-        evaluationPeriods: unhealthy.minutes,
-        datapointsToAlarm: unhealthy.minutes,
+        minutes: unhealthy.minutes,
         threshold: unhealthy.threshold,
         comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',
@@ -109,9 +124,7 @@ export class Alerting extends pulumi.ComponentResource {
         metricName: 'HealthyHostCount',
         dimensions: lb,
         statistic: 'Minimum',
-        period: 60,
-        evaluationPeriods: none.minutes,
-        datapointsToAlarm: none.minutes,
+        minutes: none.minutes,
         threshold: none.threshold,
         comparisonOperator: 'LessThanThreshold',
         // No datapoints means no targets reported at all: that is the outage, not an absence of news.
@@ -125,8 +138,7 @@ export class Alerting extends pulumi.ComponentResource {
       'alb-target-5xx',
       {
         alarmDescription: `Web (target) 5xx above ${t5xx.threshold}% of load balancer requests for ${t5xx.minutes} minutes. Runbook: docs/operations.md#albtarget5xx`,
-        evaluationPeriods: t5xx.minutes,
-        datapointsToAlarm: t5xx.minutes,
+        minutes: t5xx.minutes,
         threshold: t5xx.threshold,
         comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',
@@ -188,9 +200,7 @@ export class Alerting extends pulumi.ComponentResource {
         metricName: 'HealthCheckStatus',
         dimensions: { HealthCheckId: healthCheck.id },
         statistic: 'Minimum',
-        period: 60,
-        evaluationPeriods: uptime.minutes,
-        datapointsToAlarm: uptime.minutes,
+        minutes: uptime.minutes,
         threshold: uptime.threshold,
         comparisonOperator: 'LessThanThreshold',
         treatMissingData: 'breaching',

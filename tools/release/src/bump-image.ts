@@ -39,18 +39,24 @@ const quoted = (value: string) => {
   return scalar;
 };
 
-/**
- * Returns the kustomization text with the image entry and the version label set, editing the YAML
- * syntax tree so comments, ordering and formatting survive. Unchanged input gives identical text.
- */
-export function bumpKustomization(text: string, image: NewImage): string {
-  checkImage(image);
+/** Parses a kustomization and finds the images entry of the base image (the one CI owns). */
+function imageEntry(text: string) {
   const doc = parseDocument(text);
   if (doc.errors.length) throw new BumpError(`kustomization is not valid YAML: ${doc.errors[0]!.message}`);
   const images = doc.get('images');
   if (!isSeq(images)) throw new BumpError('kustomization has no images list');
   const entry = images.items.find((item) => isMap(item) && item.get('name') === BASE_IMAGE) as YAMLMap | undefined;
   if (!entry) throw new BumpError(`kustomization has no images entry named ${BASE_IMAGE}`);
+  return { doc, entry };
+}
+
+/**
+ * Returns the kustomization text with the image entry and the version label set, editing the YAML
+ * syntax tree so comments, ordering and formatting survive. Unchanged input gives identical text.
+ */
+export function bumpKustomization(text: string, image: NewImage): string {
+  checkImage(image);
+  const { doc, entry } = imageEntry(text);
   const same =
     entry.get('newName') === image.repository &&
     entry.get('newTag') === image.tag &&
@@ -79,13 +85,7 @@ export function bumpKustomization(text: string, image: NewImage): string {
  * complete, well-formed entry: a placeholder release must never be promoted.
  */
 export function readKustomizationImage(text: string): NewImage {
-  const doc = parseDocument(text);
-  if (doc.errors.length) throw new BumpError(`kustomization is not valid YAML: ${doc.errors[0]!.message}`);
-  const images = doc.get('images');
-  const entry = isSeq(images)
-    ? (images.items.find((item) => isMap(item) && item.get('name') === BASE_IMAGE) as YAMLMap | undefined)
-    : undefined;
-  if (!entry) throw new BumpError(`kustomization has no images entry named ${BASE_IMAGE}`);
+  const { entry } = imageEntry(text);
   const field = (key: string) => {
     const value = entry.get(key);
     if (typeof value !== 'string') throw new BumpError(`images entry ${BASE_IMAGE} has no ${key}`);

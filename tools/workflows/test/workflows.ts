@@ -36,14 +36,17 @@ export interface Workflow {
   jobs: Record<string, Job>;
 }
 
+let loaded: Workflow[] | undefined;
+
+/** Every workflow file, read and parsed once per test process. */
 export function loadWorkflows(): Workflow[] {
-  return readdirSync(WORKFLOWS_DIR)
+  return (loaded ??= readdirSync(WORKFLOWS_DIR)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((file) => {
       const text = readFileSync(join(WORKFLOWS_DIR, file), 'utf8');
       return { file, text, ...(parse(text) as Omit<Workflow, 'file' | 'text'>) };
-    });
+    }));
 }
 
 export const byName = (name: string) => {
