@@ -5,7 +5,8 @@ import { parseAllDocuments } from 'yaml';
 import { Ajv } from 'ajv';
 
 export const DEPLOY_ROOT = join(import.meta.dirname, '..');
-export const REFERENCE = join(DEPLOY_ROOT, '../../shared/reference');
+/** Upstream files vendored in the repository (see infra/reference/README.md). */
+export const REFERENCE = join(DEPLOY_ROOT, '../infra/reference');
 
 export interface Manifest {
   apiVersion: string;
@@ -29,7 +30,7 @@ export function byKind(manifests: Manifest[], kind: string): Manifest {
   return found[0]!;
 }
 
-/** A validator for one kind from a CRD file in ../shared/reference (its stored, served version). */
+/** A validator for one kind from a CRD file in infra/reference (its stored, served version). */
 export function crdValidator(file: string, kind: string) {
   const crd = parseAllDocuments(readFileSync(join(REFERENCE, file), 'utf8'))
     .map((d) => d.toJSON())

@@ -27,7 +27,7 @@ t.test("Argo CD's metrics Services carry the label its ServiceMonitor selects", 
   for (const component of ['controller', 'server', 'repoServer', 'applicationSet', 'notifications'] as const) {
     t.same(values[component].metrics.service.labels, ARGOCD_METRICS_LABEL, `${component} metrics Service`);
   }
-  const reference = parse(readFileSync(join(REPO_ROOT, '../shared/reference/argo-cd-10.1.1.values.yaml'), 'utf8'));
+  const reference = parse(readFileSync(join(REPO_ROOT, 'infra/reference/argo-cd-10.1.1.values.yaml'), 'utf8'));
   for (const component of ['controller', 'server', 'repoServer', 'applicationSet', 'notifications'])
     t.same(reference[component].metrics.service.labels, {}, `the chart has ${component}.metrics.service.labels`);
 });

@@ -5,9 +5,9 @@ import * as k8s from '@pulumi/kubernetes';
 import { CHARTS, LB_CONTROLLER_SERVICE_ACCOUNT, lbControllerValues } from '../lib/helm-values.js';
 import { podIdentityTrustPolicy } from '../lib/iam.js';
 
-/** The controller's IAM policy as published upstream for this chart version (tested against the reference). */
+/** The controller's IAM policy exactly as published upstream for this chart version (infra/reference, sha256-pinned). */
 export const LB_CONTROLLER_POLICY = readFileSync(
-  new URL('../../policies/aws-load-balancer-controller-3.5.0.iam-policy.json', import.meta.url),
+  new URL('../../reference/aws-load-balancer-controller-3.5.0.iam-policy.json', import.meta.url),
   'utf8',
 );
 

@@ -1,6 +1,6 @@
 /**
  * Helm values as pure functions, so tests can check every key against the charts' own values
- * files (../shared/reference) without a cluster. Chart versions are pinned here, in one place.
+ * files (vendored in infra/reference) without a cluster. Chart versions are pinned here, in one place.
  */
 export const CHARTS = {
   argocd: { chart: 'argo-cd', version: '10.1.1', repo: 'https://argoproj.github.io/argo-helm', namespace: 'argocd' },
