@@ -30,6 +30,8 @@ const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
 const clusterName = `${name}-eks`;
+/** Tags of every EBS volume the cluster creates: backups select this stack's volumes by them. */
+const volumeTags = { stack };
 
 // Checked before any resource is declared: more AZs than the region has is a config error.
 const account = (await aws.getCallerIdentity()).accountId;
@@ -75,6 +77,7 @@ const edge = new Edge(name, {
   hostedZoneId: config.hostedZoneId,
   waf: config.waf,
   wafRateLimitPer5Min: config.wafRateLimitPer5Min,
+  forceDestroy: config.environment === 'dev',
   tags,
 });
 
@@ -105,7 +108,7 @@ const addons = new ClusterAddons(name, {
   provider: cluster.provider,
   nodes: nodes.nodeGroups,
   protectData: config.deletionProtection,
-  volumeTags: { stack },
+  volumeTags,
   tags,
 });
 // In-cluster workloads (Helm releases, Applications) need nodes, DNS and storage first.
@@ -166,6 +169,7 @@ const alerting = new Alerting(name, {
 const backups = new Backups(name, {
   retentionDays: config.backupRetentionDays,
   protectData: config.deletionProtection,
+  stackVolumeTags: volumeTags,
   tags,
 });
 

@@ -150,8 +150,11 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     t.same(selection['resources'], ['arn:aws:ec2:*:*:volume/*'], 'EBS volumes only');
     t.same(
       selection['conditions'][0].stringEquals,
-      [{ key: `aws:ResourceTag/${BACKUP_SELECTION_TAG}`, value: APP.namespace }],
-      "selected by the tag the EBS CSI driver puts on the app namespace's volumes",
+      [
+        { key: `aws:ResourceTag/${BACKUP_SELECTION_TAG}`, value: APP.namespace },
+        { key: 'aws:ResourceTag/stack', value: stack },
+      ],
+      "selected by the tags the EBS CSI driver puts on this stack's app volumes",
     );
     t.ok(one(recorded, 'aws:backup/vault:Vault').inputs['kmsKeyArn'], 'the vault is encrypted with its own key');
     const attached = find(recorded, 'aws:iam/rolePolicyAttachment:RolePolicyAttachment', '-backup-').map(

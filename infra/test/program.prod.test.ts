@@ -24,6 +24,10 @@ t.test('the program on stack prod', async (t) => {
       'release images cannot be deleted with the repository',
     );
     t.equal(find(recorded, 'aws:lb/loadBalancer:LoadBalancer')[0]!.inputs['enableDeletionProtection'], true);
+    t.notOk(
+      find(recorded, 'aws:s3/bucket:Bucket', '-site')[0]!.inputs['forceDestroy'],
+      'the page bucket keeps its versions: destroying prod needs it emptied on purpose',
+    );
     t.equal(find(recorded, 'aws:cloudwatch/logGroup:LogGroup', 'flow-logs')[0]!.inputs['retentionInDays'], 90);
     t.equal(find(recorded, 'aws:eks/cluster:Cluster')[0]!.inputs['deletionProtection'], true, 'the cluster refuses deletion');
     t.equal(

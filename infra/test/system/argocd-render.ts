@@ -23,8 +23,11 @@ export interface ApplicationSpec {
   source: { repoURL: string; path?: string; chart?: string; kustomize?: { patches?: unknown[] } };
 }
 
-/** The objects the Application syncs, or undefined when its source is not a path of this repository. */
-export function renderApplication(spec: ApplicationSpec): Manifest[] | undefined {
+/**
+ * The objects the Application syncs, or undefined when its source is not a path of this
+ * repository. `withPatches: false` renders the path as committed, without the Application's patches.
+ */
+export function renderApplication(spec: ApplicationSpec, withPatches = true): Manifest[] | undefined {
   const { path, kustomize } = spec.source;
   if (!path || !existsSync(join(REPO_ROOT, path, 'kustomization.yaml'))) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'zumo-render-'));
@@ -32,7 +35,7 @@ export function renderApplication(spec: ApplicationSpec): Manifest[] | undefined
     cpSync(join(REPO_ROOT, 'deploy'), join(dir, 'deploy'), { recursive: true });
     const file = join(dir, path, 'kustomization.yaml');
     const kustomization = parse(readFileSync(file, 'utf8'));
-    if (kustomize?.patches?.length) kustomization.patches = [...(kustomization.patches ?? []), ...kustomize.patches];
+    if (withPatches && kustomize?.patches?.length) kustomization.patches = [...(kustomization.patches ?? []), ...kustomize.patches];
     writeFileSync(file, stringify(kustomization));
     const yaml = execFileSync('kubectl', ['kustomize', join(dir, path)], { encoding: 'utf8', timeout: 60_000 });
     return parseAllDocuments(yaml)
