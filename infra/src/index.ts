@@ -9,6 +9,7 @@ import { readStackConfig, readStackSecrets } from './config/read-stack-config.js
 import { Network } from './components/network.js';
 import { Registry } from './components/registry.js';
 import { LoadBalancer } from './components/load-balancer.js';
+import { TargetAccess } from './components/target-access.js';
 import { Edge } from './components/edge.js';
 import { CiIdentity } from './components/ci-identity.js';
 import { Cluster } from './components/cluster.js';
@@ -17,7 +18,6 @@ import { ClusterAddons } from './components/cluster-addons.js';
 import { LogsKey } from './components/logs-key.js';
 import { pickAvailabilityZones } from './config/availability-zones.js';
 import { readWebOverlay, releasedImage } from './config/web-release.js';
-import { TargetAccess } from './components/target-access.js';
 import { LbController } from './components/lb-controller.js';
 import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
@@ -119,7 +119,7 @@ const lbController = new LbController(name, {
   clusterName: cluster.name,
   vpcId: network.vpcId,
   region: config.region,
-  after: [...clusterReady, ...cluster.beforeCompute],
+  after: clusterReady,
   tags,
 });
 

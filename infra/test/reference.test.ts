@@ -83,12 +83,17 @@ t.test(`aws-load-balancer-controller ${CHARTS.lbController.version} values and I
   );
 });
 
-t.test('the Applications Pulumi creates validate against the Argo CD CRD', async (t) => {
-  const crd = parseAllDocuments(read('crds/argocd-application.crd.yaml'))
+/** A validator for the v1alpha1 schema of one vendored Argo CD CRD. */
+function argoCdSchema(file: string) {
+  const crd = parseAllDocuments(read(file))
     .map((d) => d.toJSON())
     .find((d) => d?.kind === 'CustomResourceDefinition');
   const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1alpha1');
-  const validate = new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
+  return new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
+}
+
+t.test('the Applications Pulumi creates validate against the Argo CD CRD', async (t) => {
+  const validate = argoCdSchema('crds/argocd-application.crd.yaml');
   const inputs = {
     githubRepository: 'acme/zumo',
     gitRevision: 'main',
@@ -122,11 +127,7 @@ t.test('the Applications Pulumi creates validate against the Argo CD CRD', async
 });
 
 t.test('the web AppProject validates against the Argo CD CRD', async (t) => {
-  const crd = parseAllDocuments(read('crds/argocd-appproject.crd.yaml'))
-    .map((d) => d.toJSON())
-    .find((d) => d?.kind === 'CustomResourceDefinition');
-  const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1alpha1');
-  const validate = new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
+  const validate = argoCdSchema('crds/argocd-appproject.crd.yaml');
   const project = webProject({ githubRepository: 'acme/zumo', gitRevision: 'main', environment: 'dev' });
   t.ok(validate(project), `valid (${JSON.stringify(validate.errors)})`);
   t.notOk(
