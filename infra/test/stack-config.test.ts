@@ -6,6 +6,7 @@ const base = {
   environment: 'dev',
   githubRepository: 'zumo-platform/zumo',
   stateBucketName: 'zumo-pulumi-state-123456789012',
+  clusterAdminRoleArns: ['arn:aws:iam::123456789012:role/zumo-platform-admin'],
 };
 
 t.test('defaults differ by environment', async (t) => {
@@ -131,6 +132,12 @@ const cases: Case[] = [
     raw: { clusterAdminRoleArns: ['arn:aws:iam::123:user/bob'] },
     key: 'zumo:clusterAdminRoleArns',
     allowed: /IAM role ARNs/,
+  },
+  {
+    why: 'no admin at all',
+    raw: { clusterAdminRoleArns: [] },
+    key: 'zumo:clusterAdminRoleArns',
+    allowed: /the role you run `pulumi up` with/,
   },
   {
     why: 'domain without zone',

@@ -200,6 +200,11 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     !clusterAdminRoleArns.every((a) => typeof a === 'string' && ROLE_ARN.test(a))
   ) {
     bad('clusterAdminRoleArns', 'a list of IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+  } else if (clusterAdminRoleArns.length === 0) {
+    bad(
+      'clusterAdminRoleArns',
+      'at least one IAM role ARN: nobody gets implicit cluster access, so include the role you run `pulumi up` with',
+    );
   }
   const clusterPublicAccessCidrs = value('clusterPublicAccessCidrs');
   if (
