@@ -159,7 +159,10 @@ for (const environment of ['dev', 'prod']) {
       t.same(pod.nodeSelector, { [NODE_POOL.label]: NODE_POOL.data }, 'pinned to the one-AZ node group');
       const priority = byKind(manifests, 'PriorityClass');
       t.equal(pod.priorityClassName, priority.metadata.name);
-      t.ok((priority.value as number) > 0 && (priority.value as number) < 1e9, 'above default pods, below system-critical ones');
+      t.ok(
+        (priority.value as number) > 0 && (priority.value as number) < 1e9,
+        'above default pods, below system-critical ones',
+      );
       t.equal(priority.preemptionPolicy, 'PreemptLowerPriority');
     });
 

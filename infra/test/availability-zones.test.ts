@@ -3,7 +3,10 @@ import { ConfigError } from '@zumo/config';
 import { pickAvailabilityZones } from '../src/config/availability-zones.js';
 
 t.test('the first N available AZs, in a stable order', async (t) => {
-  t.same(pickAvailabilityZones(2, ['eu-west-1c', 'eu-west-1a', 'eu-west-1b'], 'eu-west-1'), ['eu-west-1a', 'eu-west-1b']);
+  t.same(pickAvailabilityZones(2, ['eu-west-1c', 'eu-west-1a', 'eu-west-1b'], 'eu-west-1'), [
+    'eu-west-1a',
+    'eu-west-1b',
+  ]);
   t.same(pickAvailabilityZones(3, ['eu-west-1c', 'eu-west-1a', 'eu-west-1b'], 'eu-west-1'), [
     'eu-west-1a',
     'eu-west-1b',

@@ -121,7 +121,11 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
   }),
   'aws:index/getAvailabilityZones:getAvailabilityZones': (inputs) => {
     if (inputs['state'] !== 'available') throw new Error('ask for available AZs only');
-    return { names: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], zoneIds: ['euw1-az1', 'euw1-az2', 'euw1-az3'], id: 'eu-west-1' };
+    return {
+      names: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      zoneIds: ['euw1-az1', 'euw1-az2', 'euw1-az3'],
+      id: 'eu-west-1',
+    };
   },
   'aws:kms/getAlias:getAlias': (inputs) => ({
     name: inputs['name'],

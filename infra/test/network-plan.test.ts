@@ -21,7 +21,12 @@ t.test('every plan that fits: subnets inside the VPC, aligned, pairwise disjoint
         all.every((c) => cidrContains(vpc, c)),
         `${vpc} x ${zones}: inside the VPC`,
       );
-      const overlapping = all.flatMap((a, i) => all.slice(i + 1).filter((b) => cidrsOverlap(a, b)).map((b) => `${a}~${b}`));
+      const overlapping = all.flatMap((a, i) =>
+        all
+          .slice(i + 1)
+          .filter((b) => cidrsOverlap(a, b))
+          .map((b) => `${a}~${b}`),
+      );
       t.same(overlapping, [], `${vpc} x ${zones}: no two subnets overlap`);
     }
     t.throws(() => planSubnets(vpc, maxZonesFor(prefix) + 1), /at most/, `${vpc}: one AZ too many is refused`);

@@ -11,7 +11,10 @@ type Declared = { type: string; name: string; inputs: Record<string, unknown> }[
 function declared(stack: 'dev' | 'prod'): Declared {
   const out = join(t.testdirName, `${stack}.json`);
   const script = join(import.meta.dirname, 'system/record-stack.ts');
-  const run = spawnSync(process.execPath, [...process.execArgv, script, stack, out], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, [...process.execArgv, script, stack, out], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (run.status !== 0) throw new Error(`recording ${stack} failed: ${run.stderr}`);
   return JSON.parse(readFileSync(out, 'utf8'));
 }
@@ -27,7 +30,10 @@ const PENDING: Record<string, string> = {
 
 for (const kind of ACCOUNT_WIDE) {
   const ids = (stack: Declared) =>
-    stack.filter((r) => r.type === kind.type).map((r) => kind.identity(r.inputs)).filter((id) => id !== undefined);
+    stack
+      .filter((r) => r.type === kind.type)
+      .map((r) => kind.identity(r.inputs))
+      .filter((id) => id !== undefined);
   const shared = ids(stacks.dev).filter((id) => ids(stacks.prod).includes(id));
   t.same(shared, [], `${kind.type.split(':').pop()}: not declared by both stacks (${kind.why})`, {
     todo: shared.length ? PENDING[kind.type] : undefined,

@@ -98,7 +98,10 @@ const badCases: { policy: string; type: string; state: Record<string, unknown>; 
   {
     policy: 'eks-access-entries-only',
     type: 'aws:eks/cluster:Cluster',
-    state: { ...goodCluster, accessConfig: { authenticationMode: 'CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: false } },
+    state: {
+      ...goodCluster,
+      accessConfig: { authenticationMode: 'CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: false },
+    },
     message: /authenticationMode to API/,
   },
   {

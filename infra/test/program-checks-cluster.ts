@@ -31,14 +31,23 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
     const logsKey = JSON.parse(one(recorded, 'aws:kms/key:Key', '-logs').inputs['policy']);
     t.match(
       logsKey.Statement[1],
-      { Principal: { Service: 'logs.eu-west-1.amazonaws.com' }, Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': /^arn:aws:logs:eu-west-1:\d{12}:log-group:\*$/ } } },
+      {
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Condition: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': /^arn:aws:logs:eu-west-1:\d{12}:log-group:\*$/ },
+        },
+      },
       "CloudWatch Logs may use the logs key for this account's log groups only",
     );
   });
 
   t.test('cluster: who gets in', async (t) => {
     const entries = find(recorded, 'aws:eks/accessEntry:AccessEntry').map((e) => e.inputs['principalArn']);
-    t.same(entries, ['arn:aws:iam::123456789012:role/zumo-platform-admin'], 'the configured admins, through access entries');
+    t.same(
+      entries,
+      ['arn:aws:iam::123456789012:role/zumo-platform-admin'],
+      'the configured admins, through access entries',
+    );
     const associations = find(recorded, 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
     t.same(
       associations.map((a) => [a.inputs['principalArn'], a.inputs['policyArn'], a.inputs['accessScope'].type]),
@@ -54,7 +63,10 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
       { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       "IMDSv2 only, one hop: pods cannot reach the node role's credentials",
     );
-    t.notOk(template['vpcSecurityGroupIds'], 'no security groups in the template: nodes get the cluster security group');
+    t.notOk(
+      template['vpcSecurityGroupIds'],
+      'no security groups in the template: nodes get the cluster security group',
+    );
     t.equal(template['blockDeviceMappings'][0].ebs.encrypted, 'true', 'encrypted root volumes');
     const groups: Record<string, Record<string, any>> = Object.fromEntries(
       find(recorded, 'aws:eks/nodeGroup:NodeGroup').map((g) => [g.inputs['labels'][NODE_POOL.label], g.inputs]),
@@ -67,7 +79,11 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
     }
     t.same(groups[NODE_POOL.general]!['subnetIds'], ['subnet-private-a', 'subnet-private-b', 'subnet-private-c']);
     t.same(groups[NODE_POOL.data]!['subnetIds'], ['subnet-private-a'], 'the data pool lives in one AZ');
-    t.same(groups[NODE_POOL.data]!['scalingConfig'], { minSize: 1, desiredSize: 1, maxSize: 1 }, 'always one node there');
+    t.same(
+      groups[NODE_POOL.data]!['scalingConfig'],
+      { minSize: 1, desiredSize: 1, maxSize: 1 },
+      'always one node there',
+    );
   });
 
   t.test('cluster: add-ons and storage', async (t) => {
@@ -80,9 +96,17 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
       'vpc-cni',
     ]);
     const cni = addons.find((a) => a.inputs['addonName'] === 'vpc-cni')!;
-    t.same(JSON.parse(cni.inputs['configurationValues']), { enableNetworkPolicy: 'true' }, 'NetworkPolicies are enforced');
+    t.same(
+      JSON.parse(cni.inputs['configurationValues']),
+      { enableNetworkPolicy: 'true' },
+      'NetworkPolicies are enforced',
+    );
     const ebs = addons.find((a) => a.inputs['addonName'] === 'aws-ebs-csi-driver')!.inputs;
-    t.equal(ebs['podIdentityAssociations'][0].serviceAccount, 'ebs-csi-controller-sa', 'EBS CSI gets its role through Pod Identity');
+    t.equal(
+      ebs['podIdentityAssociations'][0].serviceAccount,
+      'ebs-csi-controller-sa',
+      'EBS CSI gets its role through Pod Identity',
+    );
     const storageClass = one(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass').inputs;
     t.match(storageClass, {
       provisioner: 'ebs.csi.aws.com',

@@ -29,7 +29,11 @@ t.test('the program on stack prod', async (t) => {
       'the page bucket keeps its versions: destroying prod needs it emptied on purpose',
     );
     t.equal(find(recorded, 'aws:cloudwatch/logGroup:LogGroup', 'flow-logs')[0]!.inputs['retentionInDays'], 90);
-    t.equal(find(recorded, 'aws:eks/cluster:Cluster')[0]!.inputs['deletionProtection'], true, 'the cluster refuses deletion');
+    t.equal(
+      find(recorded, 'aws:eks/cluster:Cluster')[0]!.inputs['deletionProtection'],
+      true,
+      'the cluster refuses deletion',
+    );
     t.equal(
       find(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass')[0]!.inputs['reclaimPolicy'],
       'Retain',

@@ -76,9 +76,17 @@ export class ArgoCd extends pulumi.ComponentResource {
         ]
       : [];
 
-    const input = { githubRepository: args.githubRepository, gitRevision: args.gitRevision, environment: args.environment };
+    const input = {
+      githubRepository: args.githubRepository,
+      gitRevision: args.gitRevision,
+      environment: args.environment,
+    };
     const ready = [release, ...credentials, ...args.after, ...args.applicationsAfter];
-    const customResource = (role: string, manifest: { apiVersion: string; kind: string; metadata: object; spec: object }, dependsOn: pulumi.Resource[]) =>
+    const customResource = (
+      role: string,
+      manifest: { apiVersion: string; kind: string; metadata: object; spec: object },
+      dependsOn: pulumi.Resource[],
+    ) =>
       new k8s.apiextensions.CustomResource(
         `${name}-${role}`,
         { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec },
@@ -88,9 +96,11 @@ export class ArgoCd extends pulumi.ComponentResource {
     customResource('root', rootApplication(input), ready);
     if (args.webReleased) {
       const project = customResource('web-project', webProject(input), [release]);
-      const manifest = pulumi.output(args.targetGroupArn).apply((targetGroupArn) =>
-        webApplication({ ...input, targetGroupArn, loadBalancerCidrs: args.loadBalancerCidrs }),
-      );
+      const manifest = pulumi
+        .output(args.targetGroupArn)
+        .apply((targetGroupArn) =>
+          webApplication({ ...input, targetGroupArn, loadBalancerCidrs: args.loadBalancerCidrs }),
+        );
       new k8s.apiextensions.CustomResource(
         `${name}-web`,
         { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: manifest.metadata, spec: manifest.spec },

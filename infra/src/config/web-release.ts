@@ -10,7 +10,10 @@ export interface WebRelease {
 
 /** The web overlay of an environment, as committed (the program runs from a checkout of this repository). */
 export function readWebOverlay(environment: string): string {
-  return readFileSync(new URL(`../../../deploy/web/overlays/${environment}/kustomization.yaml`, import.meta.url), 'utf8');
+  return readFileSync(
+    new URL(`../../../deploy/web/overlays/${environment}/kustomization.yaml`, import.meta.url),
+    'utf8',
+  );
 }
 
 /**

@@ -37,7 +37,10 @@ export const SYNC_RETRY = {
 export const BRING_UP_MINUTES = 60;
 
 /** Seconds from the first failed attempt to the last retry, for a retry policy as Argo CD applies it. */
-export function retryWindowSeconds(retry: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } }) {
+export function retryWindowSeconds(retry: {
+  limit: number;
+  backoff: { duration: string; factor: number; maxDuration: string };
+}) {
   const seconds = (d: string) => {
     const match = /^(\d+)(s|m|h)$/.exec(d);
     if (!match) throw new Error(`unsupported duration ${d}`);
@@ -45,7 +48,10 @@ export function retryWindowSeconds(retry: { limit: number; backoff: { duration: 
   };
   let total = 0;
   for (let attempt = 0; attempt < retry.limit; attempt++)
-    total += Math.min(seconds(retry.backoff.duration) * retry.backoff.factor ** attempt, seconds(retry.backoff.maxDuration));
+    total += Math.min(
+      seconds(retry.backoff.duration) * retry.backoff.factor ** attempt,
+      seconds(retry.backoff.maxDuration),
+    );
   return total;
 }
 

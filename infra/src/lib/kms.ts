@@ -13,7 +13,11 @@ interface KeyPolicyStatement {
  * of this account (AWS CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS
  * KMS", step 2).
  */
-export function logsKeyPolicy(account: string, region: string, partition = 'aws'): { Version: '2012-10-17'; Statement: KeyPolicyStatement[] } {
+export function logsKeyPolicy(
+  account: string,
+  region: string,
+  partition = 'aws',
+): { Version: '2012-10-17'; Statement: KeyPolicyStatement[] } {
   return {
     Version: '2012-10-17',
     Statement: [

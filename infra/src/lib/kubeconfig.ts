@@ -7,7 +7,12 @@ export function kubeconfig(cluster: { name: string; endpoint: string; certificat
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: cluster.name, cluster: { server: cluster.endpoint, 'certificate-authority-data': cluster.certificateAuthority } }],
+    clusters: [
+      {
+        name: cluster.name,
+        cluster: { server: cluster.endpoint, 'certificate-authority-data': cluster.certificateAuthority },
+      },
+    ],
     contexts: [{ name: cluster.name, context: { cluster: cluster.name, user: cluster.name } }],
     'current-context': cluster.name,
     users: [

@@ -46,7 +46,8 @@ export const clusterResourcePolicies: ResourceValidationPolicy[] = [
     ['aws:eks/cluster:Cluster'],
     (p, report) => {
       const access = p['accessConfig'] ?? {};
-      if (access.authenticationMode !== 'API') report('Set accessConfig.authenticationMode to API (access entries only).');
+      if (access.authenticationMode !== 'API')
+        report('Set accessConfig.authenticationMode to API (access entries only).');
       if (access.bootstrapClusterCreatorAdminPermissions !== false)
         report(
           'Set accessConfig.bootstrapClusterCreatorAdminPermissions: false and give admins (including whoever runs pulumi up) an access entry.',
@@ -71,7 +72,8 @@ export const clusterResourcePolicies: ResourceValidationPolicy[] = [
       if (metadata.httpTokens !== 'required') report('Set metadataOptions.httpTokens: required (IMDSv2 only).');
       if (metadata.httpPutResponseHopLimit !== 1) report('Set metadataOptions.httpPutResponseHopLimit: 1.');
       for (const nic of p['networkInterfaces'] ?? [])
-        if (String(nic.associatePublicIpAddress) === 'true') report('Nodes get no public IP address (associatePublicIpAddress).');
+        if (String(nic.associatePublicIpAddress) === 'true')
+          report('Nodes get no public IP address (associatePublicIpAddress).');
     },
   ),
   onType(
@@ -139,7 +141,9 @@ export const clusterStackPolicies: StackValidationPolicy[] = [
       for (const cluster of byType(args.resources, 'aws:eks/cluster:Cluster')) {
         const expected = controlPlaneLogGroupName(cluster.props['name']);
         if ((cluster.props['enabledClusterLogTypes'] ?? []).length && !groups.has(expected))
-          report(`Cluster ${cluster.name} logs to ${expected}, which the stack does not declare: EKS would create it without retention or KMS.`);
+          report(
+            `Cluster ${cluster.name} logs to ${expected}, which the stack does not declare: EKS would create it without retention or KMS.`,
+          );
       }
     },
   },

@@ -35,7 +35,8 @@ export function renderApplication(spec: ApplicationSpec, withPatches = true): Ma
     cpSync(join(REPO_ROOT, 'deploy'), join(dir, 'deploy'), { recursive: true });
     const file = join(dir, path, 'kustomization.yaml');
     const kustomization = parse(readFileSync(file, 'utf8'));
-    if (withPatches && kustomize?.patches?.length) kustomization.patches = [...(kustomization.patches ?? []), ...kustomize.patches];
+    if (withPatches && kustomize?.patches?.length)
+      kustomization.patches = [...(kustomization.patches ?? []), ...kustomize.patches];
     writeFileSync(file, stringify(kustomization));
     const yaml = execFileSync('kubectl', ['kustomize', join(dir, path)], { encoding: 'utf8', timeout: 60_000 });
     return parseAllDocuments(yaml)

@@ -16,7 +16,12 @@ export interface Flow {
 }
 
 export const INTENDED_FLOWS: Flow[] = [
-  { from: 'cloudfront-vpc-origin', to: 'alb', port: 80, why: 'CloudFront reaches the internal ALB through its VPC origin' },
+  {
+    from: 'cloudfront-vpc-origin',
+    to: 'alb',
+    port: 80,
+    why: 'CloudFront reaches the internal ALB through its VPC origin',
+  },
   { from: 'alb', to: 'web-pod', port: APP.containerPort, why: 'the target group (ip targets) forwards to the pod' },
   { from: 'prometheus-pod', to: 'web-pod', port: APP.containerPort, why: 'Prometheus scrapes /metrics' },
   { from: 'node', to: 'web-pod', port: APP.containerPort, why: 'the kubelet runs the probes' },

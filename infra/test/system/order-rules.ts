@@ -16,13 +16,23 @@ export interface OrderRule {
   readonly why: string;
 }
 
-const type = (t: string): Select => (r) => r.type === t;
-const addon = (name: string): Select => (r) => r.type === 'aws:eks/addon:Addon' && r.inputs['addonName'] === name;
-const helm = (chart?: string): Select => (r) =>
-  r.type === 'kubernetes:helm.sh/v3:Release' && (chart === undefined || r.inputs['chart'] === chart);
-const application = (name?: string): Select => (r) =>
-  r.type === 'kubernetes:argoproj.io/v1alpha1:Application' &&
-  (name === undefined || r.inputs['metadata']?.name === name);
+const type =
+  (t: string): Select =>
+  (r) =>
+    r.type === t;
+const addon =
+  (name: string): Select =>
+  (r) =>
+    r.type === 'aws:eks/addon:Addon' && r.inputs['addonName'] === name;
+const helm =
+  (chart?: string): Select =>
+  (r) =>
+    r.type === 'kubernetes:helm.sh/v3:Release' && (chart === undefined || r.inputs['chart'] === chart);
+const application =
+  (name?: string): Select =>
+  (r) =>
+    r.type === 'kubernetes:argoproj.io/v1alpha1:Application' &&
+    (name === undefined || r.inputs['metadata']?.name === name);
 const nodeGroup = type('aws:eks/nodeGroup:NodeGroup');
 const any =
   (...selects: Select[]): Select =>
@@ -69,7 +79,10 @@ export const ORDER_RULES: OrderRule[] = [
   {
     name: 'the Kubernetes provider after every access entry and policy association',
     later: type('pulumi:providers:kubernetes'),
-    earlier: any(type('aws:eks/accessEntry:AccessEntry'), type('aws:eks/accessPolicyAssociation:AccessPolicyAssociation')),
+    earlier: any(
+      type('aws:eks/accessEntry:AccessEntry'),
+      type('aws:eks/accessPolicyAssociation:AccessPolicyAssociation'),
+    ),
     why: 'the cluster creator gets no implicit admin (bootstrapClusterCreatorAdminPermissions: false): whoever runs `pulumi up` reaches the API only through an access entry',
   },
 ];

@@ -46,7 +46,11 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
     // CloudFront places the VPC origin's network interfaces in the origin's subnets, with its own
     // service-managed security group (docs/infra.md, first real deploy checklist).
     'cloudfront-vpc-origin': { groups: ['cloudfront-vpc-origin'], cidrs: albCidrs, reachableFromInternet: false },
-    alb: { groups: alb.inputs['securityGroups'], cidrs: albCidrs, reachableFromInternet: alb.inputs['internal'] !== true },
+    alb: {
+      groups: alb.inputs['securityGroups'],
+      cidrs: albCidrs,
+      reachableFromInternet: alb.inputs['internal'] !== true,
+    },
     node,
     'web-pod': pod(APP.namespace, template.metadata.labels),
     'prometheus-pod': pod('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
@@ -56,7 +60,16 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
     ...declaredRules(graph),
     ...eksClusterGroupRules(clusterGroup),
     // The VPC origin's service security group lets CloudFront out to the origin.
-    { direction: 'egress', group: 'cloudfront-vpc-origin', protocol: '-1', fromPort: 0, toPort: 65535, cidrs: ['0.0.0.0/0'], groups: [], source: 'CloudFront' },
+    {
+      direction: 'egress',
+      group: 'cloudfront-vpc-origin',
+      protocol: '-1',
+      fromPort: 0,
+      toPort: 65535,
+      cidrs: ['0.0.0.0/0'],
+      groups: [],
+      source: 'CloudFront',
+    },
   ];
   const cni = graph.one('aws:eks/addon:Addon', (r) => r.inputs['addonName'] === 'vpc-cni');
   const enforced = JSON.parse(cni.inputs['configurationValues'] ?? '{}').enableNetworkPolicy === 'true';
@@ -76,16 +89,30 @@ export function reaches(model: Model, from: Place, to: Place, port: number, ever
   if (!admits(model.rules, 'egress', src, dst, port, every)) return false;
   if (!admits(model.rules, 'ingress', dst, src, port, every)) return false;
   if (!dst.pod) return true;
-  const source: Source = from === 'node' ? { kind: 'node' } : src.pod ? { kind: 'pod', pod: src.pod } : { kind: 'address', cidrs: src.cidrs };
+  const source: Source =
+    from === 'node'
+      ? { kind: 'node' }
+      : src.pod
+        ? { kind: 'pod', pod: src.pod }
+        : { kind: 'address', cidrs: src.cidrs };
   return ingressAllowed(model.policies, model.enforced, dst.pod, source, port, every);
 }
 
 export function checkReachability(t: Test, graph: ResourceGraph) {
-  const webApp = graph.one('kubernetes:argoproj.io/v1alpha1:Application', (a) => a.inputs['metadata'].name === APP.name);
+  const webApp = graph.one(
+    'kubernetes:argoproj.io/v1alpha1:Application',
+    (a) => a.inputs['metadata'].name === APP.name,
+  );
   const model = places(graph, renderApplication(webApp.inputs['spec'])!);
   t.ok(model.enforced, 'NetworkPolicies are enforced (VPC CNI enableNetworkPolicy)');
   for (const flow of INTENDED_FLOWS)
-    t.ok(reaches(model, flow.from, flow.to, flow.port, true), `${flow.from} reaches ${flow.to}:${flow.port}: ${flow.why}`);
+    t.ok(
+      reaches(model, flow.from, flow.to, flow.port, true),
+      `${flow.from} reaches ${flow.to}:${flow.port}: ${flow.why}`,
+    );
   for (const flow of FORBIDDEN_FLOWS)
-    t.notOk(reaches(model, flow.from, flow.to, flow.port, false), `${flow.from} cannot reach ${flow.to}:${flow.port}: ${flow.why}`);
+    t.notOk(
+      reaches(model, flow.from, flow.to, flow.port, false),
+      `${flow.from} cannot reach ${flow.to}:${flow.port}: ${flow.why}`,
+    );
 }

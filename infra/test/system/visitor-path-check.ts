@@ -19,13 +19,24 @@ export function checkVisitorPath(t: Test, graph: ResourceGraph) {
   const endpoint = vpcOrigin.inputs['vpcOriginEndpointConfig'];
   t.equal(endpoint.arn, alb.state['arn'], 'the VPC origin is the ALB');
   const listener = graph.one('aws:lb/listener:Listener', (l) => l.inputs['port'] === endpoint.httpPort);
-  t.equal(listener.inputs['loadBalancerArn'], alb.state['arn'], `the ALB listens on the origin's port ${endpoint.httpPort}`);
+  t.equal(
+    listener.inputs['loadBalancerArn'],
+    alb.state['arn'],
+    `the ALB listens on the origin's port ${endpoint.httpPort}`,
+  );
 
   const targetGroup = graph.one('aws:lb/targetGroup:TargetGroup');
-  t.equal(listener.inputs['defaultActions'][0].targetGroupArn, targetGroup.state['arn'], 'the listener forwards to the target group');
+  t.equal(
+    listener.inputs['defaultActions'][0].targetGroupArn,
+    targetGroup.state['arn'],
+    'the listener forwards to the target group',
+  );
   t.match(targetGroup.inputs, { targetType: 'ip', port: APP.containerPort }, 'ip targets on the container port');
 
-  const webApp = graph.one('kubernetes:argoproj.io/v1alpha1:Application', (a) => a.inputs['metadata'].name === APP.name);
+  const webApp = graph.one(
+    'kubernetes:argoproj.io/v1alpha1:Application',
+    (a) => a.inputs['metadata'].name === APP.name,
+  );
   const web = renderApplication(webApp.inputs['spec'])!;
   const binding = web.find((m) => m.kind === 'TargetGroupBinding')!;
   t.equal(binding.spec.targetGroupARN, targetGroup.state['arn'], 'Argo CD binds the Service to this target group');
@@ -34,5 +45,9 @@ export function checkVisitorPath(t: Test, graph: ResourceGraph) {
   const port = service.spec.ports.find((p: { port: number }) => p.port === binding.spec.serviceRef.port);
   const container = web.find((m) => m.kind === 'Deployment')!.spec.template.spec.containers[0];
   const containerPort = container.ports.find((p: { name: string }) => p.name === port.targetPort);
-  t.equal(containerPort?.containerPort, targetGroup.inputs['port'], "the Service's target port is the container's, the target group's port");
+  t.equal(
+    containerPort?.containerPort,
+    targetGroup.inputs['port'],
+    "the Service's target port is the container's, the target group's port",
+  );
 }
