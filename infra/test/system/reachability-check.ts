@@ -28,14 +28,24 @@ function subnetRanges(vpc: Registered) {
 
 /** Every place a flow can start or end, from what the stack and the web Application declare. */
 export function places(graph: ResourceGraph, web: Manifest[]) {
-  const cidrsOf = subnetRanges(graph.one('awsx:ec2:Vpc'));
+  const vpc = graph.one('awsx:ec2:Vpc');
+  const cidrsOf = subnetRanges(vpc);
   const cluster = graph.one('aws:eks/cluster:Cluster');
   const clusterGroup: string = cluster.state['vpcConfig'].clusterSecurityGroupId;
   const alb = graph.one('aws:lb/loadBalancer:LoadBalancer');
   const albCidrs = cidrsOf(alb.inputs['subnets']);
-  const nodeCidrs = cidrsOf(graph.all('aws:eks/nodeGroup:NodeGroup').flatMap((g) => g.inputs['subnetIds']));
-  // Managed node groups without launch-template security groups use the cluster security group.
-  const node: Where = { groups: [clusterGroup], cidrs: nodeCidrs, reachableFromInternet: false };
+  const nodeSubnets: string[] = graph.all('aws:eks/nodeGroup:NodeGroup').flatMap((g) => g.inputs['subnetIds']);
+  const nodeCidrs = cidrsOf(nodeSubnets);
+  // awsx's public subnets give instances a public address; private and isolated ones do not.
+  const nodesPublic = nodeSubnets.some((id) => (vpc.state['publicSubnetIds'] ?? []).includes(id));
+  // Managed node groups use the launch template's security groups, or else the cluster's.
+  const templateGroups: string[] =
+    graph.all('aws:ec2/launchTemplate:LaunchTemplate')[0]?.inputs['vpcSecurityGroupIds'] ?? [];
+  const node: Where = {
+    groups: templateGroups.length ? templateGroups : [clusterGroup],
+    cidrs: nodeCidrs,
+    reachableFromInternet: nodesPublic,
+  };
   const template = web.find((m) => m.kind === 'Deployment')!.spec.template;
   const pod = (namespace: string, labels: Record<string, string>): Where => ({
     ...node,
