@@ -10,13 +10,14 @@ export const ACCESS_POLICIES = {
   view: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
 } as const;
 
-/** Kept for the policy pack and older callers: the admin access policy. */
+/** The admin access policy, by the name callers used before ACCESS_POLICIES. */
 export const CLUSTER_ADMIN_POLICY = ACCESS_POLICIES.admin;
 
 /**
  * Add-ons a node needs to become Ready (VPC CNI) or its pods need from their first start (Pod
  * Identity agent, kube-proxy for Service addresses): created before any node, like
- * terraform-aws-eks's `before_compute` add-ons (it also runs kube-proxy there in pulumi-eks).
+ * terraform-aws-eks's `before_compute` add-ons (vpc-cni, pod identity agent) and pulumi-eks's
+ * cluster component (kube-proxy).
  * The VPC CNI enforces NetworkPolicies only with enableNetworkPolicy (its add-on configuration
  * schema takes the string "true"; pulumi-eks nodejs/eks/addons/cni-addon.ts does the same).
  */
@@ -25,9 +26,3 @@ export const BEFORE_COMPUTE_ADDONS = {
   'eks-pod-identity-agent': undefined,
   'kube-proxy': undefined,
 } as const;
-
-/** Add-ons whose Deployments need a node: created after the node groups (pulumi-eks #1819). */
-export const AFTER_COMPUTE_ADDONS = ['coredns', 'aws-ebs-csi-driver'] as const;
-
-/** Node labels that say which node group a node belongs to (deploy/ pins the data pod with it). */
-export { NODE_POOL } from '@zumo/config';
