@@ -4,9 +4,15 @@ import t from 'tap';
 import { Namespace, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { APP, DOWNWARD_API_ENV, EnvSchema, PATHS, loadConfig } from '@zumo/config';
+import { APP, DOWNWARD_API_ENV, EnvSchema, NODE_POOL, PATHS, loadConfig } from '@zumo/config';
 import { byKind, crdValidator, render, type Manifest } from './render.js';
+
+/** Kinds without a namespace in this tree. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'PriorityClass']);
+const syncOptions = (m: Manifest) =>
+  (m.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '').split(',').map((o) => o.trim());
 
 /** Kubernetes schemas (kubernetes-models validates with the upstream OpenAPI definitions). */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
@@ -17,6 +23,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   Deployment,
   NetworkPolicy,
   ServiceMonitor,
+  PriorityClass,
 };
 
 for (const environment of ['dev', 'prod']) {
@@ -50,8 +57,12 @@ for (const environment of ['dev', 'prod']) {
     t.test('names, port and paths come from the contract', async (t) => {
       t.equal(deployment.metadata.name, APP.name);
       t.ok(
-        manifests.every((m) => m.kind === 'Namespace' || m.metadata.namespace === APP.namespace),
-        `everything in ${APP.namespace}`,
+        manifests.every((m) => CLUSTER_SCOPED.has(m.kind) || m.metadata.namespace === APP.namespace),
+        `everything namespaced is in ${APP.namespace}`,
+      );
+      t.notOk(
+        manifests.some((m) => CLUSTER_SCOPED.has(m.kind) && m.metadata.namespace),
+        'cluster-scoped objects carry no namespace',
       );
       t.equal(byKind(manifests, 'Namespace').metadata.name, APP.namespace);
       t.equal(container.ports[0].containerPort, APP.containerPort);
@@ -135,6 +146,26 @@ for (const environment of ['dev', 'prod']) {
       t.equal(pvc.spec.storageClassName, 'gp3');
     });
 
+    t.test('the data outlives the app: Argo CD never deletes or prunes its claim or namespace', async (t) => {
+      for (const kind of ['PersistentVolumeClaim', 'Namespace']) {
+        const options = syncOptions(byKind(manifests, kind));
+        t.ok(options.includes('Delete=false'), `${kind}: Delete=false (kept when the Application is deleted)`);
+        t.ok(options.includes('Prune=false'), `${kind}: Prune=false (kept when it leaves git)`);
+      }
+      t.notOk(syncOptions(deployment).includes('Delete=false'), 'the workload itself is deleted with the app');
+    });
+
+    t.test('the pod runs on the data node group, and may evict others to fit there', async (t) => {
+      t.same(pod.nodeSelector, { [NODE_POOL.label]: NODE_POOL.data }, 'pinned to the one-AZ node group');
+      const priority = byKind(manifests, 'PriorityClass');
+      t.equal(pod.priorityClassName, priority.metadata.name);
+      t.ok(
+        (priority.value as number) > 0 && (priority.value as number) < 1e9,
+        'above default pods, below system-critical ones',
+      );
+      t.equal(priority.preemptionPolicy, 'PreemptLowerPriority');
+    });
+
     t.test('hardened pod', async (t) => {
       t.match(pod.securityContext, {
         runAsNonRoot: true,
@@ -160,6 +191,16 @@ for (const environment of ['dev', 'prod']) {
         policy.spec.ingress[0].ports,
         [{ port: APP.containerPort, protocol: 'TCP' }],
         'only the app port is reachable',
+      );
+      t.same(
+        policy.spec.ingress[0].from,
+        [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
+        "in git only Prometheus's pods are admitted (Pulumi's Application adds the load balancer's subnets)",
       );
     });
 

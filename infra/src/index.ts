@@ -9,9 +9,15 @@ import { readStackConfig, readStackSecrets } from './config/read-stack-config.js
 import { Network } from './components/network.js';
 import { Registry } from './components/registry.js';
 import { LoadBalancer } from './components/load-balancer.js';
+import { TargetAccess } from './components/target-access.js';
 import { Edge } from './components/edge.js';
 import { CiIdentity } from './components/ci-identity.js';
 import { Cluster } from './components/cluster.js';
+import { NodePools } from './components/node-pools.js';
+import { ClusterAddons } from './components/cluster-addons.js';
+import { LogsKey } from './components/logs-key.js';
+import { pickAvailabilityZones } from './config/availability-zones.js';
+import { readWebOverlay, releasedImage } from './config/web-release.js';
 import { LbController } from './components/lb-controller.js';
 import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
@@ -24,13 +30,26 @@ const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
 const clusterName = `${name}-eks`;
+/** Tags of every EBS volume the cluster creates: backups select this stack's volumes by them. */
+const volumeTags = { stack };
+
+// Checked before any resource is declared: more AZs than the region has is a config error.
+const account = (await aws.getCallerIdentity()).accountId;
+const regionZones = await aws.getAvailabilityZones({
+  state: 'available',
+  filters: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+});
+const zones = pickAvailabilityZones(config.availabilityZones, regionZones.names, config.region);
+
+const logsKey = new LogsKey(name, { account, region: config.region, tags });
 
 const network = new Network(name, {
   cidrBlock: config.vpcCidr,
-  availabilityZones: config.availabilityZones,
+  availabilityZoneNames: zones,
   natGateways: config.natGateways,
   interfaceEndpoints: config.interfaceEndpoints,
   flowLogRetentionDays: config.flowLogRetentionDays,
+  logsKeyArn: logsKey.arn,
   clusterName,
   tags,
 });
@@ -45,7 +64,7 @@ const registry = new Registry(name, {
 const loadBalancer = new LoadBalancer(name, {
   vpcId: network.vpcId,
   vpcCidr: network.cidrBlock,
-  privateSubnetIds: network.privateSubnetIds,
+  subnetIds: network.lbSubnetIds,
   deletionProtection: config.deletionProtection,
   tags,
 });
@@ -58,32 +77,71 @@ const edge = new Edge(name, {
   hostedZoneId: config.hostedZoneId,
   waf: config.waf,
   wafRateLimitPer5Min: config.wafRateLimitPer5Min,
+  forceDestroy: config.environment === 'dev',
   tags,
 });
 
 const cluster = new Cluster(name, {
   clusterName,
   version: config.kubernetesVersion,
-  vpcId: network.vpcId,
+  region: config.region,
   privateSubnetIds: network.privateSubnetIds,
-  adminRoleArns: config.clusterAdminRoleArns,
+  access: config.clusterAdminRoleArns.map((principalArn) => ({ principalArn, access: 'admin' as const })),
   publicAccessCidrs: config.clusterPublicAccessCidrs,
+  logRetentionDays: config.clusterLogRetentionDays,
+  logsKeyArn: logsKey.arn,
+  protectData: config.deletionProtection,
+  tags,
+});
+const nodes = new NodePools(name, {
+  clusterName: cluster.name,
+  privateSubnetIds: network.privateSubnetIds,
   instanceTypes: config.nodeInstanceTypes,
   minSize: config.nodeMinSize,
   desiredSize: config.nodeDesiredSize,
   maxSize: config.nodeMaxSize,
-  protectData: config.deletionProtection,
+  after: cluster.beforeCompute,
   tags,
 });
+const addons = new ClusterAddons(name, {
+  clusterName: cluster.name,
+  provider: cluster.provider,
+  nodes: nodes.nodeGroups,
+  protectData: config.deletionProtection,
+  volumeTags,
+  tags,
+});
+// In-cluster workloads (Helm releases, Applications) need nodes, DNS and storage first.
+const clusterReady = [...nodes.nodeGroups, ...addons.ready];
 
-new LbController(name, {
+const lbController = new LbController(name, {
   provider: cluster.provider,
   clusterName: cluster.name,
   vpcId: network.vpcId,
   region: config.region,
+  after: clusterReady,
   tags,
 });
 
+new TargetAccess(name, {
+  loadBalancerSecurityGroupId: loadBalancer.securityGroupId,
+  targetSecurityGroupId: cluster.clusterSecurityGroupId,
+  port: APP.containerPort,
+  tags,
+});
+
+const monitoring = new Monitoring(name, {
+  provider: cluster.provider,
+  environment: config.environment,
+  criticalWebhookUrl: secrets.alertmanagerCriticalWebhookUrl,
+  warningWebhookUrl: secrets.alertmanagerWarningWebhookUrl,
+});
+
+const webImage = releasedImage(
+  readWebOverlay(config.environment),
+  `${account}.dkr.ecr.${config.region}.amazonaws.com/${APP.imageRepository}-${stack}`,
+);
+if (webImage.reason) pulumi.log.info(`The web Application is not created yet: ${webImage.reason}.`);
 new ArgoCd(name, {
   provider: cluster.provider,
   highAvailability: config.argocdHighAvailability,
@@ -91,15 +149,12 @@ new ArgoCd(name, {
   gitRevision: config.gitRevision,
   environment: config.environment,
   targetGroupArn: loadBalancer.targetGroupArn,
+  loadBalancerCidrs: network.plan.lb,
+  webReleased: webImage.release !== undefined,
+  after: clusterReady,
+  applicationsAfter: [lbController.release, monitoring],
   // Only for a private repository: `pulumi config set --secret argocdRepositoryToken <token>`.
   repositoryToken: secrets.argocdRepositoryToken,
-});
-
-new Monitoring(name, {
-  provider: cluster.provider,
-  environment: config.environment,
-  criticalWebhookUrl: secrets.alertmanagerCriticalWebhookUrl,
-  warningWebhookUrl: secrets.alertmanagerWarningWebhookUrl,
 });
 
 const alerting = new Alerting(name, {
@@ -114,6 +169,7 @@ const alerting = new Alerting(name, {
 const backups = new Backups(name, {
   retentionDays: config.backupRetentionDays,
   protectData: config.deletionProtection,
+  stackVolumeTags: volumeTags,
   tags,
 });
 

@@ -11,6 +11,31 @@ export interface Recorded {
   state: Record<string, any>;
 }
 
+/** A recorded resource with what the engine is told at registration (the whole-system checks reason over these). */
+export interface Registered extends Recorded {
+  urn: string;
+  parent: string | undefined;
+  custom: boolean;
+  /** Every resource this one waits for: explicit dependsOn (components expanded) and input Outputs. */
+  dependencies: string[];
+  /** The subset that reaches it through each input property. */
+  propertyDependencies: Record<string, string[]>;
+  /** URN of the explicit provider (e.g. the cluster's Kubernetes provider), if any. */
+  provider: string | undefined;
+}
+
+/** The registration request as the Node SDK sends it (google-protobuf getters we read). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+}
+type Registration = Omit<Registered, keyof Recorded>;
+
 export const ACCOUNT = '123456789012';
 export const REPO_ROOT = join(import.meta.dirname, '../..');
 
@@ -23,14 +48,21 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         vpcId: `vpc-${name}`,
         privateSubnetIds: ['subnet-private-a', 'subnet-private-b', 'subnet-private-c'],
         publicSubnetIds: ['subnet-public-a', 'subnet-public-b', 'subnet-public-c'],
+        isolatedSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b', 'subnet-isolated-c'],
         routeTables: [{ id: 'rtb-a' }, { id: 'rtb-b' }],
       };
-    case 'eks:index:Cluster':
+    case 'aws:eks/cluster:Cluster':
       return {
-        kubeconfigJson: '{"apiVersion":"v1","kind":"Config"}',
-        eksCluster: { name: inputs['name'], arn: arn('eks', 'cluster') },
-        clusterSecurityGroupId: 'sg-cluster',
+        arn: arn('eks', 'cluster'),
+        endpoint: `https://${name}.gr7.eu-west-1.eks.amazonaws.com`,
+        certificateAuthority: { data: 'LS0tLS1CRUdJTi==' },
+        // EKS creates the cluster security group; nodes and pods carry it.
+        vpcConfig: { ...inputs['vpcConfig'], clusterSecurityGroupId: 'sg-cluster' },
       };
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
+      return { latestVersion: 1 };
+    case 'aws:eks/accessEntry:AccessEntry':
+      return { principalArn: inputs['principalArn'] };
     case 'aws:s3/bucket:Bucket':
       return {
         bucket: `${name}-bucket`,
@@ -81,6 +113,20 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
 /** Provider functions the program may call; any other token fails the test (no silent stubs). */
 const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
   'aws:index/getRegion:getRegion': () => ({ name: 'eu-west-1', region: 'eu-west-1', id: 'eu-west-1' }),
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+    accountId: ACCOUNT,
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/zumo-platform-admin/test`,
+    userId: 'AROAEXAMPLE:test',
+    id: ACCOUNT,
+  }),
+  'aws:index/getAvailabilityZones:getAvailabilityZones': (inputs) => {
+    if (inputs['state'] !== 'available') throw new Error('ask for available AZs only');
+    return {
+      names: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      zoneIds: ['euw1-az1', 'euw1-az2', 'euw1-az3'],
+      id: 'eu-west-1',
+    };
+  },
   'aws:kms/getAlias:getAlias': (inputs) => ({
     name: inputs['name'],
     targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
@@ -99,7 +145,7 @@ export const TEST_SECRETS: Record<string, string> = {
 export async function installMocks(
   stack: 'dev' | 'prod',
   overrides: Record<string, unknown> = {},
-): Promise<Recorded[]> {
+): Promise<Registered[]> {
   const file = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
     config: Record<string, unknown>;
   };
@@ -108,12 +154,14 @@ export async function installMocks(
     if (value !== undefined) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   process.env['PULUMI_CONFIG'] = JSON.stringify(config);
-  const recorded: Recorded[] = [];
+  const recorded: Registered[] = [];
+  let registering: Registration | undefined;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+        if (!registering) throw new Error(`${args.type} ${args.name}: registered outside the recording monitor`);
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, ...registering });
         // S3 bucket ids are their names, as in AWS (policies match buckets by it).
         const id = args.type === 'aws:s3/bucket:Bucket' ? String(state['bucket']) : `${args.name}-id`;
         return { id, state };
@@ -128,6 +176,30 @@ export async function installMocks(
     stack,
     false,
   );
+  // The mock monitor calls newResource synchronously inside registerResource, so the request's
+  // graph fields are captured here and attached there (the mocks API does not pass them on).
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+    newUrn(parent: string, type: string, name: string): string;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+    registering = {
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      parent: req.getParent() || undefined,
+      custom: req.getCustom(),
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      provider: req.getProvider() ? req.getProvider().split('::').slice(0, -1).join('::') : undefined,
+    };
+    try {
+      return register(req, callback);
+    } finally {
+      registering = undefined;
+    }
+  };
   return recorded;
 }
 

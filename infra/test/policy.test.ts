@@ -4,6 +4,15 @@ import { runPolicies } from './policy-harness.js';
 
 const prodTags = { environment: 'prod' };
 
+/** A cluster every rule accepts; each bad case below breaks one thing. */
+const goodCluster = {
+  name: 'c',
+  vpcConfig: { endpointPublicAccess: false },
+  encryptionConfig: { provider: { keyArn: 'k' }, resources: ['secrets'] },
+  enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+  accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+};
+
 /** One deliberately bad resource per rule, and the message the rule must give. */
 const badCases: { policy: string; type: string; state: Record<string, unknown>; message: RegExp }[] = [
   {
@@ -64,63 +73,105 @@ const badCases: { policy: string; type: string; state: Record<string, unknown>; 
   },
   {
     policy: 'eks-endpoint-not-world-open',
-    type: 'eks:index:Cluster',
-    state: {
-      endpointPublicAccess: true,
-      publicAccessCidrs: ['0.0.0.0/0'],
-      encryptionConfigKeyArn: 'k',
-      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
-      authenticationMode: 'API',
-      nodeAssociatePublicIpAddress: false,
-    },
+    type: 'aws:eks/cluster:Cluster',
+    state: { ...goodCluster, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] } },
     message: /must not contain 0.0.0.0\/0/,
   },
   {
+    policy: 'eks-endpoint-not-world-open',
+    type: 'aws:eks/cluster:Cluster',
+    state: { ...goodCluster, vpcConfig: { endpointPublicAccess: true } },
+    message: /without vpcConfig.publicAccessCidrs is open to 0.0.0.0\/0/,
+  },
+  {
     policy: 'eks-secrets-encrypted',
-    type: 'eks:index:Cluster',
-    state: {
-      endpointPublicAccess: false,
-      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
-      authenticationMode: 'API',
-      nodeAssociatePublicIpAddress: false,
-    },
-    message: /encryptionConfigKeyArn/,
+    type: 'aws:eks/cluster:Cluster',
+    state: { ...goodCluster, encryptionConfig: undefined },
+    message: /encryptionConfig/,
   },
   {
     policy: 'eks-control-plane-logs',
-    type: 'eks:index:Cluster',
-    state: {
-      endpointPublicAccess: false,
-      encryptionConfigKeyArn: 'k',
-      enabledClusterLogTypes: ['api'],
-      authenticationMode: 'API',
-      nodeAssociatePublicIpAddress: false,
-    },
+    type: 'aws:eks/cluster:Cluster',
+    state: { ...goodCluster, enabledClusterLogTypes: ['api'] },
     message: /audit, authenticator/,
   },
   {
     policy: 'eks-access-entries-only',
-    type: 'eks:index:Cluster',
+    type: 'aws:eks/cluster:Cluster',
     state: {
-      endpointPublicAccess: false,
-      encryptionConfigKeyArn: 'k',
-      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
-      authenticationMode: 'CONFIG_MAP',
-      nodeAssociatePublicIpAddress: false,
+      ...goodCluster,
+      accessConfig: { authenticationMode: 'CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: false },
     },
     message: /authenticationMode to API/,
   },
   {
-    policy: 'eks-nodes-private',
-    type: 'eks:index:Cluster',
+    policy: 'eks-access-entries-only',
+    type: 'aws:eks/cluster:Cluster',
+    state: { ...goodCluster, accessConfig: { authenticationMode: 'API' } },
+    message: /bootstrapClusterCreatorAdminPermissions: false/,
+  },
+  {
+    policy: 'eks-access-no-system-masters',
+    type: 'aws:eks/accessEntry:AccessEntry',
+    state: { principalArn: 'arn:aws:iam::123456789012:role/x', kubernetesGroups: ['system:masters'] },
+    message: /system:masters/,
+  },
+  {
+    policy: 'nodes-imdsv2-one-hop',
+    type: 'aws:ec2/launchTemplate:LaunchTemplate',
+    state: { metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 } },
+    message: /httpTokens: required.*\| .*HopLimit: 1/,
+  },
+  {
+    policy: 'nodes-imdsv2-one-hop',
+    type: 'aws:ec2/launchTemplate:LaunchTemplate',
     state: {
-      endpointPublicAccess: false,
-      encryptionConfigKeyArn: 'k',
-      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
-      authenticationMode: 'API',
-      nodeAssociatePublicIpAddress: true,
+      metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      networkInterfaces: [{ associatePublicIpAddress: 'true' }],
     },
-    message: /nodeAssociatePublicIpAddress: false/,
+    message: /no public IP/,
+  },
+  {
+    policy: 'eks-node-groups-hardened',
+    type: 'aws:eks/nodeGroup:NodeGroup',
+    state: { remoteAccess: { ec2SshKey: 'key' } },
+    message: /launchTemplate .*\| Do not set remoteAccess/,
+  },
+  {
+    policy: 'eks-network-policies-enforced',
+    type: 'aws:eks/addon:Addon',
+    state: { addonName: 'vpc-cni', configurationValues: '{}' },
+    message: /enableNetworkPolicy to "true"/,
+  },
+  {
+    policy: 'sg-no-world-ingress',
+    type: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+    state: { cidrIpv4: '0.0.0.0/0', fromPort: 80, toPort: 80, ipProtocol: 'tcp' },
+    message: /Do not admit 0.0.0.0\/0/,
+  },
+  {
+    policy: 'sg-no-world-ingress',
+    type: 'aws:ec2/securityGroup:SecurityGroup',
+    state: { ingress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, ipv6CidrBlocks: ['::/0'] }] },
+    message: /::\/0/,
+  },
+  {
+    policy: 'alb-internal',
+    type: 'aws:lb/loadBalancer:LoadBalancer',
+    state: { internal: false, enableDeletionProtection: true },
+    message: /internal: true/,
+  },
+  {
+    policy: 'logs-kms-encrypted',
+    type: 'aws:cloudwatch/logGroup:LogGroup',
+    state: { retentionInDays: 14 },
+    message: /kmsKeyId/,
+  },
+  {
+    policy: 'eks-control-plane-log-group',
+    type: 'aws:eks/cluster:Cluster',
+    state: { ...goodCluster, name: 'zumo-dev-eks' },
+    message: /logs to \/aws\/eks\/zumo-dev-eks\/cluster, which the stack does not declare/,
   },
   {
     policy: 'iam-no-wildcard-admin',
@@ -148,7 +199,12 @@ const badCases: { policy: string; type: string; state: Record<string, unknown>; 
     },
     message: /Pin token.actions.githubusercontent.com:sub/,
   },
-  { policy: 'logs-finite-retention', type: 'aws:cloudwatch/logGroup:LogGroup', state: {}, message: /retentionInDays/ },
+  {
+    policy: 'logs-finite-retention',
+    type: 'aws:cloudwatch/logGroup:LogGroup',
+    state: { kmsKeyId: 'k' },
+    message: /retentionInDays/,
+  },
   {
     policy: 'prod-deletion-protection',
     type: 'aws:lb/loadBalancer:LoadBalancer',

@@ -24,8 +24,16 @@ t.test('the program on stack prod', async (t) => {
       'release images cannot be deleted with the repository',
     );
     t.equal(find(recorded, 'aws:lb/loadBalancer:LoadBalancer')[0]!.inputs['enableDeletionProtection'], true);
+    t.notOk(
+      find(recorded, 'aws:s3/bucket:Bucket', '-site')[0]!.inputs['forceDestroy'],
+      'the page bucket keeps its versions: destroying prod needs it emptied on purpose',
+    );
     t.equal(find(recorded, 'aws:cloudwatch/logGroup:LogGroup', 'flow-logs')[0]!.inputs['retentionInDays'], 90);
-    t.equal(find(recorded, 'eks:index:Cluster')[0]!.inputs['deletionProtection'], true, 'the cluster refuses deletion');
+    t.equal(
+      find(recorded, 'aws:eks/cluster:Cluster')[0]!.inputs['deletionProtection'],
+      true,
+      'the cluster refuses deletion',
+    );
     t.equal(
       find(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass')[0]!.inputs['reclaimPolicy'],
       'Retain',
@@ -33,9 +41,9 @@ t.test('the program on stack prod', async (t) => {
     );
     const argocd = find(recorded, 'kubernetes:helm.sh/v3:Release').find((r) => r.inputs['chart'] === 'argo-cd')!;
     t.equal(argocd.inputs['values']['redis-ha'].enabled, true, 'Argo CD in HA');
-    t.match(find(recorded, 'eks:index:ManagedNodeGroup')[0]!.inputs['scalingConfig'], {
+    t.match(find(recorded, 'aws:eks/nodeGroup:NodeGroup', 'general')[0]!.inputs['scalingConfig'], {
       minSize: 2,
-      desiredSize: 3,
+      desiredSize: 2,
       maxSize: 6,
     });
   });

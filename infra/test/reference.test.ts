@@ -4,7 +4,14 @@ import t from 'tap';
 import { parse, parseAllDocuments } from 'yaml';
 import { Ajv } from 'ajv';
 import { CHARTS, argocdValues, lbControllerValues } from '../src/lib/helm-values.js';
-import { rootApplication, webApplication } from '../src/lib/argocd-applications.js';
+import {
+  BRING_UP_MINUTES,
+  SYNC_RETRY,
+  retryWindowSeconds,
+  rootApplication,
+  webApplication,
+  webProject,
+} from '../src/lib/argocd-applications.js';
 import { LB_CONTROLLER_POLICY } from '../src/components/lb-controller.js';
 import { REPO_ROOT } from './mocks.js';
 
@@ -13,13 +20,21 @@ const REFERENCE = join(REPO_ROOT, 'infra/reference');
 const read = (file: string) => readFileSync(join(REFERENCE, file), 'utf8');
 
 /**
+ * Maps the charts' templates pass through key by key although their defaults list a few keys:
+ * argo-cd renders every key of configs.cm but create/annotations into argocd-cm (argo-helm
+ * charts/argo-cd/templates/_helpers.tpl, "argo-cd.config.cm", chart 10.1.1).
+ */
+const PASS_THROUGH = new Set(['configs.cm']);
+
+/**
  * Every leaf path we set must exist in the chart's values file, except below a key whose default
- * is an empty map or null (free-form by design, e.g. `resources: {}`).
+ * is an empty map or null (free-form by design, e.g. `resources: {}`) or a pass-through map.
  */
 function unknownKeys(ours: Record<string, unknown>, chart: Record<string, unknown>, prefix = ''): string[] {
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(ours)) {
     const path = prefix ? `${prefix}.${key}` : key;
+    if (PASS_THROUGH.has(prefix)) continue;
     if (!(key in chart)) {
       unknown.push(path);
       continue;
@@ -46,6 +61,16 @@ t.test(`argo-cd ${CHARTS.argocd.version} values exist in the chart`, async (t) =
   );
   t.equal(argocdValues(false).server.service.type, 'ClusterIP', 'the server is not exposed');
   t.equal(argocdValues(true)['redis-ha'].enabled, true, 'HA uses redis-ha');
+  t.same(
+    unknownKeys({ configs: { cm: { 'anything.argocd-cm.takes': 'x' }, cmm: {} } }, chart),
+    ['configs.cmm'],
+    'only configs.cm passes keys through',
+  );
+  t.match(
+    argocdValues(false).configs.cm['resource.customizations.health.argoproj.io_Application'],
+    /hs.status = obj.status.health.status/,
+    "Application health restored, so sync waves wait for a child app's health (Argo CD health docs)",
+  );
 });
 
 t.test(`aws-load-balancer-controller ${CHARTS.lbController.version} values and IAM policy`, async (t) => {
@@ -58,17 +83,23 @@ t.test(`aws-load-balancer-controller ${CHARTS.lbController.version} values and I
   );
 });
 
-t.test('the Applications Pulumi creates validate against the Argo CD CRD', async (t) => {
-  const crd = parseAllDocuments(read('crds/argocd-application.crd.yaml'))
+/** A validator for the v1alpha1 schema of one vendored Argo CD CRD. */
+function argoCdSchema(file: string) {
+  const crd = parseAllDocuments(read(file))
     .map((d) => d.toJSON())
     .find((d) => d?.kind === 'CustomResourceDefinition');
   const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1alpha1');
-  const validate = new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
+  return new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
+}
+
+t.test('the Applications Pulumi creates validate against the Argo CD CRD', async (t) => {
+  const validate = argoCdSchema('crds/argocd-application.crd.yaml');
   const inputs = {
     githubRepository: 'acme/zumo',
     gitRevision: 'main',
     environment: 'dev',
     targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/abc',
+    loadBalancerCidrs: ['10.40.60.0/26', '10.40.60.64/26'],
   };
   for (const app of [rootApplication(inputs), webApplication(inputs)]) {
     t.ok(validate(app), `${app.metadata.name}: valid (${JSON.stringify(validate.errors)})`);
@@ -92,5 +123,26 @@ t.test('the Applications Pulumi creates validate against the Argo CD CRD', async
     patch,
     [{ op: 'replace', path: '/spec/targetGroupARN', value: inputs.targetGroupArn }],
     'the target group reaches deploy/ as a kustomize patch',
+  );
+});
+
+t.test('the web AppProject validates against the Argo CD CRD', async (t) => {
+  const validate = argoCdSchema('crds/argocd-appproject.crd.yaml');
+  const project = webProject({ githubRepository: 'acme/zumo', gitRevision: 'main', environment: 'dev' });
+  t.ok(validate(project), `valid (${JSON.stringify(validate.errors)})`);
+  t.notOk(
+    validate({ ...project, spec: { ...project.spec, clusterResourceWhitelist: [{ kind: 'Namespace' }] } }),
+    'control: a whitelist entry without its group is refused',
+  );
+});
+
+t.test('the sync retry window outlasts a first bring-up', async (t) => {
+  const window = retryWindowSeconds(SYNC_RETRY);
+  t.ok(window >= BRING_UP_MINUTES * 60, `${Math.round(window / 60)} minutes of retries >= ${BRING_UP_MINUTES}`);
+  t.equal(window, 310 + 15 * 300, 'about 80 minutes, as docs/infra.md says');
+  t.equal(
+    retryWindowSeconds({ limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } }),
+    10 + 20 + 40 + 80 + 160,
+    'the old policy gave up after 5 minutes',
   );
 });

@@ -6,6 +6,7 @@ const base = {
   environment: 'dev',
   githubRepository: 'zumo-platform/zumo',
   stateBucketName: 'zumo-pulumi-state-123456789012',
+  clusterAdminRoleArns: ['arn:aws:iam::123456789012:role/zumo-platform-admin'],
 };
 
 t.test('defaults differ by environment', async (t) => {
@@ -55,8 +56,21 @@ const cases: Case[] = [
   { why: 'no backups kept', raw: { backupRetentionDays: 0 }, key: 'zumo:backupRetentionDays', allowed: /1 to 365/ },
   { why: 'unknown environment', raw: { environment: 'staging' }, key: 'zumo:environment', allowed: /one of dev, prod/ },
   { why: 'public CIDR', raw: { vpcCidr: '52.0.0.0/16' }, key: 'zumo:vpcCidr', allowed: /private \(RFC 1918\)/ },
-  { why: 'CIDR too large', raw: { vpcCidr: '10.0.0.0/8' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/20/ },
-  { why: 'CIDR too small', raw: { vpcCidr: '10.40.0.0/24' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/20/ },
+  { why: 'CIDR too large', raw: { vpcCidr: '10.0.0.0/8' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/18/ },
+  { why: 'CIDR too small', raw: { vpcCidr: '10.40.0.0/24' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/18/ },
+  // awsx's own allocator throws "Subnets are too large for VPC" here, after the preview started.
+  {
+    why: 'a /20 holds no two AZs of subnets',
+    raw: { vpcCidr: '10.40.0.0/20' },
+    key: 'zumo:vpcCidr',
+    allowed: /\/16 to \/18/,
+  },
+  {
+    why: 'a /18 holds 3 AZs, not 4',
+    raw: { vpcCidr: '10.40.0.0/18', availabilityZones: 4 },
+    key: 'zumo:vpcCidr',
+    allowed: /room for 4 AZs .* 20736 addresses; 10\.40\.0\.0\/18 has 16384 \(it holds at most 3 AZs\)/,
+  },
   { why: 'not a network address', raw: { vpcCidr: '10.40.1.0/16' }, key: 'zumo:vpcCidr', allowed: /network address/ },
   { why: 'one AZ', raw: { availabilityZones: 1 }, key: 'zumo:availabilityZones', allowed: /at least 2 AZs/ },
   {
@@ -120,6 +134,12 @@ const cases: Case[] = [
     allowed: /IAM role ARNs/,
   },
   {
+    why: 'no admin at all',
+    raw: { clusterAdminRoleArns: [] },
+    key: 'zumo:clusterAdminRoleArns',
+    allowed: /the role you run `pulumi up` with/,
+  },
+  {
     why: 'domain without zone',
     raw: { domainName: 'zumo.example.com' },
     key: 'zumo:hostedZoneId',
@@ -167,7 +187,7 @@ t.test('every rule refuses a bad value, naming the key, the value and what is al
 });
 
 t.test('isPrivateVpcCidr', async (t) => {
-  for (const ok of ['10.40.0.0/16', '172.16.0.0/20', '192.168.0.0/16']) t.ok(isPrivateVpcCidr(ok), ok);
-  for (const bad of ['8.8.0.0/16', '10.40.0.0/21', '10.0.0.0/12', 'nonsense', '10.40.0.0'])
+  for (const ok of ['10.40.0.0/16', '172.16.0.0/18', '192.168.0.0/16']) t.ok(isPrivateVpcCidr(ok), ok);
+  for (const bad of ['8.8.0.0/16', '10.40.0.0/19', '10.40.0.0/20', '10.0.0.0/12', 'nonsense', '10.40.0.0'])
     t.notOk(isPrivateVpcCidr(bad), bad);
 });

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import { CHARTS, argocdValues } from '../lib/helm-values.js';
-import { rootApplication, webApplication } from '../lib/argocd-applications.js';
+import { rootApplication, webApplication, webProject } from '../lib/argocd-applications.js';
 
 export interface ArgoCdArgs {
   readonly provider: k8s.Provider;
@@ -10,11 +10,28 @@ export interface ArgoCdArgs {
   readonly gitRevision: string;
   readonly environment: string;
   readonly targetGroupArn: pulumi.Input<string>;
+  /** The ALB's subnet ranges (the web app admits and trusts only these as its proxy). */
+  readonly loadBalancerCidrs: readonly string[];
+  /** Create the web Application: only once the overlay holds a release of this stack (config/web-release.ts). */
+  readonly webReleased: boolean;
+  /** The nodes, CoreDNS and storage: the release is atomic and its pods need them. */
+  readonly after: pulumi.Resource[];
+  /**
+   * What the Applications' objects need running, and which must outlive them on destroy: the load
+   * balancer controller (webhooks for, and finalizer of, the TargetGroupBinding) and the
+   * monitoring Secrets the root's children mount.
+   */
+  readonly applicationsAfter: pulumi.Resource[];
   /** Credentials for a private repository (a Pulumi secret, never plaintext in git). */
   readonly repositoryToken?: pulumi.Output<string> | undefined;
 }
 
-/** Argo CD from its pinned Helm chart, then the Applications (after the chart: its CRDs must exist). */
+/**
+ * Argo CD from its pinned Helm chart, then the root app-of-apps and (once released) the web
+ * Application in its own AppProject. The Applications wait for the chart (CRDs), the nodes and
+ * the load balancer controller, so on destroy they go first, while everything that clears their
+ * objects' finalizers still runs.
+ */
 export class ArgoCd extends pulumi.ComponentResource {
   public readonly namespace: string = CHARTS.argocd.namespace;
 
@@ -34,44 +51,60 @@ export class ArgoCd extends pulumi.ComponentResource {
         timeout: 900,
         values: argocdValues(args.highAvailability),
       },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: args.after },
     );
 
-    if (args.repositoryToken) {
-      new k8s.core.v1.Secret(
-        `${name}-repository`,
-        {
-          metadata: {
-            name: 'zumo-repository',
-            namespace: CHARTS.argocd.namespace,
-            labels: { 'argocd.argoproj.io/secret-type': 'repository' },
-          },
-          stringData: {
-            type: 'git',
-            url: `https://github.com/${args.githubRepository}.git`,
-            username: 'x-access-token',
-            password: args.repositoryToken,
-          },
-        },
-        { ...k8sOpts, dependsOn: [release] },
-      );
-    }
+    const credentials = args.repositoryToken
+      ? [
+          new k8s.core.v1.Secret(
+            `${name}-repository`,
+            {
+              metadata: {
+                name: 'zumo-repository',
+                namespace: CHARTS.argocd.namespace,
+                labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+              },
+              stringData: {
+                type: 'git',
+                url: `https://github.com/${args.githubRepository}.git`,
+                username: 'x-access-token',
+                password: args.repositoryToken,
+              },
+            },
+            { ...k8sOpts, dependsOn: [release] },
+          ),
+        ]
+      : [];
 
-    const inputs = pulumi.output(args.targetGroupArn).apply((targetGroupArn) => ({
+    const input = {
       githubRepository: args.githubRepository,
       gitRevision: args.gitRevision,
       environment: args.environment,
-      targetGroupArn,
-    }));
-    for (const [role, build] of [
-      ['root', rootApplication],
-      ['web', webApplication],
-    ] as const) {
-      const manifest = inputs.apply(build);
+    };
+    const ready = [release, ...credentials, ...args.after, ...args.applicationsAfter];
+    const customResource = (
+      role: string,
+      manifest: { apiVersion: string; kind: string; metadata: object; spec: object },
+      dependsOn: pulumi.Resource[],
+    ) =>
       new k8s.apiextensions.CustomResource(
         `${name}-${role}`,
+        { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec },
+        { ...k8sOpts, dependsOn },
+      );
+
+    customResource('root', rootApplication(input), ready);
+    if (args.webReleased) {
+      const project = customResource('web-project', webProject(input), [release]);
+      const manifest = pulumi
+        .output(args.targetGroupArn)
+        .apply((targetGroupArn) =>
+          webApplication({ ...input, targetGroupArn, loadBalancerCidrs: args.loadBalancerCidrs }),
+        );
+      new k8s.apiextensions.CustomResource(
+        `${name}-web`,
         { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: manifest.metadata, spec: manifest.spec },
-        { ...k8sOpts, dependsOn: [release] },
+        { ...k8sOpts, dependsOn: [...ready, project] },
       );
     }
     this.registerOutputs({});

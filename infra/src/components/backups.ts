@@ -8,6 +8,12 @@ export interface BackupsArgs {
   readonly retentionDays: number;
   /** Keep recovery points when the stack is destroyed (prod). */
   readonly protectData: boolean;
+  /**
+   * Tags the EBS CSI driver puts on this stack's volumes besides the namespace one (ClusterAddons
+   * volumeTags): both stacks of an account tag theirs with the app namespace, so selecting on that
+   * alone would back up the other stack's volume too.
+   */
+  readonly stackVolumeTags: Record<string, string>;
   readonly tags?: Record<string, string>;
 }
 
@@ -85,7 +91,14 @@ export class Backups extends pulumi.ComponentResource {
         planId: plan.id,
         iamRoleArn: role.arn,
         resources: ['arn:aws:ec2:*:*:volume/*'],
-        conditions: [{ stringEquals: [{ key: `aws:ResourceTag/${BACKUP_SELECTION_TAG}`, value: APP.namespace }] }],
+        // The entries of one condition must all match (AND).
+        conditions: [
+          {
+            stringEquals: Object.entries({ [BACKUP_SELECTION_TAG]: APP.namespace, ...args.stackVolumeTags }).map(
+              ([key, value]) => ({ key: `aws:ResourceTag/${key}`, value }),
+            ),
+          },
+        ],
       },
       parent,
     );

@@ -46,7 +46,7 @@ export class CiIdentity extends pulumi.ComponentResource {
     // Test reports (seed parity): private, encrypted, kept 90 days; not served by CloudFront.
     const reports = new PrivateBucket(
       `${name}-reports`,
-      { versioning: false, expireDays: 90, tags: args.tags },
+      { versioning: false, expireDays: 90, forceDestroy: true, tags: args.tags },
       parent,
     );
 

@@ -1,53 +1,70 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
-import * as eks from '@pulumi/eks';
 import * as k8s from '@pulumi/kubernetes';
-import { podIdentityTrustPolicy } from '../lib/iam.js';
-import { CLUSTER_ADMIN_POLICY, CONTROL_PLANE_LOGS } from '../lib/eks.js';
+import { ACCESS_POLICIES, BEFORE_COMPUTE_ADDONS, CONTROL_PLANE_LOGS, controlPlaneLogGroupName } from '../lib/eks.js';
+import { kubeconfig } from '../lib/kubeconfig.js';
+
+/** One IAM role that may use the cluster, and how much it may do. */
+export interface ClusterAccess {
+  readonly principalArn: pulumi.Input<string>;
+  /** admin: AmazonEKSClusterAdminPolicy; view: AmazonEKSViewPolicy (read-only, no Secrets). */
+  readonly access: keyof typeof ACCESS_POLICIES;
+}
 
 export interface ClusterArgs {
   readonly clusterName: string;
   /** Pinned EKS version (validated against standard support in stack config). */
   readonly version: string;
-  readonly vpcId: pulumi.Input<string>;
-  /** Nodes and the control plane's ENIs live only in private subnets. */
+  readonly region: string;
+  /** The control plane's network interfaces live in the private subnets, next to the nodes. */
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Roles given cluster admin through access entries (no aws-auth, no system:masters). */
-  readonly adminRoleArns: readonly string[];
+  /**
+   * Every principal that reaches the Kubernetes API, through access entries: nobody has implicit
+   * access (the cluster creator's bootstrap admin is off), so whoever runs `pulumi up` must be here.
+   */
+  readonly access: readonly ClusterAccess[];
   /** CIDRs allowed to the public API endpoint; empty keeps the endpoint private-only. */
   readonly publicAccessCidrs: readonly string[];
-  readonly instanceTypes: readonly string[];
-  readonly minSize: number;
-  readonly desiredSize: number;
-  readonly maxSize: number;
-  /** Keep volumes (Retain) and refuse cluster deletion: prod. */
+  /** Days the control-plane logs are kept, and the KMS key that encrypts them. */
+  readonly logRetentionDays: number;
+  readonly logsKeyArn: pulumi.Input<string>;
+  /** Refuse cluster deletion: prod. */
   readonly protectData: boolean;
   readonly tags?: Record<string, string>;
 }
 
 /**
- * EKS with access entries only, encrypted secrets, control-plane logs, a managed AL2023 node group
- * in private subnets, the managed add-ons (vpc-cni, coredns, kube-proxy, pod identity agent, EBS
- * CSI through Pod Identity) and an encrypted gp3 default StorageClass.
+ * The EKS control plane from plain aws.eks resources (not @pulumi/eks, whose cluster always grants
+ * its creator admin and creates CoreDNS before any node): access entries only, encrypted secrets,
+ * control-plane logs in a log group created first, the add-ons nodes need before they start, and
+ * the Kubernetes provider, which waits for every access entry.
  */
 export class Cluster extends pulumi.ComponentResource {
   public readonly name: pulumi.Output<string>;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly provider: k8s.Provider;
+  /** The security group EKS creates; nodes and pods without their own groups carry it. */
   public readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** What node groups must wait for: the VPC CNI, the Pod Identity agent, kube-proxy. */
+  public readonly beforeCompute: aws.eks.Addon[];
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:cluster:Cluster', name, {}, opts);
-    if (args.minSize > args.desiredSize || args.desiredSize > args.maxSize) {
-      throw new Error(
-        `Cluster ${name}: node sizes must satisfy min <= desired <= max, got ${args.minSize}/${args.desiredSize}/${args.maxSize}`,
-      );
-    }
     if (args.publicAccessCidrs.includes('0.0.0.0/0') && args.protectData) {
       throw new Error(`Cluster ${name}: a protected (prod) cluster's API must not be open to 0.0.0.0/0`);
     }
     const parent = { parent: this };
 
+    const role = new aws.iam.Role(
+      `${name}-control-plane`,
+      { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'eks.amazonaws.com' }), tags: args.tags },
+      parent,
+    );
+    const rolePolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-control-plane`,
+      { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy' },
+      parent,
+    );
     const secretsKey = new aws.kms.Key(
       `${name}-secrets`,
       {
@@ -58,116 +75,90 @@ export class Cluster extends pulumi.ComponentResource {
       },
       parent,
     );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane`,
+      {
+        name: controlPlaneLogGroupName(args.clusterName),
+        retentionInDays: args.logRetentionDays,
+        kmsKeyId: args.logsKeyArn,
+        tags: args.tags,
+      },
+      parent,
+    );
 
-    const cluster = new eks.Cluster(
+    const cluster = new aws.eks.Cluster(
       `${name}-eks`,
       {
         name: args.clusterName,
         version: args.version,
-        vpcId: args.vpcId,
-        privateSubnetIds: args.privateSubnetIds,
-        authenticationMode: eks.AuthenticationMode.Api,
-        accessEntries: Object.fromEntries(
-          args.adminRoleArns.map((principalArn, i) => [
-            `admin-${i}`,
-            {
-              principalArn,
-              accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: 'cluster' } } },
-            },
-          ]),
-        ),
-        endpointPrivateAccess: true,
-        endpointPublicAccess: args.publicAccessCidrs.length > 0,
-        publicAccessCidrs: args.publicAccessCidrs.length > 0 ? [...args.publicAccessCidrs] : undefined,
-        encryptionConfigKeyArn: secretsKey.arn,
+        roleArn: role.arn,
+        vpcConfig: {
+          subnetIds: args.privateSubnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: args.publicAccessCidrs.length > 0,
+          publicAccessCidrs: args.publicAccessCidrs.length > 0 ? [...args.publicAccessCidrs] : undefined,
+        },
+        accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+        // Every add-on is a managed add-on below, created when it can become healthy.
+        bootstrapSelfManagedAddons: false,
+        encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ['secrets'] },
         enabledClusterLogTypes: CONTROL_PLANE_LOGS,
-        skipDefaultNodeGroup: true,
-        nodeAssociatePublicIpAddress: false,
-        createOidcProvider: false,
+        // Extended support costs 6x per hour; stack config only accepts versions in standard support.
+        upgradePolicy: { supportType: 'STANDARD' },
         deletionProtection: args.protectData,
-        corednsAddonOptions: { enabled: true },
-        kubeProxyAddonOptions: { enabled: true },
-        vpcCniOptions: {},
         tags: args.tags,
       },
-      parent,
+      { parent: this, dependsOn: [logGroup, rolePolicy] },
     );
-    const clusterName = cluster.eksCluster.name;
+    const clusterName = cluster.name;
 
-    const nodeRole = new aws.iam.Role(
-      `${name}-nodes`,
-      { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'ec2.amazonaws.com' }), tags: args.tags },
-      parent,
-    );
-    ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'].forEach(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-nodes-${policy}`,
-          { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
+    const grants = args.access.flatMap((entry, i) => {
+      const accessEntry = new aws.eks.AccessEntry(
+        `${name}-access-${i}`,
+        { clusterName, principalArn: entry.principalArn, type: 'STANDARD', tags: args.tags },
+        parent,
+      );
+      const association = new aws.eks.AccessPolicyAssociation(
+        `${name}-access-${i}`,
+        {
+          clusterName,
+          principalArn: accessEntry.principalArn,
+          policyArn: ACCESS_POLICIES[entry.access],
+          accessScope: { type: 'cluster' },
+        },
+        parent,
+      );
+      return [accessEntry, association];
+    });
+
+    this.beforeCompute = Object.entries(BEFORE_COMPUTE_ADDONS).map(
+      ([addonName, configuration]) =>
+        new aws.eks.Addon(
+          `${name}-${addonName}`,
+          {
+            clusterName,
+            addonName,
+            configurationValues: configuration ? JSON.stringify(configuration) : undefined,
+            tags: args.tags,
+          },
           parent,
         ),
     );
-    new eks.ManagedNodeGroup(
-      `${name}-nodes`,
-      {
-        cluster,
-        nodeRole,
-        subnetIds: args.privateSubnetIds,
-        amiType: 'AL2023_x86_64_STANDARD',
-        instanceTypes: [...args.instanceTypes],
-        scalingConfig: { minSize: args.minSize, desiredSize: args.desiredSize, maxSize: args.maxSize },
-        tags: args.tags,
-      },
-      parent,
-    );
 
-    new aws.eks.Addon(
-      `${name}-pod-identity-agent`,
-      { clusterName, addonName: 'eks-pod-identity-agent', tags: args.tags },
-      parent,
-    );
-    const ebsRole = new aws.iam.Role(
-      `${name}-ebs-csi`,
-      { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()), tags: args.tags },
-      parent,
-    );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-ebs-csi`,
-      { role: ebsRole.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy' },
-      parent,
-    );
-    const ebsAddon = new aws.eks.Addon(
-      `${name}-ebs-csi`,
-      {
-        clusterName,
-        addonName: 'aws-ebs-csi-driver',
-        podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: 'ebs-csi-controller-sa' }],
-        tags: args.tags,
-      },
-      parent,
-    );
-
+    const config = pulumi
+      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
+      .apply(([name, endpoint, ca]) =>
+        JSON.stringify(kubeconfig({ name, endpoint, certificateAuthority: ca.data!, region: args.region })),
+      );
     this.provider = new k8s.Provider(
       `${name}-k8s`,
-      { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
-      parent,
-    );
-    new k8s.storage.v1.StorageClass(
-      `${name}-gp3`,
-      {
-        metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-        provisioner: 'ebs.csi.aws.com',
-        parameters: { type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4' },
-        volumeBindingMode: 'WaitForFirstConsumer',
-        allowVolumeExpansion: true,
-        reclaimPolicy: args.protectData ? 'Retain' : 'Delete',
-      },
-      { parent: this, provider: this.provider, dependsOn: [ebsAddon] },
+      { kubeconfig: config, enableServerSideApply: true },
+      { parent: this, dependsOn: grants },
     );
 
     this.name = clusterName;
-    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+    this.kubeconfig = pulumi.secret(config);
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.registerOutputs({ name: this.name, kubeconfig: this.kubeconfig });
   }
 }

@@ -22,6 +22,8 @@ export interface EdgeArgs {
   readonly wafRateLimitPer5Min: number;
   /** Days before a replaced page version is deleted (versioning keeps one-step rollbacks cheap). */
   readonly noncurrentVersionDays?: number;
+  /** Let `pulumi destroy` empty the page bucket (dev; prod keeps its versions until emptied on purpose). */
+  readonly forceDestroy: boolean;
   readonly tags?: Record<string, string>;
 }
 
@@ -46,7 +48,12 @@ export class Edge extends pulumi.ComponentResource {
 
     const bucket = new PrivateBucket(
       `${name}-site`,
-      { versioning: true, noncurrentDays: args.noncurrentVersionDays ?? 30, tags: args.tags },
+      {
+        versioning: true,
+        noncurrentDays: args.noncurrentVersionDays ?? 30,
+        forceDestroy: args.forceDestroy,
+        tags: args.tags,
+      },
       parent,
     );
 

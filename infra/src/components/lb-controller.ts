@@ -16,11 +16,16 @@ export interface LbControllerArgs {
   readonly clusterName: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
   readonly region: string;
+  /** The nodes, CoreDNS and the Pod Identity agent: the release is atomic and its pods need them. */
+  readonly after: pulumi.Resource[];
   readonly tags?: Record<string, string>;
 }
 
 /** AWS Load Balancer Controller (Helm, pinned) with its role through EKS Pod Identity. */
 export class LbController extends pulumi.ComponentResource {
+  /** Its webhooks validate every TargetGroupBinding (failurePolicy Fail); it clears their finalizer. */
+  public readonly release: k8s.helm.v3.Release;
+
   constructor(name: string, args: LbControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:loadbalancing:LbController', name, {}, opts);
     const parent = { parent: this };
@@ -41,7 +46,7 @@ export class LbController extends pulumi.ComponentResource {
       },
       parent,
     );
-    new k8s.helm.v3.Release(
+    this.release = new k8s.helm.v3.Release(
       `${name}-lbc`,
       {
         name: 'aws-load-balancer-controller',
@@ -54,7 +59,7 @@ export class LbController extends pulumi.ComponentResource {
           .all([args.clusterName, args.vpcId])
           .apply(([clusterName, vpcId]) => lbControllerValues(clusterName, args.region, vpcId)),
       },
-      { parent: this, provider: args.provider, dependsOn: [association] },
+      { parent: this, provider: args.provider, dependsOn: [association, ...args.after] },
     );
     this.registerOutputs({});
   }

@@ -4,10 +4,10 @@ import { APP, PATHS } from '@zumo/config';
 
 export interface LoadBalancerArgs {
   readonly vpcId: pulumi.Input<string>;
-  /** The VPC range: the only place the ALB may send traffic to (the pods). */
+  /** The VPC range: where CloudFront's VPC origin connects from. */
   readonly vpcCidr: string;
-  /** Private subnets: the ALB is internal, CloudFront reaches it through a VPC origin. */
-  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The ALB's own isolated subnets: internal, CloudFront reaches it through a VPC origin. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Refuse deletion in prod (the one path to the app). */
   readonly deletionProtection: boolean;
   readonly tags?: Record<string, string>;
@@ -29,31 +29,25 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:loadbalancing:LoadBalancer', name, {}, opts);
+    // Rules are standalone resources (TargetAccess adds the egress to the targets); the AWS provider
+    // removes the default allow-all egress rule of a new group, so nothing leaves it undeclared.
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-alb`,
+      { vpcId: args.vpcId, description: 'Internal ALB: HTTP from the CloudFront VPC origin only', tags: args.tags },
+      { parent: this },
+    );
+    // A CloudFront VPC origin connects from network interfaces inside this VPC, not from
+    // CloudFront's public origin-facing ranges; the ALB has no public address, so the VPC range
+    // is the boundary.
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-alb-from-vpc-origin`,
       {
-        vpcId: args.vpcId,
-        description: 'Internal ALB: HTTP from inside the VPC (the CloudFront VPC origin ENIs) only',
-        // A CloudFront VPC origin connects from ENIs inside this VPC, not from CloudFront's public
-        // origin-facing ranges; the ALB has no public address, so the VPC range is the boundary.
-        ingress: [
-          {
-            protocol: 'tcp',
-            fromPort: 80,
-            toPort: 80,
-            cidrBlocks: [args.vpcCidr],
-            description: 'CloudFront VPC origin',
-          },
-        ],
-        egress: [
-          {
-            protocol: 'tcp',
-            fromPort: APP.containerPort,
-            toPort: APP.containerPort,
-            cidrBlocks: [args.vpcCidr],
-            description: 'to pods',
-          },
-        ],
+        securityGroupId: securityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
+        cidrIpv4: args.vpcCidr,
+        description: 'CloudFront VPC origin',
         tags: args.tags,
       },
       { parent: this },
@@ -63,7 +57,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       {
         loadBalancerType: 'application',
         internal: true,
-        subnets: args.privateSubnetIds,
+        subnets: args.subnetIds,
         securityGroups: [securityGroup.id],
         dropInvalidHeaderFields: true,
         enableDeletionProtection: args.deletionProtection,

@@ -1,53 +1,65 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
+import { planSubnets, type SubnetPlan } from '../lib/network-plan.js';
 
 export interface NetworkArgs {
-  /** VPC range: a private /16../20 (validated in stack config). Default in stacks: 10.40.0.0/16. */
+  /** VPC range: a private /16../18 (validated in stack config). Default in stacks: 10.40.0.0/16. */
   readonly cidrBlock: string;
-  /** How many AZs get a public and a private subnet (EKS needs at least 2). */
-  readonly availabilityZones: number;
+  /** The AZs that get a private, a public and a load balancer subnet (EKS needs at least 2). */
+  readonly availabilityZoneNames: readonly string[];
   /** One NAT gateway per AZ (prod: survives an AZ outage) or a single one (dev: ~$35/month less each). */
   readonly natGateways: 'perAz' | 'single';
   /** Interface endpoints for ECR and STS, so image pulls and token exchange skip the NAT (cost, privacy). */
   readonly interfaceEndpoints: boolean;
-  /** Flow log retention in days (finite: logs cost money and hold addresses). */
+  /** Flow log retention in days (finite: logs cost money and hold addresses), and their KMS key. */
   readonly flowLogRetentionDays: number;
+  readonly logsKeyArn: pulumi.Input<string>;
   /** Name of the EKS cluster, for the subnet discovery tags of the load balancer controller. */
   readonly clusterName: string;
   readonly tags?: Record<string, string>;
 }
 
-/** The VPC: public and private subnets over N AZs, NAT, flow logs, S3 gateway endpoint. */
+/**
+ * The VPC: private, public and load balancer subnets over the given AZs (layout from
+ * lib/network-plan.ts, passed to awsx as explicit CIDR blocks), NAT, flow logs, S3 gateway endpoint.
+ */
 export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
+  /** In AZ order (awsx creates subnets AZ by AZ): index i is in availabilityZoneNames[i]. */
   public readonly privateSubnetIds: pulumi.Output<string[]>;
   public readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** The internal ALB's own subnets: their ranges hold no pod, so policies can name them. */
+  public readonly lbSubnetIds: pulumi.Output<string[]>;
   public readonly cidrBlock: string;
+  public readonly plan: SubnetPlan;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:network:Network', name, {}, opts);
-    if (args.availabilityZones < 2)
-      throw new Error(`Network ${name}: availabilityZones must be at least 2, got ${args.availabilityZones}`);
+    if (args.availabilityZoneNames.length < 2)
+      throw new Error(`Network ${name}: at least 2 AZs are needed, got ${args.availabilityZoneNames.join(', ')}`);
+    this.plan = planSubnets(args.cidrBlock, args.availabilityZoneNames.length);
 
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: 'shared' };
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
       {
         cidrBlock: args.cidrBlock,
-        numberOfAvailabilityZones: args.availabilityZones,
+        availabilityZoneNames: [...args.availabilityZoneNames],
         enableDnsHostnames: true,
         enableDnsSupport: true,
         natGateways: { strategy: args.natGateways === 'perAz' ? 'OnePerAz' : 'Single' },
+        // Explicit blocks (awsx's ExplicitAllocator): the ranges are exactly the plan's.
         subnetStrategy: 'Auto',
         subnetSpecs: [
-          // The load balancer controller finds subnets by these tags.
-          { type: 'Public', cidrMask: 22, tags: { ...clusterTag, 'kubernetes.io/role/elb': '1', tier: 'public' } },
           {
             type: 'Private',
-            cidrMask: 20,
+            cidrBlocks: [...this.plan.private],
             tags: { ...clusterTag, 'kubernetes.io/role/internal-elb': '1', tier: 'private' },
           },
+          { type: 'Public', cidrBlocks: [...this.plan.public], tags: { ...clusterTag, tier: 'public' } },
+          // No route out: the ALB only talks to the pods, CloudFront's VPC origin only to the ALB.
+          { type: 'Isolated', cidrBlocks: [...this.plan.lb], tags: { tier: 'lb' } },
         ],
         tags: args.tags,
       },
@@ -56,7 +68,7 @@ export class Network extends pulumi.ComponentResource {
 
     const flowLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
-      { retentionInDays: args.flowLogRetentionDays, tags: args.tags },
+      { retentionInDays: args.flowLogRetentionDays, kmsKeyId: args.logsKeyArn, tags: args.tags },
       { parent: this },
     );
     const flowLogRole = new aws.iam.Role(
@@ -143,11 +155,13 @@ export class Network extends pulumi.ComponentResource {
     this.vpcId = vpc.vpcId;
     this.privateSubnetIds = vpc.privateSubnetIds;
     this.publicSubnetIds = vpc.publicSubnetIds;
+    this.lbSubnetIds = vpc.isolatedSubnetIds;
     this.cidrBlock = args.cidrBlock;
     this.registerOutputs({
       vpcId: this.vpcId,
       privateSubnetIds: this.privateSubnetIds,
       publicSubnetIds: this.publicSubnetIds,
+      lbSubnetIds: this.lbSubnetIds,
     });
   }
 }

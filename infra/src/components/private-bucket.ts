@@ -14,6 +14,8 @@ export interface PrivateBucketArgs {
   readonly expireDays?: number;
   /** protect: refuse `pulumi destroy` (the state backend). */
   readonly protect?: boolean;
+  /** `pulumi destroy` deletes every object and version first (S3 refuses to delete a bucket that is not empty). */
+  readonly forceDestroy?: boolean;
   readonly tags?: Record<string, string>;
 }
 
@@ -33,7 +35,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
     const parent = { parent: this };
     this.bucket = new aws.s3.Bucket(
       name,
-      { bucket: args.bucketName, tags: args.tags },
+      { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? false, tags: args.tags },
       { parent: this, protect: args.protect ?? false },
     );
     const bucket = this.bucket.id;

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { ConfigError, type ConfigProblem } from '@zumo/config';
+import { SUBNET_TIERS, addressesNeeded, maxZonesFor } from '../lib/network-plan.js';
 
 /**
  * EKS versions in standard support on the date below (AWS EKS version calendar); extended support
@@ -27,6 +28,8 @@ export interface StackConfig {
   readonly natGateways: 'perAz' | 'single';
   readonly interfaceEndpoints: boolean;
   readonly flowLogRetentionDays: number;
+  /** Days the EKS control-plane logs (api, audit, authenticator) are kept. */
+  readonly clusterLogRetentionDays: number;
   readonly kubernetesVersion: string;
   readonly nodeInstanceTypes: readonly string[];
   readonly nodeMinSize: number;
@@ -65,10 +68,12 @@ export function defaultsFor(
     natGateways: prod ? 'perAz' : 'single',
     interfaceEndpoints: prod,
     flowLogRetentionDays: prod ? 90 : 14,
+    clusterLogRetentionDays: prod ? 90 : 14,
     kubernetesVersion: '1.35',
     nodeInstanceTypes: prod ? ['m7i.large'] : ['t3.medium'],
+    // The general pool; the data pool adds one node (dev 2 nodes, prod 3 in total).
     nodeMinSize: prod ? 2 : 1,
-    nodeDesiredSize: prod ? 3 : 2,
+    nodeDesiredSize: prod ? 2 : 1,
     nodeMaxSize: prod ? 6 : 3,
     clusterPublicAccessCidrs: [],
     gitRevision: 'main',
@@ -94,11 +99,14 @@ const GIT_REVISION = /^[A-Za-z0-9._/-]{1,100}$/;
 // Deliberately simple: SNS sends a confirmation mail, which is the real check of an address.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** A private (RFC 1918) IPv4 CIDR with a prefix from /16 to /20: room for 3 AZs x 2 subnet tiers. */
+/**
+ * A private (RFC 1918) IPv4 CIDR with a prefix from /16 to /18: a /18 holds the subnets of three
+ * AZs (lib/network-plan.ts), a /19 not even two.
+ */
 export function isPrivateVpcCidr(cidr: string): boolean {
   if (!ipaddr.IPv4.isValidCIDR(cidr)) return false;
   const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
-  if (prefix < 16 || prefix > 20) return false;
+  if (prefix < 16 || prefix > 18) return false;
   if (address.toString() !== ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()) return false;
   return address.range() === 'private';
 }
@@ -139,19 +147,28 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
 
   const vpcCidr = value('vpcCidr');
   if (typeof vpcCidr !== 'string' || !isPrivateVpcCidr(vpcCidr)) {
-    bad('vpcCidr', 'a private (RFC 1918) IPv4 network address with a prefix from /16 to /20, e.g. 10.40.0.0/16');
+    bad('vpcCidr', 'a private (RFC 1918) IPv4 network address with a prefix from /16 to /18, e.g. 10.40.0.0/16');
   }
   const availabilityZones = value('availabilityZones');
   if (!Number.isInteger(availabilityZones) || availabilityZones < 2 || availabilityZones > 6) {
     bad('availabilityZones', 'an integer from 2 to 6 (EKS needs subnets in at least 2 AZs)');
+  } else if (typeof vpcCidr === 'string' && isPrivateVpcCidr(vpcCidr)) {
+    const prefix = Number(vpcCidr.split('/')[1]);
+    if (maxZonesFor(prefix) < availabilityZones) {
+      const tiers = SUBNET_TIERS.map((t) => `/${t.prefix}`).join(', ');
+      bad(
+        'vpcCidr',
+        `room for ${availabilityZones} AZs of subnets (${tiers} each): ${addressesNeeded(availabilityZones)} addresses; ${vpcCidr} has ${2 ** (32 - prefix)} (it holds at most ${maxZonesFor(prefix)} AZs)`,
+      );
+    }
   }
   const natGateways = value('natGateways');
   if (natGateways !== 'perAz' && natGateways !== 'single') bad('natGateways', 'one of perAz, single');
   else if (environment === 'prod' && natGateways !== 'perAz')
     bad('natGateways', 'perAz in prod (a single NAT gateway is one AZ failure from an outage)');
-  const flowLogRetentionDays = value('flowLogRetentionDays');
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(flowLogRetentionDays)) {
-    bad('flowLogRetentionDays', `one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch retention periods)`);
+  for (const key of ['flowLogRetentionDays', 'clusterLogRetentionDays'] as const) {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(value(key)))
+      bad(key, `one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch retention periods)`);
   }
   const kubernetesVersion = value('kubernetesVersion');
   if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(kubernetesVersion)) {
@@ -183,6 +200,11 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     !clusterAdminRoleArns.every((a) => typeof a === 'string' && ROLE_ARN.test(a))
   ) {
     bad('clusterAdminRoleArns', 'a list of IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+  } else if (clusterAdminRoleArns.length === 0) {
+    bad(
+      'clusterAdminRoleArns',
+      'at least one IAM role ARN: nobody gets implicit cluster access, so include the role you run `pulumi up` with',
+    );
   }
   const clusterPublicAccessCidrs = value('clusterPublicAccessCidrs');
   if (

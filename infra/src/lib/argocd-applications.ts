@@ -6,8 +6,13 @@ export interface ApplicationInputs {
   readonly githubRepository: string;
   readonly gitRevision: string;
   readonly environment: string;
+}
+
+export interface WebApplicationInputs extends ApplicationInputs {
   /** The Pulumi-owned target group the web Service joins (TargetGroupBinding in deploy/web). */
   readonly targetGroupArn: string;
+  /** The ALB's subnets: the only addresses the load balancer connects to the pod from. */
+  readonly loadBalancerCidrs: readonly string[];
 }
 
 /** A kustomize patch as an Application's source carries it (target by name or by label). */
@@ -16,10 +21,44 @@ export interface KustomizePatch {
   readonly patch: string;
 }
 
+/**
+ * Retries of a failed sync. Argo CD does not retry a failed automated sync of the same commit once
+ * the limit is spent (docs user-guide/auto_sync.md, "Automated Sync Semantics"), so the window must
+ * outlast a first bring-up, when CRDs, webhooks and volumes appear minutes apart. `refresh` retries
+ * with the newest commit, so a fix pushed meanwhile is picked up.
+ */
+export const SYNC_RETRY = {
+  limit: 20,
+  refresh: true,
+  backoff: { duration: '10s', factor: 2, maxDuration: '5m' },
+} as const;
+
+/** The longest a first sync may keep failing before Argo CD gives up (and the window SYNC_RETRY covers). */
+export const BRING_UP_MINUTES = 60;
+
+/** Seconds from the first failed attempt to the last retry, for a retry policy as Argo CD applies it. */
+export function retryWindowSeconds(retry: {
+  limit: number;
+  backoff: { duration: string; factor: number; maxDuration: string };
+}) {
+  const seconds = (d: string) => {
+    const match = /^(\d+)(s|m|h)$/.exec(d);
+    if (!match) throw new Error(`unsupported duration ${d}`);
+    return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+  };
+  let total = 0;
+  for (let attempt = 0; attempt < retry.limit; attempt++)
+    total += Math.min(
+      seconds(retry.backoff.duration) * retry.backoff.factor ** attempt,
+      seconds(retry.backoff.maxDuration),
+    );
+  return total;
+}
+
 const syncPolicy = {
   automated: { prune: true, selfHeal: true },
   syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
-  retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+  retry: SYNC_RETRY,
 };
 
 /** Child Applications in git that sync from this repository carry this label (see below). */
@@ -30,19 +69,14 @@ const repositoryUrl = (input: ApplicationInputs) => `https://github.com/${input.
 /** An Application syncing `path` of this repository at the stack's revision, with kustomize patches. */
 function application(
   input: ApplicationInputs,
-  app: { name: string; syncWave: string; path: string; namespace: string; patches: KustomizePatch[] },
+  app: { name: string; project: string; path: string; namespace: string; patches: KustomizePatch[] },
 ) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: {
-      name: app.name,
-      namespace: 'argocd',
-      finalizers: [APPLICATION_FINALIZER],
-      annotations: { 'argocd.argoproj.io/sync-wave': app.syncWave },
-    },
+    metadata: { name: app.name, namespace: 'argocd', finalizers: [APPLICATION_FINALIZER] },
     spec: {
-      project: 'default',
+      project: app.project,
       source: {
         repoURL: repositoryUrl(input),
         targetRevision: input.gitRevision,
@@ -59,11 +93,13 @@ function application(
  * The root app-of-apps: everything under deploy/apps/<environment> (monitoring and friends). Child
  * Applications that sync a path of this repository are labelled `zumo.dev/source: this-repository`;
  * the root patches their repoURL and revision to its own, so a fork needs no edits under deploy/.
+ * Its children order themselves with sync waves, which wait for a child to be Healthy only with
+ * the Application health check restored in argocd-cm (helm-values.ts).
  */
 export function rootApplication(input: ApplicationInputs) {
   return application(input, {
     name: 'root',
-    syncWave: '0',
+    project: 'default',
     path: `deploy/apps/${input.environment}`,
     namespace: 'argocd',
     patches: [
@@ -82,20 +118,78 @@ export function rootApplication(input: ApplicationInputs) {
   });
 }
 
+/** What the web app may create: its namespace and nothing cluster-wide but its PriorityClass. */
+export const WEB_PROJECT_RESOURCES = {
+  cluster: [
+    { group: '', kind: 'Namespace', name: APP.namespace },
+    { group: 'scheduling.k8s.io', kind: 'PriorityClass', name: `zumo-${APP.name}` },
+  ],
+  namespaced: [
+    { group: '', kind: 'ServiceAccount' },
+    { group: '', kind: 'PersistentVolumeClaim' },
+    { group: '', kind: 'Service' },
+    { group: 'apps', kind: 'Deployment' },
+    { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+    { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+    { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
+  ],
+} as const;
+
+/** The web app's own AppProject: this repository, the app's namespace, the kinds it ships. */
+export function webProject(input: ApplicationInputs) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: APP.name, namespace: 'argocd' },
+    spec: {
+      description: 'The Zumo web app: its namespace only',
+      sourceRepos: [repositoryUrl(input)],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: APP.namespace }],
+      clusterResourceWhitelist: WEB_PROJECT_RESOURCES.cluster.map((r) => ({ ...r })),
+      namespaceResourceWhitelist: WEB_PROJECT_RESOURCES.namespaced.map((r) => ({ ...r })),
+    },
+  };
+}
+
 /**
- * The web app. Infra outputs reach the GitOps tree only here: the target group ARN is a kustomize
- * patch on the TargetGroupBinding, so deploy/ holds no account-specific values.
+ * The web app. Infra outputs reach the GitOps tree only here, as kustomize patches, so deploy/
+ * holds no stack-specific values: the target group ARN of the TargetGroupBinding, and the ALB's
+ * subnet ranges, which the NetworkPolicy admits and the service trusts as its nearest proxy.
  */
-export function webApplication(input: ApplicationInputs) {
+export function webApplication(input: WebApplicationInputs) {
+  const cidrs = [...input.loadBalancerCidrs];
   return application(input, {
     name: APP.name,
-    syncWave: '1',
+    project: APP.name,
     path: `deploy/web/overlays/${input.environment}`,
     namespace: APP.namespace,
     patches: [
       {
         target: { group: 'elbv2.k8s.aws', version: 'v1beta1', kind: 'TargetGroupBinding', name: APP.name },
         patch: JSON.stringify([{ op: 'replace', path: '/spec/targetGroupARN', value: input.targetGroupArn }]),
+      },
+      {
+        target: { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', name: APP.name },
+        patch: JSON.stringify([
+          {
+            op: 'add',
+            path: '/spec/ingress/-',
+            value: {
+              from: cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+              ports: [{ port: APP.containerPort, protocol: 'TCP' }],
+            },
+          },
+        ]),
+      },
+      {
+        target: { group: 'apps', version: 'v1', kind: 'Deployment', name: APP.name },
+        patch: JSON.stringify([
+          {
+            op: 'add',
+            path: '/spec/template/spec/containers/0/env/-',
+            value: { name: 'TRUSTED_PROXY_CIDRS', value: cidrs.join(',') },
+          },
+        ]),
       },
     ],
   });

@@ -1,5 +1,28 @@
 /** Control-plane logs kept: who called the API (audit), what was asked (api), who logged in. */
 export const CONTROL_PLANE_LOGS = ['api', 'audit', 'authenticator'];
 
-/** AWS managed access policy that makes an access entry a cluster admin. */
-export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+/** The log group EKS writes control-plane logs to (it creates it itself, unencrypted and kept forever, unless it exists). */
+export const controlPlaneLogGroupName = (clusterName: string) => `/aws/eks/${clusterName}/cluster`;
+
+/** AWS managed access policies an access entry can carry. */
+export const ACCESS_POLICIES = {
+  admin: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+  view: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
+} as const;
+
+/** The admin access policy, by the name callers used before ACCESS_POLICIES. */
+export const CLUSTER_ADMIN_POLICY = ACCESS_POLICIES.admin;
+
+/**
+ * Add-ons a node needs to become Ready (VPC CNI) or its pods need from their first start (Pod
+ * Identity agent, kube-proxy for Service addresses): created before any node, like
+ * terraform-aws-eks's `before_compute` add-ons (vpc-cni, pod identity agent) and pulumi-eks's
+ * cluster component (kube-proxy).
+ * The VPC CNI enforces NetworkPolicies only with enableNetworkPolicy (its add-on configuration
+ * schema takes the string "true"; pulumi-eks nodejs/eks/addons/cni-addon.ts does the same).
+ */
+export const BEFORE_COMPUTE_ADDONS = {
+  'vpc-cni': { enableNetworkPolicy: 'true' },
+  'eks-pod-identity-agent': undefined,
+  'kube-proxy': undefined,
+} as const;

@@ -25,12 +25,35 @@ const resources = (cpu: string, memory: string, memoryLimit = memory) => ({
  */
 export const ARGOCD_METRICS_LABEL = { 'zumo.dev/metrics': 'argocd' } as const;
 
+/**
+ * Argo CD removed the health check of Applications in 1.8, so an app of apps no longer waits for
+ * a child Application to become Healthy before the next sync wave; this restores it, verbatim
+ * from the Argo CD 3.4 docs (operator-manual/health.md, "Argo CD App"). deploy/monitoring needs it:
+ * the rules of monitoring-config must wait for the chart that brings their CRDs.
+ */
+export const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+
 /** Argo CD: not exposed (ClusterIP, reach it with port-forward), metrics on, HA in prod. */
 export function argocdValues(highAvailability: boolean) {
   const replicas = highAvailability ? 2 : 1;
   const metrics = { enabled: true, service: { labels: ARGOCD_METRICS_LABEL } };
   return {
     global: { domain: 'argocd.internal' },
+    // Every key under configs.cm but create/annotations becomes a key of argocd-cm
+    // (argo-helm charts/argo-cd/templates/_helpers.tpl, "argo-cd.config.cm").
+    configs: { cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA } },
     // No SSO is configured: the admin login via port-forward is the way in (docs/infra.md).
     dex: { enabled: false },
     'redis-ha': { enabled: highAvailability },

@@ -1,26 +1,12 @@
-import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
+import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, grantsEverything, type PolicyStatement } from '../lib/iam.js';
-import { CONTROL_PLANE_LOGS } from '../lib/eks.js';
+import { byType, isProd, onType } from './rule-kit.js';
+import { clusterResourcePolicies, clusterStackPolicies } from './cluster-rules.js';
 
 /**
  * The Zumo policy pack: mandatory rules run on every preview and up (`--policy-pack infra/policy`)
  * and, in tests, against the mocked resources of both stacks. Each rule's message says what to change.
  */
-/** Resource properties as the engine reports them: provider-shaped JSON, checked field by field. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider property bags are untyped here
-type Props = Record<string, any>;
-type Check = (props: Props, report: ReportViolation, resource: { name: string; type: string }) => void;
-
-const onType = (name: string, description: string, types: string[], check: Check): ResourceValidationPolicy => ({
-  name,
-  description,
-  enforcementLevel: 'mandatory',
-  validateResource: (args, report) => {
-    if (types.includes(args.type)) check(args.props, report, args);
-  },
-});
-
-const isProd = (props: Props) => props['tags']?.environment === 'prod';
 const statements = (document: unknown): PolicyStatement[] => {
   const parsed = typeof document === 'string' ? JSON.parse(document) : document;
   return [parsed?.Statement ?? []].flat();
@@ -118,51 +104,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
       report('ECR repositories must set imageScanningConfiguration.scanOnPush: true.');
   }),
   onType(
-    'eks-endpoint-not-world-open',
-    'The EKS API is not open to the whole internet.',
-    ['eks:index:Cluster'],
-    (p, report) => {
-      if (p['endpointPublicAccess'] === false) return;
-      const cidrs: string[] = p['publicAccessCidrs'] ?? [];
-      if (cidrs.length === 0)
-        report(
-          'A public EKS endpoint without publicAccessCidrs is open to 0.0.0.0/0; list the allowed CIDRs or disable public access.',
-        );
-      if (cidrs.includes('0.0.0.0/0')) report('publicAccessCidrs must not contain 0.0.0.0/0.');
-    },
-  ),
-  onType(
-    'eks-secrets-encrypted',
-    'Kubernetes secrets are envelope-encrypted with KMS.',
-    ['eks:index:Cluster'],
-    (p, report) => {
-      if (!p['encryptionConfigKeyArn']) report('Set encryptionConfigKeyArn to a KMS key for secrets encryption.');
-    },
-  ),
-  onType(
-    'eks-control-plane-logs',
-    'The API, audit and authenticator logs are on.',
-    ['eks:index:Cluster'],
-    (p, report) => {
-      const missing = CONTROL_PLANE_LOGS.filter((log) => !(p['enabledClusterLogTypes'] ?? []).includes(log));
-      if (missing.length) report(`Enable control-plane logs: ${missing.join(', ')}.`);
-    },
-  ),
-  onType(
-    'eks-access-entries-only',
-    'Cluster access is granted with access entries, not aws-auth or system:masters.',
-    ['eks:index:Cluster'],
-    (p, report) => {
-      if (p['authenticationMode'] !== 'API') report('Set authenticationMode to API (access entries only).');
-      if (JSON.stringify(p['accessEntries'] ?? {}).includes('system:masters'))
-        report('Do not map anyone to system:masters; use an access policy.');
-    },
-  ),
-  onType('eks-nodes-private', 'Worker nodes get no public IP addresses.', ['eks:index:Cluster'], (p, report) => {
-    if (p['nodeAssociatePublicIpAddress'] !== false)
-      report('Set nodeAssociatePublicIpAddress: false (nodes live in private subnets).');
-  }),
-  onType(
     'iam-no-wildcard-admin',
     'No IAM policy grants every action on every resource.',
     ['aws:iam/rolePolicy:RolePolicy', 'aws:iam/policy:Policy', 'aws:iam/rolePolicyAttachment:RolePolicyAttachment'],
@@ -204,16 +145,24 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     },
   ),
   onType(
+    'logs-kms-encrypted',
+    'Log groups are encrypted with a customer managed KMS key (they hold addresses and API calls).',
+    ['aws:cloudwatch/logGroup:LogGroup'],
+    (p, report) => {
+      if (!p['kmsKeyId']) report('Set kmsKeyId on every log group (the stack logs key, components/logs-key.ts).');
+    },
+  ),
+  onType(
     'prod-deletion-protection',
     'In prod, data and entry points are protected from deletion.',
-    ['aws:lb/loadBalancer:LoadBalancer', 'eks:index:Cluster', 'aws:ecr/repository:Repository'],
+    ['aws:lb/loadBalancer:LoadBalancer', 'aws:eks/cluster:Cluster', 'aws:ecr/repository:Repository'],
     (p, report, r) => {
       if (!isProd(p)) return;
       if (r.type === 'aws:ecr/repository:Repository' && p['forceDelete'] === true)
         report('In prod, ECR repositories must not set forceDelete.');
       if (r.type === 'aws:lb/loadBalancer:LoadBalancer' && p['enableDeletionProtection'] !== true)
         report('In prod, set enableDeletionProtection on the load balancer.');
-      if (r.type === 'eks:index:Cluster' && p['deletionProtection'] !== true)
+      if (r.type === 'aws:eks/cluster:Cluster' && p['deletionProtection'] !== true)
         report('In prod, set deletionProtection on the cluster.');
     },
   ),
@@ -233,9 +182,8 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     if (isProd(p) && p['natGateways']?.strategy !== 'OnePerAz')
       report('In prod, set natGateways.strategy to OnePerAz.');
   }),
+  ...clusterResourcePolicies,
 ];
-
-const byType = (resources: PolicyResource[], type: string) => resources.filter((r) => r.type === type);
 
 export const stackPolicies: StackValidationPolicy[] = [
   {
@@ -269,5 +217,7 @@ export const stackPolicies: StackValidationPolicy[] = [
     },
   },
 ];
+
+stackPolicies.push(...clusterStackPolicies);
 
 export const policies = [...resourcePolicies, ...stackPolicies];

@@ -3,3 +3,4 @@ export { EnvSchema, LOG_LEVELS, type Env, type EnvName } from './env-schema.js';
 export { loadConfig, ConfigError, describeAllowed, type ConfigProblem } from './load-config.js';
 export { CACHE_CONTROL, cacheControlFor, isHashedAsset } from './cache-rules.js';
 export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from './security-headers.js';
+export { NODE_POOL } from './contract.js';

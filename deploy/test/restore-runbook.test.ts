@@ -1,0 +1,39 @@
+// The restore runbook in docs/operations.md creates a PersistentVolume by hand: it must bind to the
+// app's claim and carry the zone of its EBS volume, or the pod is scheduled where the volume
+// cannot attach ("volume node affinity conflict"). The manifest is read from the runbook itself.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { PersistentVolume } from 'kubernetes-models/v1';
+import { APP, NODE_POOL } from '@zumo/config';
+import { DEPLOY_ROOT, byKind, render } from './render.js';
+
+const runbook = readFileSync(join(DEPLOY_ROOT, '../docs/operations.md'), 'utf8');
+const block = /<!-- restore-pv -->\s*```yaml\n([\s\S]*?)```/.exec(runbook);
+
+t.test('the runbook has the PersistentVolume manifest, marked for this test', async (t) => {
+  t.ok(block, 'a ```yaml block after <!-- restore-pv --> in docs/operations.md');
+});
+
+if (block) {
+  const pv = parse(block[1]!);
+  const claim = byKind(render('web/overlays/dev'), 'PersistentVolumeClaim');
+
+  t.test('it is a valid PersistentVolume that binds to the app claim', async (t) => {
+    t.doesNotThrow(() => new PersistentVolume(pv).validate(), 'valid against the Kubernetes schema');
+    t.same(pv.spec.claimRef, { namespace: APP.namespace, name: claim.metadata.name });
+    t.equal(pv.spec.storageClassName, claim.spec.storageClassName, 'same storage class as the claim');
+    t.same(pv.spec.accessModes, claim.spec.accessModes);
+    t.equal(pv.spec.capacity.storage, claim.spec.resources.requests.storage, "the claim's size");
+    t.equal(pv.spec.csi.driver, 'ebs.csi.aws.com');
+    t.match(pv.spec.csi.volumeHandle, /^<.+>$/, 'the restored volume id is a placeholder to fill in');
+    t.equal(pv.spec.persistentVolumeReclaimPolicy, 'Retain', 'a restored volume is never deleted with its claim');
+  });
+
+  t.test("it carries the volume's zone, so the pod is scheduled where the volume can attach", async (t) => {
+    const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms ?? [];
+    t.same(terms, [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['<az>'] }] }]);
+    t.match(runbook, NODE_POOL.label, 'the runbook says how to find the data node group (and so the AZ)');
+  });
+}

@@ -1,0 +1,96 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { NODE_POOL } from '@zumo/config';
+
+export interface NodePoolsArgs {
+  readonly clusterName: pulumi.Input<string>;
+  /** Private subnets in AZ order; the data pool uses the first one. */
+  readonly privateSubnetIds: pulumi.Input<string[]>;
+  readonly instanceTypes: readonly string[];
+  /** Sizes of the general pool (everything but the stateful pod). */
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  /** Add-ons a node needs before it can become Ready (the cluster's before-compute add-ons). */
+  readonly after: pulumi.Resource[];
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Managed node groups (AL2023) in the private subnets, from a launch template that requires
+ * IMDSv2 with a hop limit of 1, so pods cannot use the node role's credentials:
+ * - general: spans every AZ, sized by stack config;
+ * - data: one node in one AZ, for the pod with the zonal EBS volume. Its Auto Scaling group only
+ *   knows that AZ, so a lost node is replaced where the volume is and the pod comes back by itself.
+ */
+export class NodePools extends pulumi.ComponentResource {
+  public readonly nodeGroups: aws.eks.NodeGroup[];
+
+  constructor(name: string, args: NodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('zumo:cluster:NodePools', name, {}, opts);
+    if (args.minSize > args.desiredSize || args.desiredSize > args.maxSize) {
+      throw new Error(
+        `NodePools ${name}: node sizes must satisfy min <= desired <= max, got ${args.minSize}/${args.desiredSize}/${args.maxSize}`,
+      );
+    }
+    const parent = { parent: this };
+
+    const role = new aws.iam.Role(
+      `${name}-nodes`,
+      { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'ec2.amazonaws.com' }), tags: args.tags },
+      parent,
+    );
+    const policies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-nodes-${policy}`,
+          { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` },
+          parent,
+        ),
+    );
+    // No security groups here: EKS then attaches the cluster security group (nodes and pods).
+    const template = new aws.ec2.LaunchTemplate(
+      `${name}-nodes`,
+      {
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [
+          {
+            deviceName: '/dev/xvda',
+            ebs: { volumeSize: 20, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+          },
+        ],
+        tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: args.tags })),
+        updateDefaultVersion: true,
+        tags: args.tags,
+      },
+      parent,
+    );
+
+    const pool = (pool: string, subnetIds: pulumi.Input<string[]>, sizes: [number, number, number]) =>
+      new aws.eks.NodeGroup(
+        `${name}-${pool}`,
+        {
+          clusterName: args.clusterName,
+          nodeRoleArn: role.arn,
+          subnetIds,
+          amiType: 'AL2023_x86_64_STANDARD',
+          instanceTypes: [...args.instanceTypes],
+          launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+          scalingConfig: { minSize: sizes[0], desiredSize: sizes[1], maxSize: sizes[2] },
+          updateConfig: { maxUnavailable: 1 },
+          labels: { [NODE_POOL.label]: pool },
+          tags: args.tags,
+        },
+        { parent: this, dependsOn: [...args.after, ...policies] },
+      );
+    this.nodeGroups = [
+      pool(NODE_POOL.general, args.privateSubnetIds, [args.minSize, args.desiredSize, args.maxSize]),
+      pool(
+        NODE_POOL.data,
+        pulumi.output(args.privateSubnetIds).apply((ids) => [ids[0]!]),
+        [1, 1, 1],
+      ),
+    ];
+    this.registerOutputs({});
+  }
+}

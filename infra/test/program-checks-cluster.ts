@@ -1,0 +1,118 @@
+import type { Test } from 'tap';
+import { NODE_POOL } from '@zumo/config';
+import { ACCESS_POLICIES, CONTROL_PLANE_LOGS } from '../src/lib/eks.js';
+import { find, one, type Recorded } from './mocks.js';
+
+/** The cluster, its nodes and add-ons, on both stacks (what makes it secure and recoverable). */
+export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
+  t.test('cluster: control plane', async (t) => {
+    const cluster = one(recorded, 'aws:eks/cluster:Cluster').inputs;
+    t.equal(cluster['name'], `zumo-${stack}-eks`);
+    t.equal(cluster['version'], '1.35', 'pinned version');
+    t.same(
+      cluster['accessConfig'],
+      { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      'access entries only, and no implicit admin for whoever created the cluster',
+    );
+    t.equal(cluster['bootstrapSelfManagedAddons'], false, 'every add-on is a managed one, created when it can run');
+    t.same(cluster['enabledClusterLogTypes'], CONTROL_PLANE_LOGS);
+    t.same(cluster['encryptionConfig'].resources, ['secrets'], 'secrets are envelope-encrypted with KMS');
+    t.match(cluster['vpcConfig'], {
+      endpointPrivateAccess: true,
+      endpointPublicAccess: true,
+      publicAccessCidrs: ['203.0.113.0/24'],
+      subnetIds: ['subnet-private-a', 'subnet-private-b', 'subnet-private-c'],
+    });
+    t.same(cluster['upgradePolicy'], { supportType: 'STANDARD' }, 'never billed for extended support');
+    const logGroup = one(recorded, 'aws:cloudwatch/logGroup:LogGroup', 'control-plane').inputs;
+    t.match(logGroup, { name: `/aws/eks/zumo-${stack}-eks/cluster`, retentionInDays: stack === 'prod' ? 90 : 14 });
+    t.ok(logGroup['kmsKeyId'], 'control-plane logs are encrypted');
+    t.equal(one(recorded, 'aws:kms/key:Key', '-secrets').inputs['enableKeyRotation'], true);
+    const logsKey = JSON.parse(one(recorded, 'aws:kms/key:Key', '-logs').inputs['policy']);
+    t.match(
+      logsKey.Statement[1],
+      {
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Condition: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': /^arn:aws:logs:eu-west-1:\d{12}:log-group:\*$/ },
+        },
+      },
+      "CloudWatch Logs may use the logs key for this account's log groups only",
+    );
+  });
+
+  t.test('cluster: who gets in', async (t) => {
+    const entries = find(recorded, 'aws:eks/accessEntry:AccessEntry').map((e) => e.inputs['principalArn']);
+    t.same(
+      entries,
+      ['arn:aws:iam::123456789012:role/zumo-platform-admin'],
+      'the configured admins, through access entries',
+    );
+    const associations = find(recorded, 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
+    t.same(
+      associations.map((a) => [a.inputs['principalArn'], a.inputs['policyArn'], a.inputs['accessScope'].type]),
+      [['arn:aws:iam::123456789012:role/zumo-platform-admin', ACCESS_POLICIES.admin, 'cluster']],
+    );
+    t.notOk(JSON.stringify(recorded.map((r) => r.inputs)).includes('system:masters'), 'no system:masters');
+  });
+
+  t.test('cluster: nodes', async (t) => {
+    const template = one(recorded, 'aws:ec2/launchTemplate:LaunchTemplate').inputs;
+    t.same(
+      template['metadataOptions'],
+      { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      "IMDSv2 only, one hop: pods cannot reach the node role's credentials",
+    );
+    t.notOk(
+      template['vpcSecurityGroupIds'],
+      'no security groups in the template: nodes get the cluster security group',
+    );
+    t.equal(template['blockDeviceMappings'][0].ebs.encrypted, 'true', 'encrypted root volumes');
+    const groups: Record<string, Record<string, any>> = Object.fromEntries(
+      find(recorded, 'aws:eks/nodeGroup:NodeGroup').map((g) => [g.inputs['labels'][NODE_POOL.label], g.inputs]),
+    );
+    t.same(Object.keys(groups).sort(), [NODE_POOL.data, NODE_POOL.general]);
+    for (const group of Object.values(groups)) {
+      t.equal(group['amiType'], 'AL2023_x86_64_STANDARD');
+      t.equal(group['launchTemplate'].id, `zumo-${stack}-nodes-id`, 'from the IMDSv2 launch template');
+      t.notOk(group['remoteAccess'], 'no SSH');
+    }
+    t.same(groups[NODE_POOL.general]!['subnetIds'], ['subnet-private-a', 'subnet-private-b', 'subnet-private-c']);
+    t.same(groups[NODE_POOL.data]!['subnetIds'], ['subnet-private-a'], 'the data pool lives in one AZ');
+    t.same(
+      groups[NODE_POOL.data]!['scalingConfig'],
+      { minSize: 1, desiredSize: 1, maxSize: 1 },
+      'always one node there',
+    );
+  });
+
+  t.test('cluster: add-ons and storage', async (t) => {
+    const addons = find(recorded, 'aws:eks/addon:Addon');
+    t.same(addons.map((a) => a.inputs['addonName']).sort(), [
+      'aws-ebs-csi-driver',
+      'coredns',
+      'eks-pod-identity-agent',
+      'kube-proxy',
+      'vpc-cni',
+    ]);
+    const cni = addons.find((a) => a.inputs['addonName'] === 'vpc-cni')!;
+    t.same(
+      JSON.parse(cni.inputs['configurationValues']),
+      { enableNetworkPolicy: 'true' },
+      'NetworkPolicies are enforced',
+    );
+    const ebs = addons.find((a) => a.inputs['addonName'] === 'aws-ebs-csi-driver')!.inputs;
+    t.equal(
+      ebs['podIdentityAssociations'][0].serviceAccount,
+      'ebs-csi-controller-sa',
+      'EBS CSI gets its role through Pod Identity',
+    );
+    const storageClass = one(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass').inputs;
+    t.match(storageClass, {
+      provisioner: 'ebs.csi.aws.com',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      parameters: { type: 'gp3', encrypted: 'true', tagSpecification_1: `stack=${stack}` },
+    });
+    t.equal(storageClass['metadata'].annotations['storageclass.kubernetes.io/is-default-class'], 'true');
+  });
+}

@@ -1,0 +1,8 @@
+// The whole declared system of stack prod, as it stands once the web app has a release.
+import t from 'tap';
+import { ResourceGraph } from './system/graph.js';
+import { runReleasedProgram } from './system/released.js';
+import { checkWholeSystem } from './system/checks.js';
+
+const { recorded } = await runReleasedProgram(t, 'prod');
+checkWholeSystem(t, new ResourceGraph(recorded));

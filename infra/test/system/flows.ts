@@ -1,0 +1,40 @@
+/**
+ * The network flows the system is meant to have, and the ones it must never have, as data. The
+ * reachability check evaluates each against the declared security groups, subnets and
+ * NetworkPolicies. A new path (say, a CI runner in the VPC reaching the cluster API on 443) is
+ * one more entry here, plus its place in reachability-check.ts if it is a new kind of endpoint.
+ */
+import { APP } from '@zumo/config';
+
+export type Place = 'internet' | 'cloudfront-vpc-origin' | 'alb' | 'node' | 'web-pod' | 'prometheus-pod' | 'other-pod';
+
+export interface Flow {
+  readonly from: Place;
+  readonly to: Place;
+  readonly port: number;
+  readonly why: string;
+}
+
+export const INTENDED_FLOWS: Flow[] = [
+  {
+    from: 'cloudfront-vpc-origin',
+    to: 'alb',
+    port: 80,
+    why: 'CloudFront reaches the internal ALB through its VPC origin',
+  },
+  { from: 'alb', to: 'web-pod', port: APP.containerPort, why: 'the target group (ip targets) forwards to the pod' },
+  { from: 'prometheus-pod', to: 'web-pod', port: APP.containerPort, why: 'Prometheus scrapes /metrics' },
+  { from: 'node', to: 'web-pod', port: APP.containerPort, why: 'the kubelet runs the probes' },
+];
+
+export const FORBIDDEN_FLOWS: Flow[] = [
+  { from: 'internet', to: 'alb', port: 80, why: 'only CloudFront reaches the ALB (WAF, headers, caching apply)' },
+  { from: 'internet', to: 'web-pod', port: APP.containerPort, why: 'nothing outside the VPC reaches a pod' },
+  { from: 'internet', to: 'node', port: 22, why: 'nodes have no public address' },
+  {
+    from: 'other-pod',
+    to: 'web-pod',
+    port: APP.containerPort,
+    why: 'only the load balancer, Prometheus and the kubelet reach the pod (NetworkPolicy)',
+  },
+];

@@ -1,0 +1,91 @@
+/**
+ * The creation order a first `pulumi up` needs, as data: each rule names the resources that must
+ * come later, the ones they must wait for, and why (the upstream behaviour behind it). Add a rule
+ * here when a resource needs something running before it; order.test.ts checks every rule on
+ * both stacks.
+ */
+import type { Registered } from '../mocks.js';
+
+export type Select = (r: Registered) => boolean;
+
+export interface OrderRule {
+  readonly name: string;
+  readonly later: Select;
+  readonly earlier: Select;
+  /** The upstream behaviour that makes this order necessary. */
+  readonly why: string;
+}
+
+const type =
+  (t: string): Select =>
+  (r) =>
+    r.type === t;
+const addon =
+  (name: string): Select =>
+  (r) =>
+    r.type === 'aws:eks/addon:Addon' && r.inputs['addonName'] === name;
+const helm =
+  (chart?: string): Select =>
+  (r) =>
+    r.type === 'kubernetes:helm.sh/v3:Release' && (chart === undefined || r.inputs['chart'] === chart);
+const application =
+  (name?: string): Select =>
+  (r) =>
+    r.type === 'kubernetes:argoproj.io/v1alpha1:Application' &&
+    (name === undefined || r.inputs['metadata']?.name === name);
+const nodeGroup = type('aws:eks/nodeGroup:NodeGroup');
+const any =
+  (...selects: Select[]): Select =>
+  (r) =>
+    selects.some((s) => s(r));
+
+export const ORDER_RULES: OrderRule[] = [
+  {
+    name: 'node groups after the networking add-ons',
+    later: nodeGroup,
+    earlier: any(addon('vpc-cni'), addon('eks-pod-identity-agent')),
+    why: 'a node is Ready only once the VPC CNI runs; terraform-aws-eks creates vpc-cni and the pod identity agent "before_compute"',
+  },
+  {
+    name: 'CoreDNS and the EBS CSI driver after the nodes',
+    later: any(addon('coredns'), addon('aws-ebs-csi-driver')),
+    earlier: nodeGroup,
+    why: 'their Deployments stay DEGRADED without a node and the add-on create times out after 20 minutes (pulumi-eks #1819)',
+  },
+  {
+    name: 'Helm releases after the nodes and CoreDNS',
+    later: helm(),
+    earlier: any(nodeGroup, addon('coredns')),
+    why: 'releases are atomic with a timeout: their pods need a node, and Argo CD needs DNS to clone the repository',
+  },
+  {
+    name: 'the load balancer controller after its Pod Identity',
+    later: helm('aws-load-balancer-controller'),
+    earlier: any(type('aws:eks/podIdentityAssociation:PodIdentityAssociation'), addon('eks-pod-identity-agent')),
+    why: 'the controller gets AWS credentials only if the association and the agent exist when its pods start',
+  },
+  {
+    name: 'Applications after Argo CD and the load balancer controller',
+    later: application(),
+    earlier: any(helm('argo-cd'), helm('aws-load-balancer-controller')),
+    why: "an Application needs Argo CD's CRD; the TargetGroupBinding it syncs is refused while the controller's webhooks (failurePolicy Fail) are down",
+  },
+  {
+    name: 'the cluster after its control-plane log group',
+    later: type('aws:eks/cluster:Cluster'),
+    earlier: (r) => r.type === 'aws:cloudwatch/logGroup:LogGroup' && /^\/aws\/eks\/.+\/cluster$/.test(r.inputs['name']),
+    why: 'EKS otherwise creates /aws/eks/<cluster>/cluster itself: no retention, no KMS, left behind on destroy',
+  },
+  {
+    name: 'the Kubernetes provider after every access entry and policy association',
+    later: type('pulumi:providers:kubernetes'),
+    earlier: any(
+      type('aws:eks/accessEntry:AccessEntry'),
+      type('aws:eks/accessPolicyAssociation:AccessPolicyAssociation'),
+    ),
+    why: 'the cluster creator gets no implicit admin (bootstrapClusterCreatorAdminPermissions: false): whoever runs `pulumi up` reaches the API only through an access entry',
+  },
+];
+
+/** Helpers the order and deletion checks share. */
+export const select = { type, addon, helm, application, nodeGroup, any };

@@ -1,0 +1,128 @@
+import type { Test } from 'tap';
+import { APP } from '@zumo/config';
+import type { Registered } from '../mocks.js';
+import { renderApplication, type Manifest } from './argocd-render.js';
+import { FORBIDDEN_FLOWS, INTENDED_FLOWS, type Place } from './flows.js';
+import type { ResourceGraph } from './graph.js';
+import { ingressAllowed, type PodRef, type Source } from './network-policies.js';
+import { admits, declaredRules, eksClusterGroupRules, type Endpoint, type Rule } from './security-groups.js';
+
+interface Where extends Endpoint {
+  readonly reachableFromInternet: boolean;
+  readonly pod?: PodRef;
+}
+
+/** The subnet ranges of each tier, from the VPC's explicit layout; subnet ids as the mocks return them. */
+function subnetRanges(vpc: Registered) {
+  const specs = vpc.inputs['subnetSpecs'] as { type: string; cidrBlocks?: string[] }[];
+  const ranges = (type: string) => specs.find((s) => s.type === type)?.cidrBlocks ?? [];
+  const byId = new Map<string, string[]>();
+  for (const [output, type] of [
+    ['privateSubnetIds', 'Private'],
+    ['publicSubnetIds', 'Public'],
+    ['isolatedSubnetIds', 'Isolated'],
+  ] as const)
+    for (const id of vpc.state[output] ?? []) byId.set(id, ranges(type));
+  return (ids: string[]) => [...new Set(ids.flatMap((id) => byId.get(id) ?? []))];
+}
+
+/** Every place a flow can start or end, from what the stack and the web Application declare. */
+export function places(graph: ResourceGraph, web: Manifest[]) {
+  const vpc = graph.one('awsx:ec2:Vpc');
+  const cidrsOf = subnetRanges(vpc);
+  const cluster = graph.one('aws:eks/cluster:Cluster');
+  const clusterGroup: string = cluster.state['vpcConfig'].clusterSecurityGroupId;
+  const alb = graph.one('aws:lb/loadBalancer:LoadBalancer');
+  const albCidrs = cidrsOf(alb.inputs['subnets']);
+  const nodeSubnets: string[] = graph.all('aws:eks/nodeGroup:NodeGroup').flatMap((g) => g.inputs['subnetIds']);
+  const nodeCidrs = cidrsOf(nodeSubnets);
+  // awsx's public subnets give instances a public address; private and isolated ones do not.
+  const nodesPublic = nodeSubnets.some((id) => (vpc.state['publicSubnetIds'] ?? []).includes(id));
+  // Managed node groups use the launch template's security groups, or else the cluster's.
+  const templateGroups: string[] =
+    graph.all('aws:ec2/launchTemplate:LaunchTemplate')[0]?.inputs['vpcSecurityGroupIds'] ?? [];
+  const node: Where = {
+    groups: templateGroups.length ? templateGroups : [clusterGroup],
+    cidrs: nodeCidrs,
+    reachableFromInternet: nodesPublic,
+  };
+  const template = web.find((m) => m.kind === 'Deployment')!.spec.template;
+  const pod = (namespace: string, labels: Record<string, string>): Where => ({
+    ...node,
+    pod: { namespace, labels, cidrs: nodeCidrs },
+  });
+  const where: Record<Place, Where> = {
+    internet: { groups: [], cidrs: ['0.0.0.0/0'], reachableFromInternet: true },
+    // CloudFront places the VPC origin's network interfaces in the origin's subnets, with its own
+    // service-managed security group (docs/infra.md, first real deploy checklist).
+    'cloudfront-vpc-origin': { groups: ['cloudfront-vpc-origin'], cidrs: albCidrs, reachableFromInternet: false },
+    alb: {
+      groups: alb.inputs['securityGroups'],
+      cidrs: albCidrs,
+      reachableFromInternet: alb.inputs['internal'] !== true,
+    },
+    node,
+    'web-pod': pod(APP.namespace, template.metadata.labels),
+    'prometheus-pod': pod('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
+    'other-pod': pod('default', { 'app.kubernetes.io/name': 'something-else' }),
+  };
+  const rules: Rule[] = [
+    ...declaredRules(graph),
+    ...eksClusterGroupRules(clusterGroup),
+    // The VPC origin's service security group lets CloudFront out to the origin.
+    {
+      direction: 'egress',
+      group: 'cloudfront-vpc-origin',
+      protocol: '-1',
+      fromPort: 0,
+      toPort: 65535,
+      cidrs: ['0.0.0.0/0'],
+      groups: [],
+      source: 'CloudFront',
+    },
+  ];
+  const cni = graph.one('aws:eks/addon:Addon', (r) => r.inputs['addonName'] === 'vpc-cni');
+  const enforced = JSON.parse(cni.inputs['configurationValues'] ?? '{}').enableNetworkPolicy === 'true';
+  return { where, rules, enforced, policies: web.filter((m) => m.kind === 'NetworkPolicy') };
+}
+
+type Model = ReturnType<typeof places>;
+
+/** Whether a TCP connection from one place to another on `port` gets through (every / any address). */
+export function reaches(model: Model, from: Place, to: Place, port: number, every: boolean): boolean {
+  const src = model.where[from];
+  const dst = model.where[to];
+  if (from === 'internet') {
+    if (!dst.reachableFromInternet) return false;
+    return admits(model.rules, 'ingress', dst, src, port, every);
+  }
+  if (!admits(model.rules, 'egress', src, dst, port, every)) return false;
+  if (!admits(model.rules, 'ingress', dst, src, port, every)) return false;
+  if (!dst.pod) return true;
+  const source: Source =
+    from === 'node'
+      ? { kind: 'node' }
+      : src.pod
+        ? { kind: 'pod', pod: src.pod }
+        : { kind: 'address', cidrs: src.cidrs };
+  return ingressAllowed(model.policies, model.enforced, dst.pod, source, port, every);
+}
+
+export function checkReachability(t: Test, graph: ResourceGraph) {
+  const webApp = graph.one(
+    'kubernetes:argoproj.io/v1alpha1:Application',
+    (a) => a.inputs['metadata'].name === APP.name,
+  );
+  const model = places(graph, renderApplication(webApp.inputs['spec'])!);
+  t.ok(model.enforced, 'NetworkPolicies are enforced (VPC CNI enableNetworkPolicy)');
+  for (const flow of INTENDED_FLOWS)
+    t.ok(
+      reaches(model, flow.from, flow.to, flow.port, true),
+      `${flow.from} reaches ${flow.to}:${flow.port}: ${flow.why}`,
+    );
+  for (const flow of FORBIDDEN_FLOWS)
+    t.notOk(
+      reaches(model, flow.from, flow.to, flow.port, false),
+      `${flow.from} cannot reach ${flow.to}:${flow.port}: ${flow.why}`,
+    );
+}

@@ -1,0 +1,53 @@
+import type { Test } from 'tap';
+import { APP, PATHS } from '@zumo/config';
+import { renderApplication } from './argocd-render.js';
+import type { ResourceGraph } from './graph.js';
+
+/**
+ * The visitor's request, hop by hop, through what is declared: CloudFront's /api/* behaviour ->
+ * its VPC origin -> the ALB's listener -> the target group -> the TargetGroupBinding Argo CD
+ * applies -> the Service -> the container port. Each hop must name the next one.
+ */
+export function checkVisitorPath(t: Test, graph: ResourceGraph) {
+  const cdn = graph.one('aws:cloudfront/distribution:Distribution').inputs;
+  const api = cdn['orderedCacheBehaviors'].find((b: { pathPattern: string }) => b.pathPattern === `${PATHS.api}/*`);
+  const origin = cdn['origins'].find((o: { originId: string }) => o.originId === api.targetOriginId);
+  const vpcOrigin = graph.one('aws:cloudfront/vpcOrigin:VpcOrigin');
+  t.equal(origin.vpcOriginConfig?.vpcOriginId, `${vpcOrigin.name}-id`, '/api/* goes to the VPC origin');
+
+  const alb = graph.one('aws:lb/loadBalancer:LoadBalancer');
+  const endpoint = vpcOrigin.inputs['vpcOriginEndpointConfig'];
+  t.equal(endpoint.arn, alb.state['arn'], 'the VPC origin is the ALB');
+  const listener = graph.one('aws:lb/listener:Listener', (l) => l.inputs['port'] === endpoint.httpPort);
+  t.equal(
+    listener.inputs['loadBalancerArn'],
+    alb.state['arn'],
+    `the ALB listens on the origin's port ${endpoint.httpPort}`,
+  );
+
+  const targetGroup = graph.one('aws:lb/targetGroup:TargetGroup');
+  t.equal(
+    listener.inputs['defaultActions'][0].targetGroupArn,
+    targetGroup.state['arn'],
+    'the listener forwards to the target group',
+  );
+  t.match(targetGroup.inputs, { targetType: 'ip', port: APP.containerPort }, 'ip targets on the container port');
+
+  const webApp = graph.one(
+    'kubernetes:argoproj.io/v1alpha1:Application',
+    (a) => a.inputs['metadata'].name === APP.name,
+  );
+  const web = renderApplication(webApp.inputs['spec'])!;
+  const binding = web.find((m) => m.kind === 'TargetGroupBinding')!;
+  t.equal(binding.spec.targetGroupARN, targetGroup.state['arn'], 'Argo CD binds the Service to this target group');
+  t.equal(binding.spec.targetType, 'ip');
+  const service = web.find((m) => m.kind === 'Service' && m.metadata.name === binding.spec.serviceRef.name)!;
+  const port = service.spec.ports.find((p: { port: number }) => p.port === binding.spec.serviceRef.port);
+  const container = web.find((m) => m.kind === 'Deployment')!.spec.template.spec.containers[0];
+  const containerPort = container.ports.find((p: { name: string }) => p.name === port.targetPort);
+  t.equal(
+    containerPort?.containerPort,
+    targetGroup.inputs['port'],
+    "the Service's target port is the container's, the target group's port",
+  );
+}
