@@ -17,6 +17,9 @@ import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
 import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
+import { CiClusterAccess } from './components/ci-cluster-access.js';
+import { CiRunner } from './components/ci-runner.js';
+import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
 
 const config = readStackConfig();
 const secrets = readStackSecrets(config);
@@ -24,6 +27,9 @@ const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
 const clusterName = `${name}-eks`;
+// Before any resource: every role the program declares carries the stack's boundary (infra/bootstrap).
+enforcePermissionsBoundary(config.permissionsBoundaryArn);
+const accountId = aws.getCallerIdentityOutput().accountId;
 
 const network = new Network(name, {
   cidrBlock: config.vpcCidr,
@@ -118,13 +124,50 @@ const backups = new Backups(name, {
 });
 
 const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
+const stateKey = aws.kms.getAliasOutput({ name: config.stateKeyAlias });
 const ci = new CiIdentity(name, {
   githubRepository: config.githubRepository,
+  stack: config.environment,
+  namePrefix: `${name}-`,
+  oidcProviderArn: config.githubOidcProviderArn,
+  permissionsBoundaryArn: config.permissionsBoundaryArn,
+  accountId,
+  region: config.region,
   repositoryArn: registry.repositoryArn,
+  imageRepository: `${APP.imageRepository}-${stack}`,
   siteBucketArn: pulumi.interpolate`arn:aws:s3:::${edge.bucketName}`,
   distributionArn: edge.distributionArn,
-  stateBucketName: config.stateBucketName,
-  secretsKeyArn: secretsKey.targetKeyArn,
+  // Prod runs what dev ran: its release role copies dev's image registry-side (read-only on dev).
+  promotionSourceRepositoryArn:
+    config.environment === 'prod'
+      ? pulumi.interpolate`arn:aws:ecr:${config.region}:${accountId}:repository/${APP.imageRepository}-dev`
+      : undefined,
+  state: {
+    bucketName: config.stateBucketName,
+    project: pulumi.getProject(),
+    stateKeyArn: stateKey.targetKeyArn,
+    secretsKeyArn: secretsKey.targetKeyArn,
+  },
+  githubConnectionArn: config.githubConnectionArn,
+  tags,
+});
+new CiClusterAccess(name, {
+  clusterName: cluster.name,
+  infraRoleArn: ci.infraRoleArn,
+  previewRoleArn: ci.previewRoleArn,
+  tags,
+});
+const runner = new CiRunner(name, {
+  projectName: `${name}-runner`,
+  githubRepository: config.githubRepository,
+  githubConnectionArn: config.githubConnectionArn,
+  vpcId: network.vpcId,
+  privateSubnetIds: network.privateSubnetIds,
+  clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+  permissionsBoundaryArn: config.permissionsBoundaryArn,
+  region: config.region,
+  accountId,
+  logRetentionDays: config.flowLogRetentionDays,
   tags,
 });
 
@@ -140,6 +183,8 @@ export const releaseRoleArn = ci.releaseRoleArn;
 export const previewRoleArn = ci.previewRoleArn;
 export const infraRoleArn = ci.infraRoleArn;
 export const reportsBucketName = ci.reportsBucketName;
+/** Jobs that talk to the Kubernetes API ask for `codebuild-<this>-<run id>-<attempt>`. */
+export const ciRunnerProject = runner.projectName;
 export const alertTopicArn = alerting.topicArn;
 export const globalAlertTopicArn = alerting.globalTopicArn;
 export const uptimeHealthCheckId = alerting.healthCheckId;

@@ -60,6 +60,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { result: 'x'.repeat(Number(inputs['length'])) };
     case 'aws:iam/role:Role':
       return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
+    case 'aws:codebuild/project:Project':
+      return { arn: arn('codebuild', 'project'), name: inputs['name'] };
+    case 'aws:cloudwatch/logGroup:LogGroup':
+      return {
+        arn: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:${inputs['name'] ?? name}`,
+        name: inputs['name'] ?? name,
+      };
     case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
       return { arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` };
     case 'aws:acm/certificate:Certificate':
@@ -81,9 +88,16 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
 /** Provider functions the program may call; any other token fails the test (no silent stubs). */
 const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
   'aws:index/getRegion:getRegion': () => ({ name: 'eu-west-1', region: 'eu-west-1', id: 'eu-west-1' }),
+  // Each alias its own key, as in AWS (one key per stack's secrets, one for the state bucket).
   'aws:kms/getAlias:getAlias': (inputs) => ({
     name: inputs['name'],
-    targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${String(inputs['name']).replace(/^alias\//, '')}`,
+  }),
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+    accountId: ACCOUNT,
+    arn: `arn:aws:iam::${ACCOUNT}:user/test`,
+    userId: 'AIDATEST',
+    id: ACCOUNT,
   }),
 };
 
