@@ -38,8 +38,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         bucketRegionalDomainName: `${name}-bucket.s3.eu-west-1.amazonaws.com`,
       };
     case 'aws:ecr/repository:Repository':
+      // ECR names the ARN after the repository's name (zumo/web-dev), not the resource's.
       return {
-        arn: arn('ecr', 'repository'),
+        arn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${inputs['name']}`,
         repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${inputs['name']}`,
       };
     case 'aws:cloudfront/distribution:Distribution':

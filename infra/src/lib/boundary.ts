@@ -11,7 +11,7 @@
  * CI cannot alter the boundary (it lives in the bootstrap project, applied by an admin).
  */
 import type { PolicyDocument, PolicyStatement } from './iam.js';
-import { ESCALATION_POLICIES } from './infra-policy.js';
+import { eksArns, ESCALATION_POLICIES } from './infra-policy.js';
 import { ECR_PULL } from './ci-policies.js';
 import { stateObjectArns } from './state-access.js';
 
@@ -74,7 +74,7 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
           `arn:aws:iam::${account}:policy/${p}*`,
           `arn:aws:s3:::${p}*`,
           `arn:aws:s3:::${p}*/*`,
-          `arn:aws:eks:*:${account}:*/${p}*`,
+          ...eksArns('*', account, p),
           `arn:aws:logs:*:${account}:log-group:${p}*`,
           `arn:aws:logs:*:${account}:log-group:/aws/eks/${p}*`,
           `arn:aws:logs:*:${account}:log-group:/aws/codebuild/${p}*`,

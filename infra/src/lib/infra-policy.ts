@@ -81,6 +81,19 @@ export const ESCALATION_POLICIES = [
   'arn:aws:iam::aws:policy/PowerUserAccess',
 ];
 
+/** EKS resource types, each named by its cluster: cluster/<name>, nodegroup/<name>/..., ... */
+export const EKS_RESOURCE_TYPES = [
+  'access-entry',
+  'addon',
+  'cluster',
+  'fargateprofile',
+  'identityproviderconfig',
+  'nodegroup',
+  'podidentityassociation',
+];
+export const eksArns = (region: string, account: string, clusterPrefix: string) =>
+  EKS_RESOURCE_TYPES.map((type) => `arn:aws:eks:${region}:${account}:${type}/${clusterPrefix}*`);
+
 export function infraPolicy(s: InfraScope): PolicyDocument {
   const { accountId: account, namePrefix: prefix } = s;
   const region = s.state.region;
@@ -128,7 +141,15 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Resource: '*',
       },
       // Every EKS ARN names its cluster right after the resource type: cluster/<name>, nodegroup/<name>/...
-      { Sid: 'Cluster', Effect: 'Allow', Action: 'eks:*', Resource: `arn:aws:eks:${region}:${account}:*/${prefix}*` },
+      { Sid: 'Cluster', Effect: 'Allow', Action: 'eks:*', Resource: eksArns(`${region}`, account, prefix) },
+      {
+        // CreateCluster has no resource-level permission: the cluster's stack tag is the scope.
+        Sid: 'ClusterCreate',
+        Effect: 'Allow',
+        Action: 'eks:CreateCluster',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestTag/stack': s.state.stack } },
+      },
       {
         Sid: 'Registry',
         Effect: 'Allow',
@@ -162,12 +183,13 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Action: [
           'route53:ChangeResourceRecordSets',
           'route53:ChangeTagsForResource',
-          'route53:CreateHealthCheck',
           'route53:DeleteHealthCheck',
           'route53:UpdateHealthCheck',
         ],
         Resource: ['arn:aws:route53:::hostedzone/*', 'arn:aws:route53:::healthcheck/*'],
       },
+      // No resource-level permission: a health check gets its tags only after it exists.
+      { Sid: 'UptimeCreate', Effect: 'Allow', Action: 'route53:CreateHealthCheck', Resource: '*' },
       {
         Sid: 'KeysCreate',
         Effect: 'Allow',

@@ -23,7 +23,11 @@ await settle();
 
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 const roles = recorded.filter((r) => r.type === 'aws:iam/role:Role');
-const arnOf = (name: string) => String(roles.find((r) => r.name === name)?.state['arn']);
+const stateOf = (type: string, namePart: string) => {
+  const found = recorded.filter((r) => r.type === type && r.name.includes(namePart));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${found.length}`);
+  return found[0]!.state as Record<string, string> & { arn: string };
+};
 const declared: DeclaredIam = {
   stack,
   roles: roles.map((role) => ({
@@ -62,6 +66,13 @@ const declared: DeclaredIam = {
     previewRoleArn: await valueOf(program.previewRoleArn),
     infraRoleArn: await valueOf(program.infraRoleArn),
   },
+  resources: {
+    repositoryArn: stateOf('aws:ecr/repository:Repository', '').arn,
+    siteBucketArn: stateOf('aws:s3/bucket:Bucket', '-site').arn,
+    reportsBucketArn: stateOf('aws:s3/bucket:Bucket', '-reports').arn,
+    distributionArn: stateOf('aws:cloudfront/distribution:Distribution', '').arn,
+    runnerProject: await valueOf(program.ciRunnerProject),
+    clusterName: await valueOf(program.eksClusterName),
+  },
 };
-void arnOf;
 process.stdout.write(JSON.stringify(declared));

