@@ -11,7 +11,7 @@
  * CI cannot alter the boundary (it lives in the bootstrap project, applied by an admin).
  */
 import type { PolicyDocument, PolicyStatement } from './iam.js';
-import { eksArns, ESCALATION_POLICIES } from './infra-policy.js';
+import { eksArns, NO_ESCALATION_POLICIES } from './infra-policy.js';
 import { ECR_PULL } from './ci-policies.js';
 import { stateObjectArns } from './state-access.js';
 
@@ -138,13 +138,7 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
         ],
         Resource: b.stacks.map((stack) => `arn:aws:iam::${account}:policy/${boundaryName(b.project, stack)}`),
       },
-      {
-        Sid: 'NoEscalationPolicies',
-        Effect: 'Deny',
-        Action: ['iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'],
-        Resource: '*',
-        Condition: { ArnLike: { 'iam:PolicyARN': ESCALATION_POLICIES } },
-      },
+      NO_ESCALATION_POLICIES,
       {
         Sid: 'NotBootstrapIdentity',
         Effect: 'Deny',

@@ -7,7 +7,7 @@
  * resources. IAM: only roles named for the stack, only with the stack's boundary, never the
  * roles GitHub jobs assume (those change through an admin's `up`, see docs/delivery.md).
  */
-import { CI_ROLES, type PolicyDocument } from './iam.js';
+import { CI_ROLES, type PolicyDocument, type PolicyStatement } from './iam.js';
 import { stateStatements, type StateBackend } from './state-access.js';
 
 export interface InfraScope {
@@ -80,6 +80,15 @@ export const ESCALATION_POLICIES = [
   'arn:aws:iam::aws:policy/IAMFullAccess',
   'arn:aws:iam::aws:policy/PowerUserAccess',
 ];
+
+/** Denies attaching (or bounding a role with) an escalation policy; in the infra policy and the boundary. */
+export const NO_ESCALATION_POLICIES: PolicyStatement = {
+  Sid: 'NoEscalationPolicies',
+  Effect: 'Deny',
+  Action: ['iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'],
+  Resource: '*',
+  Condition: { ArnLike: { 'iam:PolicyARN': ESCALATION_POLICIES } },
+};
 
 /** EKS resource types, each named by its cluster: cluster/<name>, nodegroup/<name>/..., ... */
 export const EKS_RESOURCE_TYPES = [
@@ -205,6 +214,14 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Condition: { StringEquals: { 'aws:ResourceTag/stack': s.state.stack } },
       },
       {
+        // Encryption with AWS managed keys (the ECR repository's aws/ecr) goes through the service.
+        Sid: 'ManagedKeysThroughServices',
+        Effect: 'Allow',
+        Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:RetireGrant'],
+        Resource: `arn:aws:kms:*:${account}:key/*`,
+        Condition: { StringEquals: { 'kms:ViaService': `ecr.${region}.amazonaws.com` } },
+      },
+      {
         Sid: 'KeyAliases',
         Effect: 'Allow',
         Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
@@ -289,13 +306,7 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Action: 'iam:CreateServiceLinkedRole',
         Resource: `arn:aws:iam::${account}:role/aws-service-role/*`,
       },
-      {
-        Sid: 'NoEscalationPolicies',
-        Effect: 'Deny',
-        Action: ['iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'],
-        Resource: '*',
-        Condition: { ArnLike: { 'iam:PolicyARN': ESCALATION_POLICIES } },
-      },
+      NO_ESCALATION_POLICIES,
       {
         // The identities GitHub jobs obtain change only through an admin: no job widens its own.
         Sid: 'NotTheCiIdentities',

@@ -185,6 +185,11 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
     const arn = `arn:aws:ecr:${s.region}:${s.account}:repository/${s.imageRepository}`;
     return [
       { action: 'ecr:CreateRepository', resource: arn, context: tagged(s) },
+      {
+        action: 'kms:CreateGrant',
+        resource: `arn:aws:kms:${s.region}:${s.account}:key/aws-ecr`,
+        context: { 'kms:ViaService': `ecr.${s.region}.amazonaws.com` },
+      },
       { action: 'ecr:DeleteRepository', resource: arn },
     ];
   },
