@@ -11,7 +11,7 @@
  * CI cannot alter the boundary (it lives in the bootstrap project, applied by an admin).
  */
 import type { PolicyDocument, PolicyStatement } from './iam.js';
-import { eksArns, NO_ESCALATION_POLICIES } from './infra-policy.js';
+import { eksArns, NO_ESCALATION_POLICIES, ROLE_POLICY_CHANGES } from './infra-policy.js';
 import { ECR_PULL } from './ci-policies.js';
 import { stateObjectArns } from './state-access.js';
 
@@ -113,14 +113,7 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
       {
         Sid: 'NoRoleWithoutThisBoundary',
         Effect: 'Deny',
-        Action: [
-          'iam:AttachRolePolicy',
-          'iam:CreateRole',
-          'iam:DeleteRolePolicy',
-          'iam:DetachRolePolicy',
-          'iam:PutRolePermissionsBoundary',
-          'iam:PutRolePolicy',
-        ],
+        Action: ROLE_POLICY_CHANGES,
         Resource: '*',
         Condition: { StringNotEquals: { 'iam:PermissionsBoundary': ownBoundary } },
       },

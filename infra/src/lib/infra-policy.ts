@@ -65,7 +65,7 @@ const READS = [
 ];
 
 /** Roles the program creates must carry the boundary, on create and on every policy change. */
-const ROLE_POLICY_CHANGES = [
+export const ROLE_POLICY_CHANGES = [
   'iam:AttachRolePolicy',
   'iam:CreateRole',
   'iam:DeleteRolePolicy',
