@@ -5,7 +5,9 @@
 # branch that moved meanwhile: the seed's release pushed blindly and lost races. On a rejected
 # push it fetches and rebases; if the rebase conflicts (someone edited the same lines) it starts
 # over from the new tip and applies the change again, so the result is always "tip + our change".
-# APPLY_CMD must be idempotent; when it changes nothing, nothing is committed.
+# APPLY_CMD must be idempotent; when it changes nothing, nothing is committed. A refusal while
+# BRANCH did not move (a branch rule, a token without the right) is not a race: it fails at once
+# instead of retrying what cannot succeed.
 # Env: PUSH_ATTEMPTS (default 5), PUSH_REMOTE (default origin).
 set -euo pipefail
 
@@ -31,9 +33,14 @@ for ((try = 1; try <= attempts; try++)); do
     echo "commit-and-push: pushed $(git rev-parse --short HEAD) to $remote/$branch (attempt $try)"
     exit 0
   fi
+  git fetch --quiet "$remote" "$branch"
+  if git merge-base --is-ancestor FETCH_HEAD HEAD; then
+    echo "commit-and-push: $remote refused the push although $branch did not move: not a race." >&2
+    echo "commit-and-push: check the branch rules and the token's rights (docs/delivery.md, GitHub App)." >&2
+    exit 1
+  fi
   echo "commit-and-push: $remote/$branch moved; rebasing (attempt $try of $attempts)" >&2
   sleep "$((try * ${PUSH_BACKOFF_SECONDS:-2}))"
-  git fetch --quiet "$remote" "$branch"
   if ! git rebase --quiet FETCH_HEAD; then
     git rebase --abort
     echo "commit-and-push: rebase conflicted; applying the change again on the new tip" >&2

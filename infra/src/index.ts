@@ -23,6 +23,8 @@ import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
 import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
+import { CiRunner } from './components/ci-runner.js';
+import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
 
 const config = readStackConfig();
 const secrets = readStackSecrets(config);
@@ -30,6 +32,8 @@ const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };
 const clusterName = `${name}-eks`;
+// Before any resource: every role the program declares carries the stack's boundary (infra/bootstrap).
+enforcePermissionsBoundary(config.permissionsBoundaryArn);
 /** Tags of every EBS volume the cluster creates: backups select this stack's volumes by them. */
 const volumeTags = { stack };
 
@@ -81,12 +85,47 @@ const edge = new Edge(name, {
   tags,
 });
 
+// The CI roles first: the cluster gives them access entries (the Kubernetes provider waits for those).
+const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
+const stateKey = aws.kms.getAliasOutput({ name: config.stateKeyAlias });
+const ci = new CiIdentity(name, {
+  githubRepository: config.githubRepository,
+  stack: config.environment,
+  namePrefix: `${name}-`,
+  oidcProviderArn: config.githubOidcProviderArn,
+  permissionsBoundaryArn: config.permissionsBoundaryArn,
+  accountId: account,
+  region: config.region,
+  repositoryArn: registry.repositoryArn,
+  imageRepository: `${APP.imageRepository}-${stack}`,
+  siteBucketArn: pulumi.interpolate`arn:aws:s3:::${edge.bucketName}`,
+  distributionArn: edge.distributionArn,
+  // Prod runs what dev ran: its release role copies dev's image registry-side (read-only on dev).
+  promotionSourceRepositoryArn:
+    config.environment === 'prod'
+      ? pulumi.interpolate`arn:aws:ecr:${config.region}:${account}:repository/${APP.imageRepository}-dev`
+      : undefined,
+  state: {
+    bucketName: config.stateBucketName,
+    project: pulumi.getProject(),
+    stateKeyArn: stateKey.targetKeyArn,
+    secretsKeyArn: secretsKey.targetKeyArn,
+  },
+  githubConnectionArn: config.githubConnectionArn,
+  tags,
+});
 const cluster = new Cluster(name, {
   clusterName,
   version: config.kubernetesVersion,
   region: config.region,
   privateSubnetIds: network.privateSubnetIds,
-  access: config.clusterAdminRoleArns.map((principalArn) => ({ principalArn, access: 'admin' as const })),
+  access: [
+    ...config.clusterAdminRoleArns.map((principalArn) => ({ principalArn, access: 'admin' as const })),
+    // CI: infra runs `up` (creates and deletes every Kubernetes object); preview reads them all,
+    // Secrets included (a refresh reads the Secrets the program declares and Helm's release records).
+    { principalArn: ci.infraRoleArn, access: 'admin' as const },
+    { principalArn: ci.previewRoleArn, access: 'adminView' as const },
+  ],
   publicAccessCidrs: config.clusterPublicAccessCidrs,
   logRetentionDays: config.clusterLogRetentionDays,
   logsKeyArn: logsKey.arn,
@@ -173,14 +212,18 @@ const backups = new Backups(name, {
   tags,
 });
 
-const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
-const ci = new CiIdentity(name, {
+const runner = new CiRunner(name, {
+  projectName: `${name}-runner`,
   githubRepository: config.githubRepository,
-  repositoryArn: registry.repositoryArn,
-  siteBucketArn: pulumi.interpolate`arn:aws:s3:::${edge.bucketName}`,
-  distributionArn: edge.distributionArn,
-  stateBucketName: config.stateBucketName,
-  secretsKeyArn: secretsKey.targetKeyArn,
+  githubConnectionArn: config.githubConnectionArn,
+  vpcId: network.vpcId,
+  privateSubnetIds: network.privateSubnetIds,
+  clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+  permissionsBoundaryArn: config.permissionsBoundaryArn,
+  region: config.region,
+  accountId: account,
+  logRetentionDays: config.flowLogRetentionDays,
+  logsKeyArn: logsKey.arn,
   tags,
 });
 
@@ -196,6 +239,8 @@ export const releaseRoleArn = ci.releaseRoleArn;
 export const previewRoleArn = ci.previewRoleArn;
 export const infraRoleArn = ci.infraRoleArn;
 export const reportsBucketName = ci.reportsBucketName;
+/** Jobs that talk to the Kubernetes API ask for `codebuild-<this>-<run id>-<attempt>`. */
+export const ciRunnerProject = runner.projectName;
 export const alertTopicArn = alerting.topicArn;
 export const globalAlertTopicArn = alerting.globalTopicArn;
 export const uptimeHealthCheckId = alerting.healthCheckId;

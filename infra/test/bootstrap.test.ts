@@ -1,58 +1,64 @@
-import * as pulumi from '@pulumi/pulumi';
 import t from 'tap';
-import { find, one, settle, valueOf, type Recorded } from './mocks.js';
+import { ACCOUNT } from './mocks.js';
+import { declaredBootstrap } from './ci/declared.js';
 
-const recorded: Recorded[] = [];
-process.env['PULUMI_CONFIG'] = JSON.stringify({ 'zumo-bootstrap:stateBucketName': 'zumo-pulumi-state-123456789012' });
-await pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state: args.inputs });
-      return {
-        id: `${args.name}-id`,
-        state: {
-          ...args.inputs,
-          arn: `arn:aws:mock:::${args.name}`,
-          bucket: args.inputs['bucket'] ?? args.name,
-          keyId: 'key-1',
-        },
-      };
-    },
-    call(args) {
-      throw new Error(`unexpected provider call ${args.token}`);
-    },
-  },
-  'zumo-bootstrap',
-  'account',
-);
-const program = await import('../src/bootstrap/index.js');
-const login = await valueOf(program.loginCommand);
-await settle();
+const { recorded, outputs } = declaredBootstrap();
+const all = (type: string) => recorded.filter((r) => r.type === type);
+const one = (type: string, namePart = '') => {
+  const found = all(type).filter((r) => r.name.includes(namePart));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${found.length}`);
+  return found[0]!;
+};
 
 t.test('the state backend', async (t) => {
-  t.equal(login, 'pulumi login s3://zumo-pulumi-state-123456789012', 'the login command for the main project');
-  t.equal(await valueOf(program.secretsProvider), 'awskms://alias/zumo-pulumi-secrets');
-  const bucket = one(recorded, 'aws:s3/bucket:Bucket', '-state');
-  t.equal(bucket.inputs['bucket'], 'zumo-pulumi-state-123456789012');
-  t.match(one(recorded, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs, {
+  t.equal(
+    outputs['loginCommand'],
+    `pulumi login s3://zumo-pulumi-state-${ACCOUNT}`,
+    'the login command for the main project',
+  );
+  const bucket = one('aws:s3/bucket:Bucket', '-state');
+  t.equal(bucket.inputs['bucket'], `zumo-pulumi-state-${ACCOUNT}`);
+  t.match(one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs, {
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
   t.equal(
-    one(recorded, 'aws:s3/bucketVersioning:BucketVersioning').inputs['versioningConfiguration'].status,
+    one('aws:s3/bucketVersioning:BucketVersioning').inputs['versioningConfiguration'].status,
     'Enabled',
     'every checkpoint is recoverable',
   );
-  const sse = one(
-    recorded,
-    'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
-  ).inputs;
+  const sse = one('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs;
   t.equal(sse['rules'][0].applyServerSideEncryptionByDefault.sseAlgorithm, 'aws:kms', 'encrypted with the KMS key');
-  const policy = JSON.parse(one(recorded, 'aws:s3/bucketPolicy:BucketPolicy').inputs['policy']);
+  const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy').inputs['policy']);
   t.match(policy.Statement[0], { Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }, 'TLS only');
-  t.equal(one(recorded, 'aws:kms/key:Key').inputs['enableKeyRotation'], true);
-  t.equal(one(recorded, 'aws:kms/alias:Alias').inputs['name'], 'alias/zumo-pulumi-secrets');
-  t.equal(find(recorded, 'aws:s3/bucket:Bucket').length, 1);
+  t.equal(one('aws:kms/key:Key', '-state').inputs['tags'].purpose, 'pulumi-state');
+  t.equal(one('aws:kms/alias:Alias', '-state').inputs['name'], 'alias/zumo-pulumi-state');
+  t.equal(all('aws:s3/bucket:Bucket').length, 1);
+});
+
+t.test('the account-wide GitHub identity: one provider, a connection, per stack a boundary and a key', async (t) => {
+  const provider = one('aws:iam/openIdConnectProvider:OpenIdConnectProvider');
+  t.equal(provider.inputs['url'], 'https://token.actions.githubusercontent.com');
+  t.same(provider.inputs['clientIdLists'], ['sts.amazonaws.com']);
+  t.equal(
+    outputs['githubOidcProviderArn'],
+    `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    'the ARN the stacks take through githubOidcProviderArn',
+  );
+  t.equal(one('aws:codeconnections/connection:Connection').inputs['providerType'], 'GitHub');
+  t.same(outputs['permissionsBoundaryArns'], {
+    dev: `arn:aws:iam::${ACCOUNT}:policy/zumo-dev-boundary`,
+    prod: `arn:aws:iam::${ACCOUNT}:policy/zumo-prod-boundary`,
+  });
+  t.same(outputs['secretsProviders'], {
+    dev: 'awskms://alias/zumo-pulumi-secrets-dev?region=eu-west-1',
+    prod: 'awskms://alias/zumo-pulumi-secrets-prod?region=eu-west-1',
+  });
+  for (const stack of ['dev', 'prod'])
+    t.match(one('aws:kms/key:Key', `-${stack}-secrets`).inputs, {
+      enableKeyRotation: true,
+      tags: { stack, purpose: 'pulumi-secrets' },
+    });
 });

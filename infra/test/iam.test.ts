@@ -1,15 +1,18 @@
 import t from 'tap';
-import {
-  githubSubjects,
-  githubTrustPolicy,
-  grantsEverything,
-  infraPolicy,
-  previewStatePolicy,
-  releasePolicy,
-} from '../src/lib/iam.js';
+import { githubSubjects, githubTrustPolicy, grantsEverything } from '../src/lib/iam.js';
+import { previewPolicy, releasePolicy } from '../src/lib/ci-policies.js';
+import { infraPolicy } from '../src/lib/infra-policy.js';
+import { stateObjectKeys } from '../src/lib/state-access.js';
 import { lifecyclePolicy } from '../src/components/registry.js';
 
-const state = { stateBucketArn: 'arn:aws:s3:::state', secretsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k' };
+const state = {
+  bucketName: 'state',
+  stateKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/state',
+  secretsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/dev',
+  project: 'zumo',
+  stack: 'dev',
+  region: 'eu-west-1',
+};
 const release = releasePolicy({
   repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/zumo/web-dev',
   siteBucketArn: 'arn:aws:s3:::site',
@@ -17,49 +20,68 @@ const release = releasePolicy({
   reportsBucketArn: 'arn:aws:s3:::reports',
   reportsPrefix: 'test-reports/',
 });
+const infra = infraPolicy({
+  state,
+  accountId: '123456789012',
+  namePrefix: 'zumo-dev-',
+  imageRepository: 'zumo/web-dev',
+  boundaryArn: 'arn:aws:iam::123456789012:policy/zumo-dev-boundary',
+  githubConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/c',
+});
 
-t.test('trust policies pin the repository, the subject and the audience exactly', async (t) => {
-  const subjects = githubSubjects('acme/zumo');
-  t.same(subjects.release, ['repo:acme/zumo:ref:refs/heads/main']);
-  t.same(subjects.preview, ['repo:acme/zumo:pull_request', 'repo:acme/zumo:environment:drift']);
-  t.same(subjects.infra, ['repo:acme/zumo:ref:refs/heads/main', 'repo:acme/zumo:environment:prod']);
-  const trust = githubTrustPolicy(
-    'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
-    subjects.release,
-  );
+t.test('each role trusts exactly its environment; only dev preview also pull requests', async (t) => {
+  t.same(githubSubjects('acme/zumo', 'dev'), {
+    release: ['repo:acme/zumo:environment:dev-release'],
+    preview: ['repo:acme/zumo:pull_request', 'repo:acme/zumo:environment:dev-preview'],
+    infra: ['repo:acme/zumo:environment:dev-infra'],
+  });
+  t.same(githubSubjects('acme/zumo', 'prod'), {
+    release: ['repo:acme/zumo:environment:prod-release'],
+    preview: ['repo:acme/zumo:environment:prod-preview'],
+    infra: ['repo:acme/zumo:environment:prod-infra'],
+  });
+  const trust = githubTrustPolicy('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', [
+    'repo:acme/zumo:environment:prod-infra',
+  ]);
   t.same(trust.Statement[0]!.Condition, {
     StringEquals: {
       'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-      'token.actions.githubusercontent.com:sub': 'repo:acme/zumo:ref:refs/heads/main',
+      'token.actions.githubusercontent.com:sub': 'repo:acme/zumo:environment:prod-infra',
     },
   });
   t.equal(trust.Statement[0]!.Action, 'sts:AssumeRoleWithWebIdentity');
 });
 
 t.test('no policy grants * on *, and release is scoped to its resources', async (t) => {
-  for (const [name, doc] of Object.entries({
-    release,
-    preview: previewStatePolicy(state),
-    infra: infraPolicy(state),
-  })) {
+  for (const [name, doc] of Object.entries({ release, preview: previewPolicy(state), infra })) {
     t.notOk(doc.Statement.some(grantsEverything), `${name}: no * on *`);
     t.notOk(
-      doc.Statement.some((s) => [s.Action].flat().includes('*')),
+      doc.Statement.some((s) => s.Effect === 'Allow' && [s.Action ?? []].flat().includes('*')),
       `${name}: no bare * action`,
     );
   }
   t.ok(grantsEverything({ Effect: 'Allow', Action: '*', Resource: '*' }), 'the check itself catches * on *');
   const byId = Object.fromEntries(release.Statement.map((s) => [s.Sid, s]));
-  t.equal(byId['EcrPush']!.Resource, 'arn:aws:ecr:eu-west-1:123456789012:repository/zumo/web-dev');
+  t.equal(byId['EcrPushPull']!.Resource, 'arn:aws:ecr:eu-west-1:123456789012:repository/zumo/web-dev');
+  t.ok([byId['EcrPushPull']!.Action].flat().includes('ecr:GetDownloadUrlForLayer'), 'release can pull its images');
   t.equal(byId['SiteWrite']!.Resource, 'arn:aws:s3:::site/*');
   t.equal(byId['Invalidate']!.Resource, 'arn:aws:cloudfront::123456789012:distribution/E1');
   t.equal(byId['Reports']!.Resource, 'arn:aws:s3:::reports/test-reports/*', 'reports only under their prefix');
-  const preview = previewStatePolicy(state);
-  t.same(
-    preview.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Put'))).map((s) => s.Resource),
-    ['arn:aws:s3:::state/.pulumi/locks/*'],
-    'preview writes only its lock',
-  );
+  t.notOk(byId['PromotionSource'], 'no promotion source unless the stack promotes');
+});
+
+t.test('preview writes nothing; the state paths are the DIY backend layout of one stack', async (t) => {
+  const writes = previewPolicy(state)
+    .Statement.filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => [s.Action ?? []].flat())
+    .filter((a) => /^s3:(Put|Delete)|kms:(Encrypt|GenerateDataKey)/.test(a));
+  t.same(writes, [], 'a preview takes no lock and writes no state');
+  t.same(stateObjectKeys('zumo', 'dev'), [
+    '.pulumi/stacks/zumo/dev.json*',
+    '.pulumi/history/zumo/dev/*',
+    '.pulumi/backups/zumo/dev/*',
+    '.pulumi/locks/organization/zumo/dev/*',
+  ]);
 });
 
 t.test('ECR lifecycle keeps N releases and expires untagged images after 7 days', async (t) => {

@@ -70,8 +70,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         bucketRegionalDomainName: `${name}-bucket.s3.eu-west-1.amazonaws.com`,
       };
     case 'aws:ecr/repository:Repository':
+      // ECR names the ARN after the repository's name (zumo/web-dev), not the resource's.
       return {
-        arn: arn('ecr', 'repository'),
+        arn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${inputs['name']}`,
         repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${inputs['name']}`,
       };
     case 'aws:cloudfront/distribution:Distribution':
@@ -92,6 +93,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { result: 'x'.repeat(Number(inputs['length'])) };
     case 'aws:iam/role:Role':
       return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
+    case 'aws:codebuild/project:Project':
+      return { arn: arn('codebuild', 'project'), name: inputs['name'] };
+    case 'aws:cloudwatch/logGroup:LogGroup':
+      return {
+        arn: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:${inputs['name'] ?? name}`,
+        name: inputs['name'] ?? name,
+      };
     case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
       return { arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` };
     case 'aws:acm/certificate:Certificate':
@@ -127,9 +135,10 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
       id: 'eu-west-1',
     };
   },
+  // Each alias its own key, as in AWS (one key per stack's secrets, one for the state bucket).
   'aws:kms/getAlias:getAlias': (inputs) => ({
     name: inputs['name'],
-    targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    targetKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${String(inputs['name']).replace(/^alias\//, '')}`,
   }),
 };
 

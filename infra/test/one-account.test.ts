@@ -22,12 +22,6 @@ function declared(stack: 'dev' | 'prod'): Declared {
 t.testdir({});
 const stacks = { dev: declared('dev'), prod: declared('prod') };
 
-/** Item 2 of issue 10 (another track) moves the GitHub OIDC provider to infra/bootstrap. */
-const PENDING: Record<string, string> = {
-  'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
-    'issue 10 item 2 (the CI-identity track) creates the GitHub OIDC provider once, in infra/bootstrap',
-};
-
 for (const kind of ACCOUNT_WIDE) {
   const ids = (stack: Declared) =>
     stack
@@ -35,9 +29,7 @@ for (const kind of ACCOUNT_WIDE) {
       .map((r) => kind.identity(r.inputs))
       .filter((id) => id !== undefined);
   const shared = ids(stacks.dev).filter((id) => ids(stacks.prod).includes(id));
-  t.same(shared, [], `${kind.type.split(':').pop()}: not declared by both stacks (${kind.why})`, {
-    todo: shared.length ? PENDING[kind.type] : undefined,
-  });
+  t.same(shared, [], `${kind.type.split(':').pop()}: not declared by both stacks (${kind.why})`);
 }
 
 t.test('the daily backups of one stack do not select the other stack volumes', async (t) => {

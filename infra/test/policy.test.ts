@@ -182,6 +182,12 @@ const badCases: { policy: string; type: string; state: Record<string, unknown>; 
     message: /allows "\*" on "\*"/,
   },
   {
+    policy: 'iam-role-has-boundary',
+    type: 'aws:iam/role:Role',
+    state: { assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [] }) },
+    message: /Set permissionsBoundary/,
+  },
+  {
     policy: 'iam-oidc-trust-pinned',
     type: 'aws:iam/role:Role',
     state: {

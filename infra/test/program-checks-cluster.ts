@@ -42,16 +42,23 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
   });
 
   t.test('cluster: who gets in', async (t) => {
+    const admin = 'arn:aws:iam::123456789012:role/zumo-platform-admin';
+    const ciRole = (kind: string) => one(recorded, 'aws:iam/role:Role', `-${kind}`).state['arn'];
     const entries = find(recorded, 'aws:eks/accessEntry:AccessEntry').map((e) => e.inputs['principalArn']);
     t.same(
       entries,
-      ['arn:aws:iam::123456789012:role/zumo-platform-admin'],
-      'the configured admins, through access entries',
+      [admin, ciRole('infra'), ciRole('preview')],
+      'the configured admins and the CI infra and preview roles, through access entries',
     );
     const associations = find(recorded, 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
     t.same(
       associations.map((a) => [a.inputs['principalArn'], a.inputs['policyArn'], a.inputs['accessScope'].type]),
-      [['arn:aws:iam::123456789012:role/zumo-platform-admin', ACCESS_POLICIES.admin, 'cluster']],
+      [
+        [admin, ACCESS_POLICIES.admin, 'cluster'],
+        [ciRole('infra'), ACCESS_POLICIES.admin, 'cluster'],
+        [ciRole('preview'), ACCESS_POLICIES.adminView, 'cluster'],
+      ],
+      'admins and the infra role administer; the preview role only reads',
     );
     t.notOk(JSON.stringify(recorded.map((r) => r.inputs)).includes('system:masters'), 'no system:masters');
   });

@@ -1,3 +1,4 @@
+import * as pulumi from '@pulumi/pulumi';
 import type { Test } from 'tap';
 import { APP, PATHS } from '@zumo/config';
 import { GITHUB_OIDC_HOST, grantsEverything, type PolicyStatement } from '../src/lib/iam.js';
@@ -18,7 +19,11 @@ export async function runProgram(
   load: () => Promise<Program> = () => import('../src/index.js'),
 ) {
   const recorded = await recordedPromise;
-  const program = await load();
+  // Inside a root stack, as the engine runs a program (stack transformations need one).
+  let program!: Program;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    program = await load();
+  });
   const outputs = {
     appUrl: await valueOf(program.appUrl),
     ecrRepositoryUrl: await valueOf(program.ecrRepositoryUrl),
@@ -213,20 +218,38 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
 
   t.test('CI identities', async (t) => {
     const repository = 'zumo-platform/zumo';
-    const provider = one(recorded, 'aws:iam/openIdConnectProvider:OpenIdConnectProvider');
-    t.same(provider.inputs['clientIdLists'], ['sts.amazonaws.com']);
+    t.equal(
+      find(recorded, 'aws:iam/openIdConnectProvider:OpenIdConnectProvider').length,
+      0,
+      "the provider is bootstrap's",
+    );
     const expected: Record<string, string | string[]> = {
-      release: `repo:${repository}:ref:refs/heads/main`,
-      preview: [`repo:${repository}:pull_request`, `repo:${repository}:environment:drift`],
-      infra: [`repo:${repository}:ref:refs/heads/main`, `repo:${repository}:environment:prod`],
+      release: `repo:${repository}:environment:${stack}-release`,
+      preview:
+        stack === 'dev'
+          ? [`repo:${repository}:pull_request`, `repo:${repository}:environment:dev-preview`]
+          : `repo:${repository}:environment:prod-preview`,
+      infra: `repo:${repository}:environment:${stack}-infra`,
     };
     for (const [role, subject] of Object.entries(expected)) {
-      const trust = JSON.parse(one(recorded, 'aws:iam/role:Role', `-${role}`).inputs['assumeRolePolicy']);
+      const declared = one(recorded, 'aws:iam/role:Role', `-${role}`).inputs;
+      const trust = JSON.parse(declared['assumeRolePolicy']);
       const condition = trust.Statement[0].Condition.StringEquals;
       t.same(condition[`${GITHUB_OIDC_HOST}:sub`], subject, `${role}: sub pinned exactly`);
       t.equal(condition[`${GITHUB_OIDC_HOST}:aud`], 'sts.amazonaws.com', `${role}: aud pinned`);
+      t.equal(
+        trust.Statement[0].Principal.Federated,
+        'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+        `${role}: the provider from stack config`,
+      );
       t.notOk(JSON.stringify(trust).includes('StringLike'), `${role}: no wildcard match`);
     }
+    for (const role of find(recorded, 'aws:iam/role:Role'))
+      t.equal(
+        role.inputs['permissionsBoundary'],
+        `arn:aws:iam::123456789012:policy/zumo-${stack}-boundary`,
+        `${role.name} carries the stack's permissions boundary`,
+      );
     for (const policy of find(recorded, 'aws:iam/rolePolicy:RolePolicy')) {
       const statements = JSON.parse(policy.inputs['policy']).Statement as PolicyStatement[];
       t.notOk(statements.some(grantsEverything), `${policy.name}: no * on *`);

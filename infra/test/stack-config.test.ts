@@ -7,11 +7,18 @@ const base = {
   githubRepository: 'zumo-platform/zumo',
   stateBucketName: 'zumo-pulumi-state-123456789012',
   clusterAdminRoleArns: ['arn:aws:iam::123456789012:role/zumo-platform-admin'],
+  githubOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/zumo-dev-boundary',
+  githubConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
 };
+const prodBoundary = 'arn:aws:iam::123456789012:policy/zumo-prod-boundary';
 
 t.test('defaults differ by environment', async (t) => {
   const dev = parseStackConfig(base, 'eu-west-1');
-  const prod = parseStackConfig({ ...base, environment: 'prod', alertEmails: ['oncall@example.com'] }, 'eu-west-1');
+  const prod = parseStackConfig(
+    { ...base, environment: 'prod', alertEmails: ['oncall@example.com'], permissionsBoundaryArn: prodBoundary },
+    'eu-west-1',
+  );
   t.match(dev, {
     natGateways: 'single',
     waf: false,
@@ -28,6 +35,9 @@ t.test('defaults differ by environment', async (t) => {
     argocdHighAvailability: true,
     interfaceEndpoints: true,
   });
+  t.equal(dev.secretsKeyAlias, 'alias/zumo-pulumi-secrets-dev', 'each stack its own secrets key');
+  t.equal(prod.secretsKeyAlias, 'alias/zumo-pulumi-secrets-prod');
+  t.equal(prod.permissionsBoundaryArn, prodBoundary);
   t.ok(prod.nodeMinSize >= 2, 'prod keeps at least two nodes');
   t.ok((SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(dev.kubernetesVersion));
 });
@@ -167,6 +177,37 @@ const cases: Case[] = [
     allowed: /state backend/,
   },
   { why: 'bad KMS alias', raw: { secretsKeyAlias: 'zumo-key' }, key: 'zumo:secretsKeyAlias', allowed: /KMS alias/ },
+  { why: 'bad state key alias', raw: { stateKeyAlias: 'state' }, key: 'zumo:stateKeyAlias', allowed: /KMS alias/ },
+  {
+    why: 'no OIDC provider from bootstrap',
+    raw: { githubOidcProviderArn: undefined },
+    key: 'zumo:githubOidcProviderArn',
+    allowed: /GitHub OIDC provider \(infra\/bootstrap/,
+  },
+  {
+    why: 'another provider than GitHub',
+    raw: { githubOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com' },
+    key: 'zumo:githubOidcProviderArn',
+    allowed: /GitHub OIDC provider/,
+  },
+  {
+    why: "the other stack's boundary",
+    raw: { environment: 'prod', alertEmails: ['a@b.co'] },
+    key: 'zumo:permissionsBoundaryArn',
+    allowed: /policy\/zumo-prod-boundary/,
+  },
+  {
+    why: 'boundary not a policy ARN',
+    raw: { permissionsBoundaryArn: 'zumo-dev-boundary' },
+    key: 'zumo:permissionsBoundaryArn',
+    allowed: /permissions boundary/,
+  },
+  {
+    why: 'connection not a CodeConnections ARN',
+    raw: { githubConnectionArn: 'arn:aws:iam::123456789012:role/x' },
+    key: 'zumo:githubConnectionArn',
+    allowed: /GitHub connection/,
+  },
   { why: 'typo in a key', raw: { vpcCdir: '10.40.0.0/16' }, key: 'zumo:vpcCdir', allowed: /no such key; known keys:/ },
   { why: 'not a boolean', raw: { waf: 'yes' }, key: 'zumo:waf', allowed: /true or false/ },
   { why: 'bad region', raw: {}, region: 'europe', key: 'aws:region', allowed: /eu-west-1/ },

@@ -6,7 +6,9 @@
  * Pulumi CLI exactly as it runs with credentials. Their inputs are the program's production files,
  * its dependencies' (`^production`), Pulumi.yaml and that stack's file, so `nx affected` sees a
  * stack-file change as a change of that program only. None is cached: a preview depends on the
- * cloud's state and `up` changes it.
+ * cloud's state and `up` changes it. When the owning project has a policy pack
+ * (`<project>/policy/PulumiPolicy.yaml`), preview and up run it (`--policy-pack`): its mandatory
+ * rules then hold on every real plan, from a laptop as from CI.
  *
  * Plain CommonJS on purpose: Nx loads plugins before anything is built.
  */
@@ -52,6 +54,10 @@ function nodesFor(file, workspaceRoot) {
   const project = parse(readFileSync(join(workspaceRoot, file), 'utf8')) ?? {};
   const main = typeof project.main === 'string' ? project.main : '.';
   const owner = owningProject(workspaceRoot, posix.dirname(posix.normalize(posix.join(projectDir, main))));
+  const policyDir = posix.join(owner, 'policy');
+  const policyPack = existsSync(join(workspaceRoot, policyDir, 'PulumiPolicy.yaml'))
+    ? ` --policy-pack ${posix.relative(projectDir, policyDir) || '.'}`
+    : '';
   const stacks = readdirSync(join(workspaceRoot, projectDir))
     .map((name) => STACK_FILE.exec(name)?.[1])
     .filter((stack) => stack !== undefined)
@@ -60,11 +66,15 @@ function nodesFor(file, workspaceRoot) {
   const targets = {};
   for (const stack of stacks) {
     targets[`preview:${stack}`] = cliTarget(
-      `pulumi preview --stack ${stack} --diff --suppress-progress`,
+      `pulumi preview --stack ${stack} --diff --suppress-progress${policyPack}`,
       stack,
       projectDir,
     );
-    targets[`up:${stack}`] = cliTarget(`pulumi up --stack ${stack} --yes --suppress-progress`, stack, projectDir);
+    targets[`up:${stack}`] = cliTarget(
+      `pulumi up --stack ${stack} --yes --suppress-progress${policyPack}`,
+      stack,
+      projectDir,
+    );
     targets[`refresh:${stack}`] = cliTarget(
       `pulumi refresh --stack ${stack} --yes --suppress-progress`,
       stack,

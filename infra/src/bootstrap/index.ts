@@ -1,15 +1,50 @@
-/** The bootstrap program (infra/bootstrap/Pulumi.yaml): the state backend of the main project. */
+/**
+ * The bootstrap program (infra/bootstrap/Pulumi.yaml), once per AWS account, by an admin: the
+ * state backend of the main project and the account-wide GitHub Actions identity (OIDC provider,
+ * runner connection, per-stack permissions boundaries and secrets keys).
+ */
 import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+import { APP } from '@zumo/config';
 import { StateBackend } from './state-backend.js';
+import { AccountIdentity } from './account-identity.js';
 
+const PROJECT = 'zumo';
 const config = new pulumi.Config();
-const backend = new StateBackend('zumo', {
+const stacks = config.getObject<string[]>('stacks') ?? ['dev', 'prod'];
+if (!Array.isArray(stacks) || stacks.length === 0 || !stacks.every((s) => /^[a-z][a-z0-9-]{0,20}$/.test(s)))
+  throw new Error(
+    `zumo-bootstrap:stacks must be a non-empty list of stack names such as ["dev","prod"], got ${JSON.stringify(stacks)}`,
+  );
+const tags = { project: PROJECT, 'managed-by': 'pulumi' };
+
+const backend = new StateBackend(PROJECT, {
   bucketName: config.require('stateBucketName'),
-  secretsKeyAlias: config.get('secretsKeyAlias') ?? 'alias/zumo-pulumi-secrets',
-  tags: { project: 'zumo', 'managed-by': 'pulumi', purpose: 'pulumi-state' },
+  stateKeyAlias: config.get('stateKeyAlias') ?? 'alias/zumo-pulumi-state',
+  tags: { ...tags, purpose: 'pulumi-state' },
 });
+const identity = new AccountIdentity(PROJECT, {
+  project: PROJECT,
+  stacks,
+  // Prod runs what dev ran: its release role reads (only reads) dev's images.
+  promotions: stacks.includes('prod') && stacks.includes('dev') ? { prod: ['dev'] } : {},
+  accountId: aws.getCallerIdentityOutput().accountId,
+  stateBucketName: backend.bucketName,
+  imageRepository: (stack) => `${APP.imageRepository}-${stack}`,
+  tags,
+});
+const region = aws.getRegionOutput().region;
 
 export const stateBucketName = backend.bucketName;
-export const secretsKeyAlias = backend.keyAlias;
+export const stateKeyAlias = backend.keyAlias;
 export const loginCommand = pulumi.interpolate`pulumi login s3://${backend.bucketName}`;
-export const secretsProvider = pulumi.interpolate`awskms://${backend.keyAlias}`;
+export const githubOidcProviderArn = identity.githubOidcProviderArn;
+export const githubConnectionArn = identity.githubConnectionArn;
+export const permissionsBoundaryArns = identity.boundaryArns;
+/** `pulumi stack init <stack> --secrets-provider <this>` from the repository root. */
+export const secretsProviders = Object.fromEntries(
+  Object.entries(identity.secretsKeyAliases).map(([stack, alias]) => [
+    stack,
+    pulumi.interpolate`awskms://${alias}?region=${region}`,
+  ]),
+);

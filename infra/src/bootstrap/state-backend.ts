@@ -6,8 +6,8 @@ import { denyInsecureTransport } from '../lib/s3.js';
 export interface StateBackendArgs {
   /** Globally unique bucket name; the main stacks log in with `pulumi login s3://<name>`. */
   readonly bucketName: string;
-  /** Alias of the KMS key used as the stacks' secrets provider (awskms://<alias>). */
-  readonly secretsKeyAlias: string;
+  /** Alias of the bucket's encryption key (stack secrets have keys of their own). */
+  readonly stateKeyAlias: string;
   readonly tags?: Record<string, string>;
 }
 
@@ -17,9 +17,10 @@ export function tlsOnlyPolicy(bucketArn: string) {
 }
 
 /**
- * Where Pulumi keeps state and encrypts secrets: a private, versioned (every checkpoint can be
- * recovered), KMS-encrypted bucket reachable only over TLS, and a rotating KMS key with an alias.
- * Both are protected: deleting them would orphan every stack.
+ * Where Pulumi keeps state: a private, versioned (every checkpoint can be recovered),
+ * KMS-encrypted bucket reachable only over TLS, with a rotating KMS key of its own. Both are
+ * protected: deleting them would orphan every stack. Each stack's secrets key is created by
+ * AccountIdentity, so reading one stack's state never decrypts another's secrets.
  */
 export class StateBackend extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
@@ -32,16 +33,16 @@ export class StateBackend extends pulumi.ComponentResource {
     const protect = { parent: this, protect: true };
 
     const key = new aws.kms.Key(
-      `${name}-secrets`,
+      `${name}-state`,
       {
-        description: 'Zumo Pulumi stack secrets and state encryption',
+        description: 'Zumo Pulumi state bucket encryption',
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        tags: args.tags,
+        tags: { ...args.tags, purpose: 'pulumi-state' },
       },
       protect,
     );
-    const alias = new aws.kms.Alias(`${name}-secrets`, { name: args.secretsKeyAlias, targetKeyId: key.keyId }, parent);
+    const alias = new aws.kms.Alias(`${name}-state`, { name: args.stateKeyAlias, targetKeyId: key.keyId }, parent);
 
     const bucket = new PrivateBucket(
       `${name}-state`,

@@ -1,31 +1,46 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { PrivateBucket } from './private-bucket.js';
-import {
-  GITHUB_OIDC_AUDIENCE,
-  GITHUB_OIDC_HOST,
-  githubSubjects,
-  githubTrustPolicy,
-  infraPolicy,
-  previewStatePolicy,
-  releasePolicy,
-} from '../lib/iam.js';
+import { githubSubjects, githubTrustPolicy, type CiRole, type PolicyDocument } from '../lib/iam.js';
+import { previewPolicy, releasePolicy } from '../lib/ci-policies.js';
+import { infraPolicy } from '../lib/infra-policy.js';
+import type { StateBackend } from '../lib/state-access.js';
 
 export interface CiIdentityArgs {
   /** owner/name of the GitHub repository whose workflows may assume the roles. */
   readonly githubRepository: string;
+  /** The stack (dev, prod): names the GitHub environments the roles trust. */
+  readonly stack: string;
+  /** Physical-name prefix of every resource of the stack, e.g. zumo-dev- (policies scope by it). */
+  readonly namePrefix: string;
+  /** The account's GitHub OIDC provider, created once by infra/bootstrap. */
+  readonly oidcProviderArn: string;
+  /** The stack's permissions boundary (infra/bootstrap), put on every role. */
+  readonly permissionsBoundaryArn: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly region: string;
   readonly repositoryArn: pulumi.Input<string>;
+  /** The stack's ECR repository name, e.g. zumo/web-dev. */
+  readonly imageRepository: string;
   readonly siteBucketArn: pulumi.Input<string>;
   readonly distributionArn: pulumi.Input<string>;
-  /** The Pulumi state bucket and secrets key from infra/bootstrap. */
-  readonly stateBucketName: string;
-  readonly secretsKeyArn: pulumi.Input<string>;
-  /** Reuse an existing GitHub OIDC provider (one per account); created when absent. */
-  readonly existingOidcProviderArn?: string | undefined;
+  /** Prod: dev's repository, which a promotion copies from (read-only). */
+  readonly promotionSourceRepositoryArn?: pulumi.Input<string>;
+  /** The Pulumi state backend and this stack's secrets key (infra/bootstrap). */
+  readonly state: Omit<StateBackend, 'stateKeyArn' | 'secretsKeyArn' | 'stack' | 'region'> & {
+    readonly stateKeyArn: pulumi.Input<string>;
+    readonly secretsKeyArn: pulumi.Input<string>;
+  };
+  /** The GitHub connection of the CI runner (infra/bootstrap). */
+  readonly githubConnectionArn: string;
   readonly tags?: Record<string, string>;
 }
 
-/** GitHub Actions' identities in AWS: the OIDC provider and the release, preview and infra roles. */
+/**
+ * GitHub Actions' identities in AWS for one stack: the release, preview and infra roles, each
+ * trusted by exactly its GitHub environment (dev preview also by pull requests), each capped by
+ * the stack's permissions boundary; and a private bucket for ci's test reports.
+ */
 export class CiIdentity extends pulumi.ComponentResource {
   public readonly releaseRoleArn: pulumi.Output<string>;
   public readonly previewRoleArn: pulumi.Output<string>;
@@ -35,13 +50,6 @@ export class CiIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: CiIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('zumo:ci:CiIdentity', name, {}, opts);
     const parent = { parent: this };
-    const providerArn = args.existingOidcProviderArn
-      ? pulumi.output(args.existingOidcProviderArn)
-      : new aws.iam.OpenIdConnectProvider(
-          `${name}-github`,
-          { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: args.tags },
-          parent,
-        ).arn;
 
     // Test reports (seed parity): private, encrypted, kept 90 days; not served by CloudFront.
     const reports = new PrivateBucket(
@@ -50,50 +58,73 @@ export class CiIdentity extends pulumi.ComponentResource {
       parent,
     );
 
-    const subjects = githubSubjects(args.githubRepository);
-    const stateBucketArn = `arn:aws:s3:::${args.stateBucketName}`;
-    const role = (role: keyof typeof subjects, policy: pulumi.Input<string>, managedPolicyArns: string[] = []) => {
+    const subjects = githubSubjects(args.githubRepository, args.stack);
+    const role = (kind: CiRole, policy: pulumi.Output<PolicyDocument>, managedPolicyArns: string[] = []) => {
       const created = new aws.iam.Role(
-        `${name}-${role}`,
+        `${name}-${kind}`,
         {
-          description: `GitHub Actions (${args.githubRepository}): ${role}`,
-          assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrustPolicy(arn, subjects[role]))),
+          description: `GitHub Actions (${args.githubRepository}, environment ${subjects[kind].join(' or ')}): ${kind}`,
+          assumeRolePolicy: JSON.stringify(githubTrustPolicy(args.oidcProviderArn, subjects[kind])),
+          permissionsBoundary: args.permissionsBoundaryArn,
           maxSessionDuration: 3600,
           tags: args.tags,
         },
         parent,
       );
-      new aws.iam.RolePolicy(`${name}-${role}`, { role: created.id, policy }, parent);
+      new aws.iam.RolePolicy(`${name}-${kind}`, { role: created.id, policy: pulumi.jsonStringify(policy) }, parent);
       managedPolicyArns.forEach(
         (policyArn, i) =>
-          new aws.iam.RolePolicyAttachment(`${name}-${role}-${i}`, { role: created.name, policyArn }, parent),
+          new aws.iam.RolePolicyAttachment(`${name}-${kind}-${i}`, { role: created.name, policyArn }, parent),
       );
       return created;
     };
+    const state = pulumi
+      .all([args.state.stateKeyArn, args.state.secretsKeyArn])
+      .apply(([stateKeyArn, secretsKeyArn]) => ({
+        ...args.state,
+        stateKeyArn,
+        secretsKeyArn,
+        stack: args.stack,
+        region: args.region,
+      }));
 
     const release = role(
       'release',
       pulumi
-        .all([args.repositoryArn, args.siteBucketArn, args.distributionArn, reports.arn])
-        .apply(([repositoryArn, siteBucketArn, distributionArn, reportsBucketArn]) =>
-          JSON.stringify(
-            releasePolicy({
-              repositoryArn,
-              siteBucketArn,
-              distributionArn,
-              reportsBucketArn,
-              reportsPrefix: 'test-reports/',
-            }),
-          ),
+        .all([
+          args.repositoryArn,
+          args.siteBucketArn,
+          args.distributionArn,
+          reports.arn,
+          args.promotionSourceRepositoryArn,
+        ])
+        .apply(([repositoryArn, siteBucketArn, distributionArn, reportsBucketArn, promotionSourceRepositoryArn]) =>
+          releasePolicy({
+            repositoryArn,
+            siteBucketArn,
+            distributionArn,
+            reportsBucketArn,
+            reportsPrefix: 'test-reports/',
+            promotionSourceRepositoryArn,
+          }),
         ),
     );
-    const statePolicy = (build: typeof previewStatePolicy) =>
-      pulumi
-        .output(args.secretsKeyArn)
-        .apply((secretsKeyArn) => JSON.stringify(build({ stateBucketArn, secretsKeyArn })));
-    // Preview reads everything it diffs against: AWS's managed ReadOnlyAccess, plus the state.
-    const preview = role('preview', statePolicy(previewStatePolicy), ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
-    const infra = role('infra', statePolicy(infraPolicy));
+    // AWS's ReadOnlyAccess covers what every provider reads in a preview or refresh; the inline
+    // policy adds the state and denies data reads (objects, logs, images) a pull request must not see.
+    const preview = role('preview', state.apply(previewPolicy), ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const infra = role(
+      'infra',
+      pulumi.all([state, args.accountId]).apply(([s, accountId]) =>
+        infraPolicy({
+          state: s,
+          accountId,
+          namePrefix: args.namePrefix,
+          imageRepository: args.imageRepository,
+          boundaryArn: args.permissionsBoundaryArn,
+          githubConnectionArn: args.githubConnectionArn,
+        }),
+      ),
+    );
 
     this.releaseRoleArn = release.arn;
     this.previewRoleArn = preview.arn;

@@ -7,7 +7,10 @@ import { kubeconfig } from '../lib/kubeconfig.js';
 /** One IAM role that may use the cluster, and how much it may do. */
 export interface ClusterAccess {
   readonly principalArn: pulumi.Input<string>;
-  /** admin: AmazonEKSClusterAdminPolicy; view: AmazonEKSViewPolicy (read-only, no Secrets). */
+  /**
+   * admin: AmazonEKSClusterAdminPolicy; view: AmazonEKSViewPolicy (read-only, no Secrets);
+   * adminView: AmazonEKSAdminViewPolicy (read-only, Secrets included).
+   */
   readonly access: keyof typeof ACCESS_POLICIES;
 }
 

@@ -53,14 +53,31 @@ export interface StackConfig {
   readonly alertEmails: readonly string[];
   /** Days AWS Backup keeps the daily snapshots of the SQLite volume. */
   readonly backupRetentionDays: number;
+  /** Alias of the state bucket's encryption key (infra/bootstrap). */
+  readonly stateKeyAlias: string;
+  /** The account's GitHub Actions OIDC provider, created once by infra/bootstrap (output githubOidcProviderArn). */
+  readonly githubOidcProviderArn: string;
+  /** The stack's permissions boundary from infra/bootstrap (output permissionsBoundaryArns.<stack>). */
+  readonly permissionsBoundaryArn: string;
+  /** The CodeConnections connection to GitHub the CI runner registers through (output githubConnectionArn). */
+  readonly githubConnectionArn: string;
 }
+
+/** Keys every stack must set: outputs of infra/bootstrap and the repository. */
+const REQUIRED_KEYS = [
+  'environment',
+  'githubRepository',
+  'clusterAdminRoleArns',
+  'stateBucketName',
+  'githubOidcProviderArn',
+  'permissionsBoundaryArn',
+  'githubConnectionArn',
+] as const;
 
 type Raw = Readonly<Record<string, unknown>>;
 
 /** Defaults per environment: same program, different sizing and protection. */
-export function defaultsFor(
-  environment: Environment,
-): Omit<StackConfig, 'environment' | 'region' | 'githubRepository' | 'clusterAdminRoleArns' | 'stateBucketName'> {
+export function defaultsFor(environment: Environment): Omit<StackConfig, (typeof REQUIRED_KEYS)[number] | 'region'> {
   const prod = environment === 'prod';
   return {
     vpcCidr: '10.40.0.0/16',
@@ -85,7 +102,9 @@ export function defaultsFor(
     wafRateLimitPer5Min: 2000,
     argocdHighAvailability: prod,
     deletionProtection: prod,
-    secretsKeyAlias: 'alias/zumo-pulumi-secrets',
+    // One secrets key per stack (infra/bootstrap): dev's roles cannot decrypt prod's secrets.
+    secretsKeyAlias: `alias/zumo-pulumi-secrets-${environment}`,
+    stateKeyAlias: 'alias/zumo-pulumi-state',
     alertEmails: [],
     backupRetentionDays: 7,
   };
@@ -96,6 +115,10 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const GIT_REVISION = /^[A-Za-z0-9._/-]{1,100}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]{1,128}$/;
+const CONNECTION_ARN =
+  /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
 // Deliberately simple: SNS sends a confirmation mail, which is the real check of an address.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -249,10 +272,35 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   if (typeof stateBucketName !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucketName)) {
     bad('stateBucketName', 'the S3 bucket name of the Pulumi state backend (output of infra/bootstrap)');
   }
-  const secretsKeyAlias = value('secretsKeyAlias');
-  if (typeof secretsKeyAlias !== 'string' || !/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(secretsKeyAlias)) {
-    bad('secretsKeyAlias', 'a KMS alias, e.g. alias/zumo-pulumi-secrets (output of infra/bootstrap)');
+  for (const key of ['secretsKeyAlias', 'stateKeyAlias'] as const) {
+    const alias = value(key);
+    if (typeof alias !== 'string' || !/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(alias))
+      bad(key, `a KMS alias, e.g. ${defaults[key]} (output of infra/bootstrap)`);
   }
+  const bootstrapArns = {
+    githubOidcProviderArn: [
+      OIDC_PROVIDER_ARN,
+      'the ARN of the GitHub OIDC provider (infra/bootstrap output githubOidcProviderArn)',
+    ],
+    permissionsBoundaryArn: [
+      POLICY_ARN,
+      `the ARN of the ${environment} permissions boundary (infra/bootstrap output permissionsBoundaryArns)`,
+    ],
+    githubConnectionArn: [
+      CONNECTION_ARN,
+      'the ARN of the GitHub connection (infra/bootstrap output githubConnectionArn)',
+    ],
+  } as const;
+  for (const [key, [pattern, allowed]] of Object.entries(bootstrapArns)) {
+    const arn = raw[key];
+    if (typeof arn !== 'string' || !pattern.test(arn)) bad(key, allowed);
+  }
+  const boundary = raw['permissionsBoundaryArn'];
+  if (typeof boundary === 'string' && POLICY_ARN.test(boundary) && !boundary.endsWith(`/zumo-${environment}-boundary`))
+    bad(
+      'permissionsBoundaryArn',
+      `the boundary of this stack (policy/zumo-${environment}-boundary): another stack's would let this one touch it`,
+    );
   const alertEmails = value('alertEmails');
   if (!Array.isArray(alertEmails) || !alertEmails.every((e) => typeof e === 'string' && EMAIL.test(e)))
     bad('alertEmails', 'a list of e-mail addresses, e.g. ["oncall@example.com"]');
@@ -261,13 +309,7 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   const backupRetentionDays = value('backupRetentionDays');
   if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 365)
     bad('backupRetentionDays', 'an integer from 1 to 365');
-  const known = new Set([
-    ...Object.keys(defaults),
-    'environment',
-    'githubRepository',
-    'clusterAdminRoleArns',
-    'stateBucketName',
-  ]);
+  const known = new Set<string>([...Object.keys(defaults), ...REQUIRED_KEYS]);
   for (const key of Object.keys(raw))
     if (!known.has(key)) bad(key, `no such key; known keys: ${[...known].sort().join(', ')}`);
 
@@ -280,5 +322,8 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     githubRepository: githubRepository as string,
     clusterAdminRoleArns: clusterAdminRoleArns as string[],
     stateBucketName: stateBucketName as string,
+    githubOidcProviderArn: raw['githubOidcProviderArn'] as string,
+    permissionsBoundaryArn: raw['permissionsBoundaryArn'] as string,
+    githubConnectionArn: raw['githubConnectionArn'] as string,
   }) as StackConfig;
 }

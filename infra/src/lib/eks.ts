@@ -8,10 +8,9 @@ export const controlPlaneLogGroupName = (clusterName: string) => `/aws/eks/${clu
 export const ACCESS_POLICIES = {
   admin: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
   view: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
+  /** Read access to every resource, Secrets included (Helm release state and refreshed Secrets need it). */
+  adminView: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
 } as const;
-
-/** The admin access policy, by the name callers used before ACCESS_POLICIES. */
-export const CLUSTER_ADMIN_POLICY = ACCESS_POLICIES.admin;
 
 /**
  * Add-ons a node needs to become Ready (VPC CNI) or its pods need from their first start (Pod

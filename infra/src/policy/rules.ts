@@ -137,6 +137,17 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     },
   ),
   onType(
+    'iam-role-has-boundary',
+    "Every IAM role carries a permissions boundary (the stack's, from infra/bootstrap).",
+    ['aws:iam/role:Role'],
+    (p, report) => {
+      if (typeof p['permissionsBoundary'] !== 'string' || !p['permissionsBoundary'])
+        report(
+          "Set permissionsBoundary to the stack's boundary (zumo:permissionsBoundaryArn); CI may create no role without it.",
+        );
+    },
+  ),
+  onType(
     'logs-finite-retention',
     'Log groups expire their logs.',
     ['aws:cloudwatch/logGroup:LogGroup'],

@@ -1,12 +1,21 @@
 /**
  * The network flows the system is meant to have, and the ones it must never have, as data. The
  * reachability check evaluates each against the declared security groups, subnets and
- * NetworkPolicies. A new path (say, a CI runner in the VPC reaching the cluster API on 443) is
- * one more entry here, plus its place in reachability-check.ts if it is a new kind of endpoint.
+ * NetworkPolicies. A new path is one more entry here, plus its place in reachability-check.ts if it
+ * is a new kind of endpoint.
  */
 import { APP } from '@zumo/config';
 
-export type Place = 'internet' | 'cloudfront-vpc-origin' | 'alb' | 'node' | 'web-pod' | 'prometheus-pod' | 'other-pod';
+export type Place =
+  | 'internet'
+  | 'cloudfront-vpc-origin'
+  | 'alb'
+  | 'node'
+  | 'web-pod'
+  | 'prometheus-pod'
+  | 'other-pod'
+  | 'ci-runner'
+  | 'cluster-api';
 
 export interface Flow {
   readonly from: Place;
@@ -25,6 +34,12 @@ export const INTENDED_FLOWS: Flow[] = [
   { from: 'alb', to: 'web-pod', port: APP.containerPort, why: 'the target group (ip targets) forwards to the pod' },
   { from: 'prometheus-pod', to: 'web-pod', port: APP.containerPort, why: 'Prometheus scrapes /metrics' },
   { from: 'node', to: 'web-pod', port: APP.containerPort, why: 'the kubelet runs the probes' },
+  {
+    from: 'ci-runner',
+    to: 'cluster-api',
+    port: 443,
+    why: "CI's Kubernetes jobs (up, preview, drift) run on the stack's runner and reach the private API endpoint",
+  },
 ];
 
 export const FORBIDDEN_FLOWS: Flow[] = [
@@ -36,5 +51,11 @@ export const FORBIDDEN_FLOWS: Flow[] = [
     to: 'web-pod',
     port: APP.containerPort,
     why: 'only the load balancer, Prometheus and the kubelet reach the pod (NetworkPolicy)',
+  },
+  {
+    from: 'ci-runner',
+    to: 'web-pod',
+    port: APP.containerPort,
+    why: 'CI jobs (pull requests included) talk to the Kubernetes API, never to the app directly',
   },
 ];

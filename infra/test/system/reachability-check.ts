@@ -65,6 +65,18 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
     'web-pod': pod(APP.namespace, template.metadata.labels),
     'prometheus-pod': pod('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
     'other-pod': pod('default', { 'app.kubernetes.io/name': 'something-else' }),
+    // The CodeBuild-hosted runner's network interfaces: in the private subnets, with its own group.
+    'ci-runner': {
+      groups: graph.one('aws:codebuild/project:Project').inputs['vpcConfig'].securityGroupIds,
+      cidrs: cidrsOf(graph.one('aws:codebuild/project:Project').inputs['vpcConfig'].subnets),
+      reachableFromInternet: false,
+    },
+    // The private endpoint's network interfaces: in the cluster's subnets, with the cluster group.
+    'cluster-api': {
+      groups: [clusterGroup],
+      cidrs: cidrsOf(cluster.inputs['vpcConfig'].subnetIds),
+      reachableFromInternet: false,
+    },
   };
   const rules: Rule[] = [
     ...declaredRules(graph),

@@ -37,12 +37,14 @@ export function declaredRules(graph: ResourceGraph): Rule[] {
     const id = `${sg.name}-id`; // the mock engine's id for it, which other inputs reference
     for (const direction of ['ingress', 'egress'] as const) {
       for (const r of sg.inputs[direction] ?? []) {
+        // Protocol -1 is every protocol on every port, whatever fromPort/toPort say (EC2 API).
+        const allPorts = String(r.protocol) === '-1';
         rules.push({
           direction,
           group: id,
           protocol: String(r.protocol),
-          fromPort: Number(r.fromPort),
-          toPort: Number(r.toPort),
+          fromPort: allPorts ? 0 : Number(r.fromPort),
+          toPort: allPorts ? 65535 : Number(r.toPort),
           cidrs: r.cidrBlocks ?? [],
           groups: [...(r.securityGroups ?? []), ...(r.self ? [id] : [])],
           source: `SecurityGroup ${sg.name}`,

@@ -83,6 +83,26 @@ t.test('inferred targets for each stack, on the project that owns the program', 
   );
 });
 
+t.test('preview and up run the policy pack of the owning project, when it has one', async (t) => {
+  const root = t.testdir({
+    ...fixture,
+    infra: { ...fixture.infra, policy: { 'PulumiPolicy.yaml': 'runtime: nodejs\n' } },
+  });
+  const [, createNodes] = plugin.createNodesV2;
+  const nodes = createNodes(['Pulumi.yaml'], undefined, { workspaceRoot: root })[0]![1];
+  const targets = nodes.projects['infra']!.targets;
+  t.equal(
+    targets['preview:prod'].options.command,
+    'pulumi preview --stack prod --diff --suppress-progress --policy-pack infra/policy',
+    'relative to the Pulumi project, where the command runs',
+  );
+  t.equal(
+    targets['up:dev'].options.command,
+    'pulumi up --stack dev --yes --suppress-progress --policy-pack infra/policy',
+  );
+  t.notMatch(targets['refresh:dev'].options.command, /--policy-pack/, 'refresh changes no resource: no pack');
+});
+
 t.test('nx affected on a temporary git repository', async (t) => {
   const root = t.testdir(fixture);
   cpSync(PLUGIN, join(root, 'tools/nx-pulumi/index.cjs'));

@@ -2,6 +2,7 @@
 // A stand-in for the GitHub CLI (GitHub cannot be reached here): it keeps pull request comments,
 // issues and labels in a JSON file ($FAKE_GH_STATE) and implements exactly the calls the
 // .github/scripts make. --jq filters run through the real jq, as gh does. Anything else fails.
+// Comments carry their author as the REST API does (`user.login`); the caller is $FAKE_GH_LOGIN.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -9,6 +10,7 @@ const statePath = process.env.FAKE_GH_STATE;
 const state = JSON.parse(readFileSync(statePath, 'utf8'));
 const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
 const args = process.argv.slice(2);
+const login = process.env.FAKE_GH_LOGIN ?? 'github-actions[bot]';
 const option = (name) => {
   const i = args.indexOf(name);
   return i < 0 ? undefined : args[i + 1];
@@ -33,13 +35,18 @@ if (args[0] === 'api') {
   const method = option('--method') ?? 'GET';
   let m;
   if (method === 'GET' && (m = /^repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
-    out(state.comments.filter((c) => c.issue === Number(m[1])).map(({ id, body }) => ({ id, body })));
+    out(
+      state.comments
+        .filter((c) => c.issue === Number(m[1]))
+        .map(({ id, body, author }) => ({ id, body, user: { login: author } })),
+    );
   } else if (method === 'POST' && (m = /^repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
-    state.comments.push({ id: state.nextId++, issue: Number(m[1]), body: body() });
+    state.comments.push({ id: state.nextId++, issue: Number(m[1]), body: body(), author: login });
     save();
   } else if (method === 'PATCH' && (m = /^repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path))) {
     const comment = state.comments.find((c) => c.id === Number(m[1]));
-    if (!comment) process.exit(1);
+    // GitHub refuses to edit someone else's comment (403); so does the stand-in.
+    if (!comment || comment.author !== login) process.exit(1);
     comment.body = body();
     save();
   } else fail();

@@ -10,7 +10,7 @@ import { SCRIPTS_DIR } from './workflows.js';
 interface State {
   nextId: number;
   calls: string[];
-  comments: { id: number; issue: number; body: string }[];
+  comments: { id: number; issue: number; body: string; author: string }[];
   issues: { number: number; state: string; labels: string[]; body: string; comments: string[] }[];
 }
 
@@ -43,7 +43,7 @@ function github(t: Test, initial: Partial<State> = {}) {
 }
 
 t.test('upsert-pr-comment: creates the comment once, then edits it in place', async (t) => {
-  const gh = github(t, { comments: [{ id: 7, issue: 42, body: 'LGTM' }] });
+  const gh = github(t, { comments: [{ id: 7, issue: 42, body: 'LGTM', author: 'reviewer' }] });
   const first = gh.run('upsert-pr-comment.sh', '42', gh.file('c1.md', '<!-- zumo:infrastructure-preview -->\nfirst'));
   t.equal(first.status, 0, first.stderr);
   t.match(first.stdout, 'created a comment on #42');
@@ -65,11 +65,29 @@ t.test('upsert-pr-comment: creates the comment once, then edits it in place', as
   t.match(other.stdout, 'created a comment on #43', 'per pull request');
 });
 
+t.test("upsert-pr-comment: edits only the bot's own comment, never a look-alike", async (t) => {
+  const marker = '<!-- zumo:infrastructure-preview -->';
+  // Anyone can post a comment that starts with the marker (a quoted preview, or on purpose).
+  const gh = github(t, { comments: [{ id: 7, issue: 42, body: `${marker}\nquoted by a human`, author: 'mallory' }] });
+  const result = gh.run('upsert-pr-comment.sh', '42', gh.file('c.md', `${marker}\nthe preview`));
+  t.equal(result.status, 0, result.stderr);
+  t.match(result.stdout, 'created a comment on #42');
+  const comments = gh.state().comments;
+  t.equal(comments.find((c) => c.id === 7)!.body, `${marker}\nquoted by a human`, "the human's comment is untouched");
+  t.same(
+    comments.filter((c) => c.author === 'github-actions[bot]').map((c) => c.body),
+    [`${marker}\nthe preview`],
+    'the preview is a comment of the bot',
+  );
+});
+
 t.test('upsert-pr-comment: refuses a body without its marker', async (t) => {
   const gh = github(t);
   const result = gh.run('upsert-pr-comment.sh', '42', gh.file('c.md', 'no marker\n'));
   t.equal(result.status, 2);
   t.match(result.stderr, /must start with a <!-- marker --> line/);
+  const quoted = gh.run('upsert-pr-comment.sh', '42', gh.file('q.md', '<!-- a" or "x -->\n'));
+  t.equal(quoted.status, 2, 'a marker that could break out of the jq filter is refused');
   t.same(gh.state().comments, []);
 });
 

