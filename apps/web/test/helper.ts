@@ -9,6 +9,7 @@ import app from '../src/app.js';
 // Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
 import type {} from '../src/plugins/app/database.js';
 import type {} from '../src/plugins/app/messages-repository.js';
+import type {} from '../src/plugins/app/metrics.js';
 import { serverOptions } from '../src/server-options.js';
 
 import type { Test } from 'tap';

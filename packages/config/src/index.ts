@@ -3,3 +3,5 @@ export { EnvSchema, LOG_LEVELS, type Env, type EnvName } from './env-schema.js';
 export { loadConfig, ConfigError, describeAllowed, type ConfigProblem } from './load-config.js';
 export { CACHE_CONTROL, cacheControlFor, isHashedAsset } from './cache-rules.js';
 export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from './security-headers.js';
+export { HTTP_LIMITS } from './http-limits.js';
+export { MEMORY_BUDGET, START_ARGS } from './memory-budget.js';

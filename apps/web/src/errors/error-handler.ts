@@ -41,7 +41,7 @@ export function errorHandler(this: FastifyInstance, error: FastifyError, request
   }
   const statusCode =
     typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (statusCode === 415) {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     const received = request.headers['content-type'] ?? 'none';
     return reply
       .code(415)

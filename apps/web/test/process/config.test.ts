@@ -28,3 +28,22 @@ t.test('an invalid environment stops the service before it listens, naming every
   t.notMatch(stderr, /\n\s+at /, 'no stack trace');
   t.equal(await portAnswers(port), false, 'the port was never opened');
 });
+
+t.test('a CIDR that passes the pattern but is not an address stops the boot with a config error', async (t) => {
+  const child = spawn(process.execPath, START_ARGS, {
+    cwd: WEB_ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      PORT: String(await freePort()),
+      TRUST_PROXY_HOPS: '2',
+      TRUSTED_PROXY_CIDRS: '10.0.0.0/99',
+      DATABASE_PATH: `${t.testdir({})}/zumo.db`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  t.equal(await new Promise((resolve) => child.on('exit', resolve)), 1, 'exit code 1');
+  t.match(stderr, /^Invalid environment \(1 setting\):\n {2}- TRUSTED_PROXY_CIDRS: received "10.0.0.0\/99"/);
+  t.notMatch(stderr, /TypeError|\n\s+at /, 'no stack trace');
+});

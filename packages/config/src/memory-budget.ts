@@ -1,0 +1,50 @@
+import { HTTP_LIMITS } from './http-limits.js';
+
+/**
+ * The service's memory, decided in one place: the V8 heap ceiling (`--max-old-space-size`), the
+ * readiness threshold (`READY_MAX_HEAP_USED_MB`'s default) and the container's memory limit are
+ * all derived here, so that as the heap grows the pod first turns unready (the ALB drains it),
+ * V8 fails next if it keeps growing, and the kernel's OOM kill (no drain, no log line) never comes.
+ * Measured figures come from docs/performance.md ("Memory budget").
+ */
+const MEASURED = {
+  /** RSS minus V8's committed heap of the service under load (code, SQLite, buffers, stacks). */
+  nonHeapOverheadMiB: 64,
+  /** Memory of one open, idle or slow client connection (3,000 slow sockets, RSS delta / 3,000). */
+  perConnectionKiB: 13,
+};
+
+/** V8's old generation ceiling. */
+const maxOldSpaceMiB = 192;
+/** V8's semi-space ceiling (young generation = 3 semi-spaces: two halves plus the large-object part). */
+const maxSemiSpaceMiB = 2;
+/** Unready at 80 % of the ceiling: V8's GC gets expensive close to it, and the drain needs time. */
+const readyMaxHeapUsedMiB = Math.floor(maxOldSpaceMiB * 0.8);
+const connectionsMiB = Math.ceil((HTTP_LIMITS.maxConnections * MEASURED.perConnectionKiB) / 1024);
+const worstCaseMiB = maxOldSpaceMiB + 3 * maxSemiSpaceMiB + MEASURED.nonHeapOverheadMiB + connectionsMiB;
+/** 10 % headroom for what was not measured, rounded up to a multiple of 32 MiB. */
+const containerLimitMiB = Math.ceil((worstCaseMiB * 1.1) / 32) * 32;
+
+export const MEMORY_BUDGET = {
+  ...MEASURED,
+  maxOldSpaceMiB,
+  maxSemiSpaceMiB,
+  readyMaxHeapUsedMiB,
+  connectionsMiB,
+  worstCaseMiB,
+  containerLimitMiB,
+  /** The container's memory limit as Kubernetes writes it. */
+  containerLimit: `${containerLimitMiB}Mi`,
+} as const;
+
+/**
+ * The production start command's Node flags and entry points, run from apps/web (the image's CMD
+ * and `npm start`; tests check both against this).
+ */
+export const START_ARGS = [
+  `--max-semi-space-size=${maxSemiSpaceMiB}`,
+  `--max-old-space-size=${maxOldSpaceMiB}`,
+  '--import',
+  './dist/instrument.js',
+  './dist/server.js',
+] as const;
