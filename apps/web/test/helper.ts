@@ -4,7 +4,7 @@ import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loadConfig, type Env } from '@zumo/config';
+import { START_ARGS as CONTRACT_START_ARGS, loadConfig, type Env } from '@zumo/config';
 import app from '../src/app.js';
 // Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
 import type {} from '../src/plugins/app/database.js';
@@ -124,8 +124,8 @@ export const WEB_ROOT = resolve(import.meta.dirname, '..');
 /** The built page (the test target depends on the build). */
 export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
 
-/** The production start command, exactly as the image and `npm start` run it. */
-export const START_ARGS = ['--max-semi-space-size=2', '--import', './dist/instrument.js', './dist/server.js'];
+/** The production start command, exactly as the image and `npm start` run it (from the contract). */
+export const START_ARGS: readonly string[] = CONTRACT_START_ARGS;
 
 export interface ServiceProcess {
   child: ChildProcess;
