@@ -3,23 +3,23 @@
  * `npm run bench`: the service as deployed (built JS, the production start command, access logs
  * on, metrics on, security headers on, Sentry initialised with a DSN pointing at a local sink,
  * tracing 0) against a baseline (raw node:http + better-sqlite3, baseline-server.mjs), measured
- * alternately with autocannon on 127.0.0.1, then checked against the targets in
+ * alternately with wrk (one thread) on 127.0.0.1, then checked against the targets in
  * docs/performance.md. Exits 1 when a target is missed.
  *
- * Options (env): BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_CONNECTIONS (32).
+ * Options (env): BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (32).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { wrk } from './wrk.mjs';
 
 const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TARGETS = { ratio: 0.55, p99Ms: 10, postPerSecond: 5000, coldStartMs: 500, rssMb: 120 };
 
@@ -59,13 +59,8 @@ async function start(name, args, env, port) {
   return { name, child, url: `http://127.0.0.1:${port}`, coldStartMs };
 }
 
-async function load(url, path, options = {}) {
-  const result = await autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: SECONDS, ...options });
-  if (result.errors || result.timeouts || result.non2xx) {
-    throw new Error(`${path}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
-  }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
+const load = (url, path, options = {}) =>
+  wrk(`${url}${path}`, { connections: CONNECTIONS, seconds: SECONDS, ...options });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -113,7 +108,6 @@ for (let round = 1; round <= ROUNDS; round++) {
   runs.post.push(
     await load(app.url, '/api/messages', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ content: 'bench message', author: 'bench' }),
     }),
   );
@@ -133,11 +127,13 @@ const rows = [
   ['service GET /api/info', summary.info],
   ['service POST /api/messages', summary.post],
 ];
-console.log(`\n${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections, medians; node ${process.version}\n`);
+console.log(
+  `\n${ROUNDS} rounds x ${SECONDS} s, wrk 1 thread, ${CONNECTIONS} connections, medians; node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}\n`,
+);
 console.log('| scenario | req/s | p50 ms | p99 ms | vs baseline |\n|---|---:|---:|---:|---:|');
 for (const [name, r] of rows) {
   console.log(
-    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / summary.baseline.rps).toFixed(2)}x |`,
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / summary.baseline.rps).toFixed(2)}x |`,
   );
 }
 console.log(
