@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -127,6 +127,16 @@ export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
 /** The production start command, exactly as the image and `npm start` run it (from the contract). */
 export const START_ARGS: readonly string[] = CONTRACT_START_ARGS;
 
+/**
+ * Spawns the service as production runs it. tap injects its process-info hooks into every child
+ * through NODE_OPTIONS; they track each module the service loads (and turn on source maps), which
+ * inflated the service's heap past its ceiling when it loaded the Sentry SDK. `env -u NODE_OPTIONS`
+ * removes them, so the child is the production process and nothing else.
+ */
+export function spawnService(args: readonly string[], options: SpawnOptions): ChildProcess {
+  return spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args], options);
+}
+
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
@@ -145,7 +155,7 @@ export async function startService(
   fixedPort?: number,
 ): Promise<ServiceProcess> {
   const port = fixedPort ?? (await freePort());
-  const child = spawn(process.execPath, START_ARGS, {
+  const child = spawnService(START_ARGS, {
     cwd: WEB_ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',

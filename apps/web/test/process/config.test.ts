@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import t from 'tap';
-import { START_ARGS, WEB_ROOT, freePort, portAnswers } from '../helper.js';
+import { START_ARGS, WEB_ROOT, spawnService, freePort, portAnswers } from '../helper.js';
 
 t.test('an invalid environment stops the service before it listens, naming every bad variable', async (t) => {
   const port = await freePort();
-  const child = spawn(process.execPath, START_ARGS, {
+  const child = spawnService(START_ARGS, {
     cwd: WEB_ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -18,7 +17,7 @@ t.test('an invalid environment stops the service before it listens, naming every
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise((resolve) => child.on('exit', resolve));
   t.equal(code, 1, 'exit code 1');
   t.match(stderr, /^Invalid environment \(4 settings\):/, 'one error');
@@ -30,7 +29,7 @@ t.test('an invalid environment stops the service before it listens, naming every
 });
 
 t.test('a CIDR that passes the pattern but is not an address stops the boot with a config error', async (t) => {
-  const child = spawn(process.execPath, START_ARGS, {
+  const child = spawnService(START_ARGS, {
     cwd: WEB_ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -42,7 +41,7 @@ t.test('a CIDR that passes the pattern but is not an address stops the boot with
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   t.equal(await new Promise((resolve) => child.on('exit', resolve)), 1, 'exit code 1');
   t.match(stderr, /^Invalid environment \(1 setting\):\n {2}- TRUSTED_PROXY_CIDRS: received "10.0.0.0\/99"/);
   t.notMatch(stderr, /TypeError|\n\s+at /, 'no stack trace');

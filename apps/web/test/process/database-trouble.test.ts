@@ -1,20 +1,20 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { START_ARGS, WEB_ROOT, freePort, request, startService } from '../helper.js';
+import { START_ARGS, WEB_ROOT, spawnService, freePort, request, startService } from '../helper.js';
 
 /** Runs the service until it exits (it is expected to refuse to start); returns code and output. */
 async function bootFails(env: Record<string, string>) {
-  const child = spawn(process.execPath, START_ARGS, {
+  const child = spawnService(START_ARGS, {
     cwd: WEB_ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(await freePort()), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearTimeout(timer);
