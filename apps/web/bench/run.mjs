@@ -38,6 +38,15 @@ function memory(pid) {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/**
+ * CPU time the process has used (user + system), in ms. Throughput on this shared 2-core machine
+ * depends on what else runs; CPU time per request does much less, so the bench reports both.
+ */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 1/100 s ticks
+}
+
 /** Starts a server process and measures the time from spawn to the first 200 from /readyz. */
 async function start(name, args, env, port) {
   const started = process.hrtime.bigint();
@@ -62,8 +71,12 @@ async function start(name, args, env, port) {
   return { name, child, url: `http://127.0.0.1:${port}`, coldStartMs };
 }
 
-const load = (url, path, options = {}) =>
-  wrk(`${url}${path}`, { connections: CONNECTIONS, seconds: SECONDS, ...options });
+/** One wrk run against a server, with the server's CPU time per request. */
+async function load(server, path, options = {}) {
+  const before = cpuMs(server.child.pid);
+  const result = await wrk(`${server.url}${path}`, { connections: CONNECTIONS, seconds: SECONDS, ...options });
+  return { ...result, cpuUs: ((cpuMs(server.child.pid) - before) * 1000) / result.requests };
+}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -104,11 +117,11 @@ const baseline = await start(
 
 const runs = { baseline: [], message: [], info: [], post: [] };
 for (let round = 1; round <= ROUNDS; round++) {
-  runs.baseline.push(await load(baseline.url, '/api/message'));
-  runs.message.push(await load(app.url, '/api/message'));
-  runs.info.push(await load(app.url, '/api/info'));
+  runs.baseline.push(await load(baseline, '/api/message'));
+  runs.message.push(await load(app, '/api/message'));
+  runs.info.push(await load(app, '/api/info'));
   runs.post.push(
-    await load(app.url, '/api/messages', {
+    await load(app, '/api/messages', {
       method: 'POST',
       body: JSON.stringify({ content: 'bench message', author: 'bench' }),
     }),
@@ -119,7 +132,12 @@ const appMemory = memory(app.child.pid);
 const summary = Object.fromEntries(
   Object.entries(runs).map(([name, list]) => [
     name,
-    { rps: median(list.map((r) => r.rps)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)) },
+    {
+      rps: median(list.map((r) => r.rps)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      cpuUs: median(list.map((r) => r.cpuUs)),
+    },
   ]),
 );
 
@@ -132,10 +150,12 @@ const rows = [
 console.log(
   `\n${ROUNDS} rounds x ${SECONDS} s, wrk 1 thread, ${CONNECTIONS} connections, medians; node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}\n`,
 );
-console.log('| scenario | req/s | p50 ms | p99 ms | vs baseline |\n|---|---:|---:|---:|---:|');
+console.log(
+  '| scenario | req/s | p50 ms | p99 ms | vs baseline | server CPU µs/request | vs baseline (CPU) |\n|---|---:|---:|---:|---:|---:|---:|',
+);
 for (const [name, r] of rows) {
   console.log(
-    `| ${name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / summary.baseline.rps).toFixed(2)}x |`,
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / summary.baseline.rps).toFixed(2)}x | ${r.cpuUs.toFixed(1)} | ${(summary.baseline.cpuUs / r.cpuUs).toFixed(2)}x |`,
   );
 }
 console.log(

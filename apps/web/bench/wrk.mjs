@@ -22,6 +22,7 @@ export function toMs(text) {
 /** Parses `wrk --latency` output; throws on socket errors or non-2xx answers. */
 export function parseWrk(output, label) {
   const rps = Number(/^Requests\/sec:\s+([\d.]+)/m.exec(output)?.[1]);
+  const requests = Number(/^\s*(\d+) requests in /m.exec(output)?.[1]);
   const percentile = (p) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(output)?.[1] ?? '');
   const errors = /Socket errors: (.*)/.exec(output)?.[1];
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1];
@@ -30,7 +31,7 @@ export function parseWrk(output, label) {
       `${label}: ${errors ? `socket errors ${errors}; ` : ''}${non2xx ? `${non2xx} non-2xx answers; ` : ''}\n${output}`,
     );
   }
-  return { rps, p50: percentile(50), p99: percentile(99) };
+  return { rps, requests, p50: percentile(50), p99: percentile(99) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyServerOptions } from 'fastify';
 import { HTTP_LIMITS, type Env } from '@zumo/config';
 import { compile } from '@fastify/proxy-addr';
+import type { DestinationStream } from 'pino';
 import { AccessLogController } from './logging/access-log-controller.js';
 import { requestIdFrom } from './plugins/app/request-id.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js';
@@ -22,8 +23,16 @@ export function proxyTrust(config: Readonly<Env>): false | ((address: string, ho
 /** The largest accepted request body: a message is at most 280 characters, so 16 KiB is ample. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-/** Logger settings: JSON to stdout; pretty only for a person at a terminal (and when installed). */
-export function loggerOptions(config: Readonly<Env>, prettyAvailable: boolean): FastifyServerOptions['logger'] {
+/**
+ * Logger settings: JSON to `stream` (stdout when absent); pretty only for a person at a terminal
+ * (and when installed).
+ */
+export function loggerOptions(
+  config: Readonly<Env>,
+  prettyAvailable: boolean,
+  stream?: DestinationStream,
+): FastifyServerOptions['logger'] {
+  const pretty = prettyAvailable && process.stdout.isTTY;
   return {
     level: config.LOG_LEVEL,
     redact: {
@@ -36,7 +45,7 @@ export function loggerOptions(config: Readonly<Env>, prettyAvailable: boolean): 
       ],
       censor: '[redacted]',
     },
-    ...(prettyAvailable && process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}),
+    ...(pretty ? { transport: { target: 'pino-pretty' } } : stream ? { stream } : {}),
   };
 }
 

@@ -114,7 +114,10 @@ t.test(
     t.equal(ready.status, 503, 'readiness fails');
     t.match(ready.json.message, /^Not ready: database cannot store messages \(SQLITE_FULL\)$/);
     t.equal((await request(`${service.url}/healthz`)).status, 200, 'liveness still answers');
-    t.match(service.stdout(), `"databasePath":"${path}"`, 'the log names the database file');
+    // Log lines reach stdout in batches, at the latest after LOG_BUFFER.flushEveryMs.
+    const logged = `"databasePath":"${path}"`;
+    for (let i = 0; i < 20 && !service.stdout().includes(logged); i++) await new Promise((r) => setTimeout(r, 100));
+    t.match(service.stdout(), logged, 'the log names the database file');
 
     rmSync(filler);
     t.equal((await request(`${service.url}/readyz`)).status, 200, 'with room again, readiness recovers');

@@ -19,6 +19,8 @@ export interface MessagesRepository {
   page(limit: number, before?: number): { items: Message[]; nextBefore: number | null };
   get(id: number): Message | undefined;
   newest(): Message | undefined;
+  /** The newest message's text alone: the legacy GET /api/message needs nothing else. */
+  newestContent(): string | undefined;
   /** Stores a message durably: resolves once its transaction has been committed and fsynced. */
   create(message: NewMessage): Promise<Message>;
   count(): number;
@@ -53,6 +55,8 @@ export default fp(
     );
     const byId = db.prepare<[number], MessageRow>(`SELECT ${columns} FROM messages WHERE id = ?`);
     const newest = db.prepare<[], MessageRow>(`SELECT ${columns} FROM messages ORDER BY id DESC LIMIT 1`);
+    // One column, plucked: no row object per request on the hottest read (docs/performance.md).
+    const newestContent = db.prepare<[], string>('SELECT content FROM messages ORDER BY id DESC LIMIT 1').pluck();
     const insert = db.prepare<[string | null, string, string], MessageRow>(
       `INSERT INTO messages (author, content, created_at) VALUES (?, ?, ?) RETURNING ${columns}`,
     );
@@ -79,6 +83,9 @@ export default fp(
       newest() {
         const row = newest.get();
         return row && toMessage(row);
+      },
+      newestContent() {
+        return newestContent.get();
       },
       create(message) {
         return writer.push(message);
