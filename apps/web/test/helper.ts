@@ -144,6 +144,30 @@ export function spawnService(args: readonly string[], options: SpawnOptions): Ch
   return spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args], options);
 }
 
+/**
+ * Starts the service expecting it to refuse to start: resolves with its exit code, its stderr and
+ * all its output, and the port it was given (killed after 15 s if it starts after all).
+ */
+export async function bootUntilExit(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawnService(START_ARGS, {
+    cwd: WEB_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    output += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
+  return { code, stderr, output, port };
+}
+
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;

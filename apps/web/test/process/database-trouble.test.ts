@@ -3,28 +3,12 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { START_ARGS, WEB_ROOT, spawnService, freePort, request, startService } from '../helper.js';
-
-/** Runs the service until it exits (it is expected to refuse to start); returns code and output. */
-async function bootFails(env: Record<string, string>) {
-  const child = spawnService(START_ARGS, {
-    cwd: WEB_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(await freePort()), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearTimeout(timer);
-  return { code, output };
-}
+import { bootUntilExit, request, startService } from '../helper.js';
 
 t.test('two writers on one file: the second refuses to start, naming the path (issue 12, item 11)', async (t) => {
   const path = join(t.testdir({}), 'zumo.db');
   const first = await startService(t, { DATABASE_PATH: path });
-  const second = await bootFails({ DATABASE_PATH: path });
+  const second = await bootUntilExit({ DATABASE_PATH: path });
   t.equal(second.code, 1, 'the second process exits 1');
   t.match(second.output, `database ${path}: another process is already serving it (it holds ${path}.lock)`);
   t.equal((await request(`${first.url}/readyz`)).status, 200, 'the first keeps serving');
@@ -50,7 +34,7 @@ t.test('a damaged database stops the boot, naming the path (issue 12, item 10)',
   writeSync(fd, Buffer.alloc(8192, 0x5a), 0, 8192, Math.floor(size / 2 / 4096) * 4096);
   closeSync(fd);
 
-  const boot = await bootFails({ DATABASE_PATH: path });
+  const boot = await bootUntilExit({ DATABASE_PATH: path });
   t.equal(boot.code, 1, 'exit code 1');
   t.match(boot.output, `database ${path}: failed its integrity check`, 'the log names the path and the check');
 });
@@ -59,7 +43,7 @@ t.test('a DATABASE_PATH that cannot be opened: the error names it', async (t) =>
   const dir = t.testdir({});
   const path = join(dir, 'is-a-directory');
   mkdirSync(path);
-  const boot = await bootFails({ DATABASE_PATH: path });
+  const boot = await bootUntilExit({ DATABASE_PATH: path });
   t.equal(boot.code, 1);
   t.match(boot.output, `database ${path}`);
 });
