@@ -13,7 +13,8 @@ declare module 'fastify' {
  * answers outside its request lifecycle.
  */
 export function writeAccessLine(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-  const route = request.routeOptions.url;
+  // routeOptions is rebuilt on every read (a dozen fields): read it once.
+  const { url: route, config } = request.routeOptions;
   const line = {
     method: request.method,
     route: route ?? null,
@@ -25,7 +26,7 @@ export function writeAccessLine(error: Error | null | undefined, request: Fastif
     clientIp: request.ip,
     err: error ?? undefined,
   };
-  if (request.routeOptions.config.ops && !error) request.log.debug(line, 'request');
+  if (config.ops && !error) request.log.debug(line, 'request');
   else request.log.info(line, 'request');
 }
 
