@@ -1,8 +1,15 @@
 import { ApiError, api, type Message, type MessagePage } from './api.js';
 import { byId } from './format.js';
-import { FORBIDDEN_CHARACTER_CLASS, MESSAGE_LIMITS } from '../src/schemas/limits.js';
+import {
+  FORBIDDEN_CHARACTER_CLASS,
+  MESSAGE_LIMITS,
+  NO_FORMAT_CHARACTERS,
+  VISIBLE_CHARACTER,
+} from '../src/schemas/limits.js';
 
 const FORBIDDEN = new RegExp(`[${FORBIDDEN_CHARACTER_CLASS}]`, 'u');
+const FORMAT_ONLY_ALLOWED = new RegExp(NO_FORMAT_CHARACTERS, 'u');
+const VISIBLE = new RegExp(VISIBLE_CHARACTER, 'u');
 const characters = (text: string) => [...text].length;
 
 /** The same rules the server applies; the server stays the authority. */
@@ -14,8 +21,12 @@ export function checkMessage(content: string, author: string): Record<string, st
   else if (characters(text) > MESSAGE_LIMITS.contentMax)
     errors['content'] = `At most ${MESSAGE_LIMITS.contentMax} characters.`;
   else if (FORBIDDEN.test(text)) errors['content'] = 'Line breaks and control characters are not allowed.';
+  else if (!FORMAT_ONLY_ALLOWED.test(text)) errors['content'] = 'Invisible formatting characters are not allowed.';
+  else if (!VISIBLE.test(text)) errors['content'] = 'Write something visible.';
   if (characters(name) > MESSAGE_LIMITS.authorMax) errors['author'] = `At most ${MESSAGE_LIMITS.authorMax} characters.`;
   else if (FORBIDDEN.test(name)) errors['author'] = 'Control characters are not allowed.';
+  else if (name !== '' && (!FORMAT_ONLY_ALLOWED.test(name) || !VISIBLE.test(name)))
+    errors['author'] = 'Use visible characters only.';
   return errors;
 }
 

@@ -4,6 +4,8 @@ import { PATHS, type Env } from '@zumo/config';
 import configPlugin from './plugins/app/config.js';
 import lifecycle from './plugins/app/lifecycle.js';
 import validation from './plugins/app/validation.js';
+import clientAddress from './plugins/app/client-address.js';
+import jsonBody from './plugins/app/json-body.js';
 import requestId from './plugins/app/request-id.js';
 import securityHeaders from './plugins/app/security-headers.js';
 import metrics from './plugins/app/metrics.js';
@@ -32,10 +34,9 @@ export interface AppOptions {
  * server.ts owns the process (logger, listen, signals); tests register this same plugin.
  */
 async function app(fastify: FastifyInstance, { config, publicDir }: AppOptions) {
-  // JSON only: a text/plain body is refused with 415 instead of failing validation as a string.
-  fastify.removeContentTypeParser('text/plain');
-
   await fastify.register(configPlugin, { config });
+  await fastify.register(clientAddress);
+  await fastify.register(jsonBody);
   await fastify.register(lifecycle);
   await fastify.register(validation);
   await fastify.register(requestId);

@@ -1,14 +1,18 @@
-import type { FastifyServerOptions } from 'fastify';
-import type { Env } from '@zumo/config';
+import { createServer, type Server } from 'node:http';
+import type { FastifyHttpOptions, FastifyServerOptions } from 'fastify';
+import { HTTP_LIMITS, type Env } from '@zumo/config';
 import { compile } from '@fastify/proxy-addr';
+import type { DestinationStream } from 'pino';
 import { AccessLogController } from './logging/access-log-controller.js';
 import { requestIdFrom } from './plugins/app/request-id.js';
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js';
 
 /**
  * Which X-Forwarded-For entries to believe: at most TRUST_PROXY_HOPS of them, and only when the
  * connection itself comes from TRUSTED_PROXY_CIDRS (the load balancer's VPC range). A client
  * talking to the service directly therefore cannot choose its own address (and rate-limit key)
  * by sending the header. (Fastify's bare hop count now trusts nothing, hence the function.)
+ * Entries that are not addresses are cut off first (plugins/app/client-address.ts).
  */
 export function proxyTrust(config: Readonly<Env>): false | ((address: string, hop: number) => boolean) {
   if (config.TRUST_PROXY_HOPS === 0) return false;
@@ -19,8 +23,16 @@ export function proxyTrust(config: Readonly<Env>): false | ((address: string, ho
 /** The largest accepted request body: a message is at most 280 characters, so 16 KiB is ample. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-/** Logger settings: JSON to stdout; pretty only for a person at a terminal (and when installed). */
-export function loggerOptions(config: Readonly<Env>, prettyAvailable: boolean): FastifyServerOptions['logger'] {
+/**
+ * Logger settings: JSON to `stream` (stdout when absent); pretty only for a person at a terminal
+ * (and when installed).
+ */
+export function loggerOptions(
+  config: Readonly<Env>,
+  prettyAvailable: boolean,
+  stream?: DestinationStream,
+): FastifyServerOptions['logger'] {
+  const pretty = prettyAvailable && process.stdout.isTTY;
   return {
     level: config.LOG_LEVEL,
     redact: {
@@ -33,12 +45,35 @@ export function loggerOptions(config: Readonly<Env>, prettyAvailable: boolean): 
       ],
       censor: '[redacted]',
     },
-    ...(prettyAvailable && process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}),
+    ...(pretty ? { transport: { target: 'pino-pretty' } } : stream ? { stream } : {}),
   };
 }
 
+/**
+ * The node:http server, with the limits of HTTP_LIMITS (in the contract, next to the memory budget
+ * they are part of): slow or silent clients are cut off after seconds, idle keep-alive
+ * connections outlive the ALB's idle timeout, and at most maxConnections sockets are held.
+ */
+export function createHttpServer(handler: Parameters<typeof createServer>[1]): Server {
+  const server = createServer(
+    {
+      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+      requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+      keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
+      connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs,
+      maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
+    },
+    handler,
+  );
+  server.maxConnections = HTTP_LIMITS.maxConnections;
+  return server;
+}
+
 /** Server options shared by the real process and the tests, so tests exercise what runs. */
-export function serverOptions(config: Readonly<Env>, logger: FastifyServerOptions['logger']): FastifyServerOptions {
+export function serverOptions(
+  config: Readonly<Env>,
+  logger: FastifyServerOptions['logger'],
+): FastifyHttpOptions<Server> {
   return {
     logger,
     logController: new AccessLogController(),
@@ -46,10 +81,12 @@ export function serverOptions(config: Readonly<Env>, logger: FastifyServerOption
     genReqId: requestIdFrom,
     trustProxy: proxyTrust(config),
     bodyLimit: BODY_LIMIT_BYTES,
-    // Longer than the ALB's 60 s idle timeout, so the balancer closes idle sockets first (no 502s).
-    keepAliveTimeout: 65_000,
-    requestTimeout: 30_000,
+    serverFactory: (handler) => createHttpServer(handler),
+    // With a serverFactory Fastify closes idle keep-alive connections itself when it closes.
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 100 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };
 }

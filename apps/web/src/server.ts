@@ -1,7 +1,7 @@
 /**
  * The process: validate the environment, build the logger, listen, shut down gracefully.
  * Production start command (the image's CMD and what `npm start` runs):
- *   node --max-semi-space-size=2 --import ./dist/instrument.js ./dist/server.js
+ *   node --max-semi-space-size=2 --max-old-space-size=160 --import ./dist/instrument.js ./dist/server.js
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig, type Env } from '@zumo/config';
 import app from './app.js';
 import { loggerOptions, serverOptions } from './server-options.js';
+import { bufferedStdout } from './logging/log-destination.js';
 
 function configOrExit(): Readonly<Env> {
   try {
@@ -33,7 +34,7 @@ function isInstalled(name: string): boolean {
 }
 
 const config = configOrExit();
-const server = Fastify(serverOptions(config, loggerOptions(config, isInstalled('pino-pretty'))));
+const server = Fastify(serverOptions(config, loggerOptions(config, isInstalled('pino-pretty'), bufferedStdout())));
 
 // First SIGTERM/SIGINT: readiness turns 503 at once, and for SHUTDOWN_DRAIN_MS the service keeps
 // answering while load balancers notice and stop routing here; then the listener closes, in-flight

@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loadConfig, type Env } from '@zumo/config';
+import { START_ARGS as CONTRACT_START_ARGS, loadConfig, type Env } from '@zumo/config';
 import app from '../src/app.js';
 // Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
 import type {} from '../src/plugins/app/database.js';
 import type {} from '../src/plugins/app/messages-repository.js';
+import type {} from '../src/plugins/app/metrics.js';
 import { serverOptions } from '../src/server-options.js';
 
 import type { Test } from 'tap';
@@ -33,7 +34,14 @@ export interface Built {
  * free port, with its SQLite file in a temp directory; closed when the test ends.
  */
 export async function build(t: Test, env: EnvOverrides = {}): Promise<Built> {
-  const config = loadConfig({ DATABASE_PATH: join(tempDir(t), 'zumo.db'), LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({
+    DATABASE_PATH: join(tempDir(t), 'zumo.db'),
+    LOG_LEVEL: 'info',
+    // In-process, the app shares its heap with tap and every other test in the file: the
+    // production threshold (the memory budget's) would judge the test runner, not the service.
+    READY_MAX_HEAP_USED_MB: '1024',
+    ...env,
+  });
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -123,8 +131,42 @@ export const WEB_ROOT = resolve(import.meta.dirname, '..');
 /** The built page (the test target depends on the build). */
 export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
 
-/** The production start command, exactly as the image and `npm start` run it. */
-export const START_ARGS = ['--max-semi-space-size=2', '--import', './dist/instrument.js', './dist/server.js'];
+/** The production start command, exactly as the image and `npm start` run it (from the contract). */
+export const START_ARGS: readonly string[] = CONTRACT_START_ARGS;
+
+/**
+ * Spawns the service as production runs it. tap injects its process-info hooks into every child
+ * through NODE_OPTIONS; they track each module the service loads (and turn on source maps), which
+ * inflated the service's heap past its ceiling when it loaded the Sentry SDK. `env -u NODE_OPTIONS`
+ * removes them, so the child is the production process and nothing else.
+ */
+export function spawnService(args: readonly string[], options: SpawnOptions): ChildProcess {
+  return spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args], options);
+}
+
+/**
+ * Starts the service expecting it to refuse to start: resolves with its exit code, its stderr and
+ * all its output, and the port it was given (killed after 15 s if it starts after all).
+ */
+export async function bootUntilExit(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawnService(START_ARGS, {
+    cwd: WEB_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    output += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
+  return { code, stderr, output, port };
+}
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -144,7 +186,7 @@ export async function startService(
   fixedPort?: number,
 ): Promise<ServiceProcess> {
   const port = fixedPort ?? (await freePort());
-  const child = spawn(process.execPath, START_ARGS, {
+  const child = spawnService(START_ARGS, {
     cwd: WEB_ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',

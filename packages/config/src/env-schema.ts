@@ -1,8 +1,17 @@
 import { Type, type Static } from 'typebox';
+import { isIP } from 'node:net';
 import { APP } from './contract.js';
+import { MEMORY_BUDGET } from './memory-budget.js';
 
 /** Pino's levels; `silent` turns logging off (tests only). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An IPv4 address with a prefix of 0-32, or an IPv6 address with 0-128 (what proxy-addr accepts). */
+function isCidr(cidr: string): boolean {
+  const [address = '', prefix = ''] = cidr.split('/');
+  const family = isIP(address);
+  return family !== 0 && /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 const optionalText = (description: string, maxLength = 253) =>
   Type.Optional(Type.String({ minLength: 1, maxLength, description }));
@@ -92,11 +101,15 @@ export const EnvSchema = Type.Object({
     description:
       'proxies in front of the service whose X-Forwarded-For entries are believed (2 behind CloudFront + ALB)',
   }),
-  TRUSTED_PROXY_CIDRS: Type.String({
-    pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}(,[0-9A-Fa-f:.]+/[0-9]{1,3})*$',
-    default: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16',
-    description: 'comma-separated CIDRs the nearest proxy (the load balancer) connects from; the VPC range in AWS',
-  }),
+  TRUSTED_PROXY_CIDRS: Type.Refine(
+    Type.String({
+      pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}(,[0-9A-Fa-f:.]+/[0-9]{1,3})*$',
+      default: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16',
+      description:
+        'comma-separated CIDRs the nearest proxy (the load balancer) connects from; in AWS the load balancer subnets, patched in by the web Application; each an IPv4 address with a prefix of 0-32 or an IPv6 address with 0-128',
+    }),
+    (value) => value.split(',').every(isCidr),
+  ),
   READY_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
     minimum: 10,
     maximum: 60_000,
@@ -106,8 +119,8 @@ export const EnvSchema = Type.Object({
   READY_MAX_HEAP_USED_MB: Type.Integer({
     minimum: 16,
     maximum: 65_536,
-    default: 200,
-    description: 'readiness fails above this V8 heap use',
+    default: MEMORY_BUDGET.readyMaxHeapUsedMiB,
+    description: 'readiness fails above this V8 heap use (the default is derived from the memory budget)',
   }),
 });
 

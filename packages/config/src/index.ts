@@ -4,3 +4,5 @@ export { loadConfig, ConfigError, describeAllowed, type ConfigProblem } from './
 export { CACHE_CONTROL, cacheControlFor, isHashedAsset } from './cache-rules.js';
 export { SECURITY_HEADERS, CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from './security-headers.js';
 export { NODE_POOL } from './contract.js';
+export { HTTP_LIMITS } from './http-limits.js';
+export { MEMORY_BUDGET, START_ARGS } from './memory-budget.js';

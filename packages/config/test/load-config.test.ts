@@ -85,3 +85,17 @@ t.test('every schema variable has a description and an allowed-values text', asy
     t.ok(describeAllowed(schema as never).length > 0, `${name} has an allowed-values text`);
   }
 });
+
+t.test('TRUSTED_PROXY_CIDRS: every entry a real CIDR (issue 12, item 3)', async (t) => {
+  for (const value of ['10.0.0.0/99', '999.1.1.1/8', 'abc/8', '10.0.0.0/8,::1/129', '1.2.3/8', '10.0.0.0/33']) {
+    const error = t.throws(() => loadConfig({ TRUSTED_PROXY_CIDRS: value, TRUST_PROXY_HOPS: '2' }), ConfigError, value);
+    t.same(
+      (error as ConfigError).problems.map((p) => p.name),
+      ['TRUSTED_PROXY_CIDRS'],
+      `${value}: one config error`,
+    );
+  }
+  for (const value of ['10.40.0.0/16', '0.0.0.0/0,::/0', '127.0.0.1/32,2001:db8::/32', 'fd00::/8']) {
+    t.equal(loadConfig({ TRUSTED_PROXY_CIDRS: value }).TRUSTED_PROXY_CIDRS, value, `${value}: accepted`);
+  }
+});

@@ -24,6 +24,15 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       new Date().toISOString(),
     );
   },
+  // 3: one row that readiness rewrites to test, after a failed write, whether commits work again.
+  (db) => {
+    db.exec(`
+      CREATE TABLE write_probe (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        checked_at TEXT NOT NULL
+      ) STRICT;
+    `);
+  },
 ];
 
 /** Applies pending migrations, each with its version bump in one transaction. Returns the new version. */

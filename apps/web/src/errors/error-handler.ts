@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { PATTERN_MESSAGES, type ErrorResponse } from '../schemas/common.js';
+import { UnavailableError, isBusy, sqliteCode } from '../db/database-error.js';
 
 type Detail = NonNullable<ErrorResponse['details']>[number];
 
@@ -41,7 +42,7 @@ export function errorHandler(this: FastifyInstance, error: FastifyError, request
   }
   const statusCode =
     typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (statusCode === 415) {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     const received = request.headers['content-type'] ?? 'none';
     return reply
       .code(415)
@@ -50,7 +51,16 @@ export function errorHandler(this: FastifyInstance, error: FastifyError, request
   if (statusCode < 500) {
     return reply.code(statusCode).send(errorBody(statusCode, error.message));
   }
-  request.log.error({ err: error }, 'request failed');
+  // Database failures name the file in the log, so the one line says which volume to look at.
+  const databasePath = sqliteCode(error) || sqliteCode(error.cause) ? this.config.DATABASE_PATH : undefined;
+  if (error instanceof UnavailableError) {
+    // A held write lock is routine (a backup); a file that cannot take writes needs an operator.
+    const routine = isBusy(error.cause);
+    request.log[routine ? 'warn' : 'error']({ err: error, databasePath }, 'request refused: database unavailable');
+    if (!routine) this.reportError(error, request);
+    return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(503, error.message));
+  }
+  request.log.error({ err: error, databasePath }, 'request failed');
   this.reportError(error, request);
   return reply
     .code(statusCode)

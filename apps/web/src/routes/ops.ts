@@ -19,6 +19,8 @@ const ops: FastifyPluginAsyncTypebox = async (fastify) => {
     } catch {
       return 'database unavailable';
     }
+    const writeProblem = fastify.messages.writeProblem();
+    if (writeProblem) return `database cannot store messages (${writeProblem})`;
     const usage = fastify.memoryUsage();
     if (usage.eventLoopDelay > config.READY_MAX_EVENT_LOOP_DELAY_MS) {
       return `event loop delay ${Math.round(usage.eventLoopDelay)} ms is above ${config.READY_MAX_EVENT_LOOP_DELAY_MS} ms`;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { FORBIDDEN_CHARACTER_CLASS, MESSAGE_LIMITS } from './limits.js';
+import { FORBIDDEN_CHARACTER_CLASS, MESSAGE_LIMITS, NO_FORMAT_CHARACTERS, VISIBLE_CHARACTER } from './limits.js';
 
 /**
  * Bounded primitives every route reuses, so one limit is declared once.
@@ -13,21 +13,28 @@ export const NO_CONTROL_CHARACTERS = `^[^${FORBIDDEN_CHARACTER_CLASS}]*$`;
 /** Human wording for patterns, used by the error handler instead of echoing a regex. */
 export const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   [NO_CONTROL_CHARACTERS]: 'must not contain control characters',
+  [NO_FORMAT_CHARACTERS]: 'must not contain invisible formatting characters (zero-width, bidi overrides)',
+  [VISIBLE_CHARACTER]: 'must contain a visible character',
 };
+
+/**
+ * Text a person typed for others to read: no control characters, no invisible or reordering
+ * format characters, and something visible (rules in limits.ts, docs/service.md). Each rule is its
+ * own pattern so the error names the one that was broken.
+ */
+const shownText = (maxLength: number) =>
+  Type.String({
+    // No minLength: an empty text has no visible character, and one rule gives one error.
+    maxLength,
+    pattern: NO_CONTROL_CHARACTERS,
+    allOf: [{ pattern: NO_FORMAT_CHARACTERS }, { pattern: VISIBLE_CHARACTER }],
+  });
 
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-export const MessageContent = Type.String({
-  minLength: 1,
-  maxLength: MESSAGE_LIMITS.contentMax,
-  pattern: NO_CONTROL_CHARACTERS,
-});
+export const MessageContent = shownText(MESSAGE_LIMITS.contentMax);
 
-export const Author = Type.String({
-  minLength: 1,
-  maxLength: MESSAGE_LIMITS.authorMax,
-  pattern: NO_CONTROL_CHARACTERS,
-});
+export const Author = shownText(MESSAGE_LIMITS.authorMax);
 
 export const PageLimit = Type.Integer({
   minimum: 1,

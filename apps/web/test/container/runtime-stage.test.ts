@@ -58,7 +58,7 @@ t.test(
     const port = await freePort();
     // `env -u NODE_OPTIONS`: tap's coverage hook rides on NODE_OPTIONS and would try to write its
     // report as uid 10001 into the checkout; the image runs without it.
-    const asServiceUser = (args: string[]) => ['-u', 'NODE_OPTIONS', process.execPath, ...args];
+    const asServiceUser = (args: readonly string[]) => ['-u', 'NODE_OPTIONS', process.execPath, ...args];
     const child = spawn('/usr/bin/env', asServiceUser(START_ARGS), {
       cwd: join(app, 'apps/web'),
       uid: APP.runAsUser,

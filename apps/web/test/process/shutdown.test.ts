@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
@@ -72,3 +73,36 @@ t.test('a second signal exits at once', async (t) => {
   t.ok(Date.now() - started < 5000, 'without waiting for the grace period');
   slow.socket.destroy();
 });
+
+t.test(
+  'SIGTERM with a keep-alive client mid-request: answered with Connection: close, exit 0 (issue 12, item 4)',
+  async (t) => {
+    const dir = t.testdir({});
+    const service = await startService(t, {
+      DATABASE_PATH: join(dir, 'zumo.db'),
+      SHUTDOWN_GRACE_MS: '10000',
+      SHUTDOWN_DRAIN_MS: '300',
+    });
+    // As the ALB does: one kept-alive connection, a request in flight when the listener closes.
+    const socket = connect(service.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const body = JSON.stringify({ content: 'in flight at shutdown' });
+    socket.write(
+      `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const signalled = Date.now();
+    service.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 700)); // past the drain: the listener is closed
+    socket.write(body.slice(5));
+    await closed;
+    t.match(response, /^HTTP\/1.1 201 Created/, 'the in-flight request is answered');
+    t.match(response, /\r\nconnection: close\r\n/i, 'with Connection: close');
+    t.equal(await service.exited, 0, 'exit code 0');
+    t.ok(Date.now() - signalled < 5000, `without waiting for the grace period (${Date.now() - signalled} ms)`);
+    t.notOk(existsSync(join(dir, 'zumo.db-wal')), 'the database was closed cleanly (its WAL checkpointed away)');
+  },
+);

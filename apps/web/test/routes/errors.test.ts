@@ -57,7 +57,7 @@ const cases: Case[] = [
     path: '/api/messages',
     init: { json: { content: '   ' } },
     status: 400,
-    message: /content must NOT have fewer than 1 characters/,
+    message: /content must contain a visible character/,
     fields: ['content'],
   },
   {

@@ -11,11 +11,12 @@ declare module 'fastify' {
 
 export default fp(
   async (fastify) => {
-    const db = openDatabase(fastify.config.DATABASE_PATH);
-    fastify.decorate('db', db);
+    const opened = openDatabase(fastify.config.DATABASE_PATH);
+    fastify.decorate('db', opened.db);
     fastify.addHook('onClose', async () => {
-      // A clean close checkpoints the WAL into the main file, so a copy of it alone is complete.
-      db.close();
+      // A clean close checkpoints the WAL into the main file, so a copy of it alone is complete;
+      // the writer lock goes last, so no second writer can start before the file is settled.
+      opened.close();
     });
   },
   { name: 'database', dependencies: ['config'] },

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Message } from '../../schemas/common.js';
+import { groupCommit } from '../../db/group-commit.js';
 
 interface MessageRow {
   id: number;
@@ -18,9 +19,17 @@ export interface MessagesRepository {
   page(limit: number, before?: number): { items: Message[]; nextBefore: number | null };
   get(id: number): Message | undefined;
   newest(): Message | undefined;
+  /** The newest message's text alone: the legacy GET /api/message needs nothing else. */
+  newestContent(): string | undefined;
   /** Stores a message durably: resolves once its transaction has been committed and fsynced. */
   create(message: NewMessage): Promise<Message>;
   count(): number;
+  /**
+   * Why messages cannot be stored now (the SQLite code of the last failed commit, such as
+   * SQLITE_FULL), or null. After a failure each call tries one small commit, so readiness
+   * recovers by itself once the disk has room again.
+   */
+  writeProblem(): string | null;
 }
 
 declare module 'fastify' {
@@ -46,29 +55,19 @@ export default fp(
     );
     const byId = db.prepare<[number], MessageRow>(`SELECT ${columns} FROM messages WHERE id = ?`);
     const newest = db.prepare<[], MessageRow>(`SELECT ${columns} FROM messages ORDER BY id DESC LIMIT 1`);
+    // One column, plucked: no row object per request on the hottest read (docs/performance.md).
+    const newestContent = db.prepare<[], string>('SELECT content FROM messages ORDER BY id DESC LIMIT 1').pluck();
     const insert = db.prepare<[string | null, string, string], MessageRow>(
       `INSERT INTO messages (author, content, created_at) VALUES (?, ?, ?) RETURNING ${columns}`,
     );
     const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages');
+    const probe = db.prepare<[string]>('INSERT OR REPLACE INTO write_probe (id, checked_at) VALUES (1, ?)');
     const insertBatch = db.transaction((batch: readonly NewMessage[]) => {
       const createdAt = new Date().toISOString();
-      return batch.map((message) => insert.get(message.author ?? null, message.content, createdAt)!);
+      return batch.map((message) => toMessage(insert.get(message.author ?? null, message.content, createdAt)!));
     });
-
-    // Group commit: messages posted in the same event-loop turn share one transaction, so one
-    // fsync (synchronous=FULL) acknowledges all of them. Each caller still gets its answer only
-    // after that commit; if the commit fails, every message in it fails and none is stored.
-    let pending: { message: NewMessage; resolve: (m: Message) => void; reject: (e: unknown) => void }[] = [];
-    const flush = () => {
-      const batch = pending;
-      pending = [];
-      try {
-        const rows = insertBatch(batch.map((p) => p.message));
-        batch.forEach((p, i) => p.resolve(toMessage(rows[i]!)));
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    };
+    // Messages posted in the same event-loop turn share one transaction and one fsync.
+    const writer = groupCommit(fastify.config.DATABASE_PATH, insertBatch);
 
     const repository: MessagesRepository = {
       page(limit, before) {
@@ -85,13 +84,24 @@ export default fp(
         const row = newest.get();
         return row && toMessage(row);
       },
+      newestContent() {
+        return newestContent.get();
+      },
       create(message) {
-        return new Promise((resolve, reject) => {
-          if (pending.push({ message, resolve, reject }) === 1) setImmediate(flush);
-        });
+        return writer.push(message);
       },
       count() {
         return count.get()!.n;
+      },
+      writeProblem() {
+        if (writer.failure === null) return null;
+        try {
+          probe.run(new Date().toISOString());
+          writer.record(null);
+        } catch (err) {
+          writer.record(err);
+        }
+        return writer.failure;
       },
     };
     fastify.decorate('messages', repository);

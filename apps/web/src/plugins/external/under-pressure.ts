@@ -2,17 +2,14 @@ import fp from 'fastify-plugin';
 import underPressure from '@fastify/under-pressure';
 
 /**
- * Samples event-loop delay and heap use. The limits feed readiness only (see routes/ops.ts):
- * the load balancer stops sending traffic to a struggling pod instead of each request being
- * refused here, so `pressureHandler` lets requests through.
+ * Samples event-loop delay and heap use (`fastify.memoryUsage()`); readiness compares them with
+ * its limits (routes/ops.ts). No limit is given to the plugin itself: with one it adds an onRequest
+ * hook to every request to refuse work under pressure, which we do not want (the load balancer
+ * drains an unready pod instead) and which cost CPU on every request (docs/performance.md).
  */
 export default fp(
   async (fastify) => {
-    await fastify.register(underPressure, {
-      maxEventLoopDelay: fastify.config.READY_MAX_EVENT_LOOP_DELAY_MS,
-      maxHeapUsedBytes: fastify.config.READY_MAX_HEAP_USED_MB * 1024 * 1024,
-      pressureHandler: () => undefined,
-    });
+    await fastify.register(underPressure, {});
   },
   { name: 'under-pressure', dependencies: ['config'] },
 );

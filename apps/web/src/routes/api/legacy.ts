@@ -41,9 +41,9 @@ const legacy: FastifyPluginAsyncTypebox = async (fastify) => {
     '/message',
     { schema: { response: { 200: Type.Object({ message: Type.String() }), 404: ErrorResponse } } },
     async (_request, reply) => {
-      const newest = fastify.messages.newest();
-      if (!newest) return reply.code(404).send(errorBody(404, 'There are no messages yet'));
-      return { message: newest.content };
+      const message = fastify.messages.newestContent();
+      if (message === undefined) return reply.code(404).send(errorBody(404, 'There are no messages yet'));
+      return { message };
     },
   );
 };

@@ -1,0 +1,70 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SECURITY_HEADERS } from '@zumo/config';
+import { REQUEST_ID_HEADER } from '../plugins/app/request-id.js';
+import type {} from '../plugins/app/metrics.js';
+import { writeAccessLine } from '../logging/access-log-controller.js';
+import { errorBody } from './error-handler.js';
+
+/** The longest path parameter the router accepts (a message id needs 16 digits). */
+export const MAX_PARAM_LENGTH = 100;
+
+const ROUTER_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'The URL is not valid: it contains a malformed percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: `A path segment is longer than ${MAX_PARAM_LENGTH} characters`,
+};
+
+/**
+ * Fastify `frameworkErrors`: errors the router raises before any route or hook runs (a bad
+ * percent-encoding, an overlong path parameter). Without this Fastify answers them itself, in
+ * another shape, echoing the whole URL, without our headers, request id, access line or metric.
+ * Here they get what any other 400 gets. No hook runs for these requests (Fastify builds them
+ * outside the request lifecycle), so the headers, the metric and the access line are added here.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const statusCode = (error.statusCode ?? 500) >= 500 ? 500 : 400;
+  const message = ROUTER_MESSAGES[error.code] ?? 'The request could not be routed';
+  if (statusCode === 500) request.log.error({ err: error }, 'router failure');
+  const { metrics } = reply.server;
+  reply.raw.once('finish', () => {
+    metrics?.observeRequest(request, reply);
+    writeAccessLine(undefined, request, reply);
+  });
+  return reply
+    .headers(SECURITY_HEADERS)
+    .header(REQUEST_ID_HEADER, request.id)
+    .code(statusCode)
+    .send(errorBody(statusCode, statusCode === 500 ? 'The server failed to answer this request' : message));
+}
+
+const PARSER_ERRORS: Readonly<Record<string, [status: number, message: string]>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request did not arrive in time'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large'],
+};
+
+/**
+ * Fastify `clientErrorHandler` (the node server's 'clientError' event): requests the HTTP parser
+ * rejects (malformed, headers too large, too slow) never become a request object. They get the
+ * one error shape and the security headers, the connection is closed, and one log line says who.
+ * As Node's own handler does, nothing is written when a response is already under way.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [statusCode, message] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
+  this.log.info({ statusCode, clientIp: socket.remoteAddress, reason: error.code }, 'client error');
+  const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (!socket.writable || responding) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody(statusCode, message));
+  const headers = {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n${head.join('')}\r\n${body}`);
+}

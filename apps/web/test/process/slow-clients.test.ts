@@ -1,0 +1,96 @@
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import t from 'tap';
+import { HTTP_LIMITS } from '@zumo/config';
+import { request, startService } from '../helper.js';
+
+// Issue 12, item 8: slow or silent clients are cut off after seconds, and the number of sockets
+// held at once is capped, so they cannot exhaust the pod's memory (docs/service.md, "Slow clients").
+
+/** Opens a socket, writes `first`, and resolves with what the server said and when it closed. */
+function slowClient(port: number, first: string) {
+  const socket = connect(port, '127.0.0.1');
+  const opened = Date.now();
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  socket.on('error', () => undefined);
+  socket.write(first);
+  const closed = new Promise<{ afterMs: number; received: string }>((resolve) =>
+    socket.on('close', () => resolve({ afterMs: Date.now() - opened, received })),
+  );
+  return { socket, closed };
+}
+
+t.test('timeouts: headers and whole requests that never finish are cut off', async (t) => {
+  const service = await startService(t, { DATABASE_PATH: join(t.testdir({}), 'zumo.db') });
+  const checkEvery = HTTP_LIMITS.connectionsCheckingIntervalMs;
+
+  const partialHeaders = slowClient(service.port, 'GET /api/info HTTP/1.1\r\nHost: x\r\n');
+  const trickle = slowClient(
+    service.port,
+    'POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{',
+  );
+  const dripping = setInterval(() => trickle.socket.write(' '), 500);
+  t.teardown(() => clearInterval(dripping));
+
+  const headers = await partialHeaders.closed;
+  t.ok(
+    headers.afterMs >= HTTP_LIMITS.headersTimeoutMs - 100 &&
+      headers.afterMs <= HTTP_LIMITS.headersTimeoutMs + checkEvery + 1500,
+    `partial headers closed after ${headers.afterMs} ms (headers timeout ${HTTP_LIMITS.headersTimeoutMs} ms)`,
+  );
+  t.match(headers.received, /^HTTP\/1.1 408 /, 'with a 408');
+  t.match(headers.received, /content-security-policy: /i, 'carrying the security headers');
+
+  const body = await trickle.closed;
+  clearInterval(dripping);
+  t.ok(
+    body.afterMs >= HTTP_LIMITS.requestTimeoutMs - 100 &&
+      body.afterMs <= HTTP_LIMITS.requestTimeoutMs + checkEvery + 1500,
+    `a trickled body closed after ${body.afterMs} ms (request timeout ${HTTP_LIMITS.requestTimeoutMs} ms)`,
+  );
+  t.match(body.received, /^HTTP\/1.1 408 /, 'with a 408');
+  t.ok(HTTP_LIMITS.headersTimeoutMs <= HTTP_LIMITS.requestTimeoutMs, 'headers are due before the whole request');
+  t.ok(
+    HTTP_LIMITS.keepAliveTimeoutMs > HTTP_LIMITS.loadBalancerIdleTimeoutMs,
+    'idle keep-alive connections outlive the ALB idle timeout (the ALB closes first, no 502)',
+  );
+});
+
+t.test('at most maxConnections sockets are held; the rest are dropped at once', async (t) => {
+  const service = await startService(t, { DATABASE_PATH: join(t.testdir({}), 'zumo.db') });
+  const held: Socket[] = [];
+  t.teardown(() => held.forEach((s) => s.destroy()));
+  for (let i = 0; i < HTTP_LIMITS.maxConnections; i++) {
+    const socket = connect(service.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    held.push(socket);
+    if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.all(
+    held.map((s) =>
+      s.readyState === 'open' || s.destroyed
+        ? null
+        : new Promise((r) => {
+            s.once('connect', r);
+            s.once('close', r);
+          }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  // (The readiness poll's fetch may keep a pooled connection of its own: it counts too.)
+  const open = held.filter((s) => !s.destroyed).length;
+  t.ok(
+    open >= HTTP_LIMITS.maxConnections - 5,
+    `up to the cap, connections are held (${open} of ${HTTP_LIMITS.maxConnections})`,
+  );
+
+  const extra = slowClient(service.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  const refused = await extra.closed;
+  t.ok(refused.afterMs < 1000, `one more is dropped at once (${refused.afterMs} ms)`);
+  t.equal(refused.received, '', 'without an answer');
+
+  held.splice(0, 10).forEach((s) => s.destroy());
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal((await request(`${service.url}/healthz`)).status, 200, 'below the cap, new connections are served');
+});
