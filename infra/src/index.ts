@@ -67,7 +67,6 @@ const registry = new Registry(name, {
 
 const loadBalancer = new LoadBalancer(name, {
   vpcId: network.vpcId,
-  vpcCidr: network.cidrBlock,
   subnetIds: network.lbSubnetIds,
   deletionProtection: config.deletionProtection,
   tags,
