@@ -173,6 +173,7 @@ const monitoring = new Monitoring(name, {
   environment: config.environment,
   criticalWebhookUrl: secrets.alertmanagerCriticalWebhookUrl,
   warningWebhookUrl: secrets.alertmanagerWarningWebhookUrl,
+  after: clusterReady,
 });
 
 const webImage = releasedImage(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import { MONITORING_NAMESPACE } from '../../src/lib/alertmanager.js';
 import { REPO_ROOT, type Registered } from '../mocks.js';
 import { ResourceGraph } from './graph.js';
 
@@ -29,6 +30,16 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
     applies: (r) => r.type === 'aws:lb/loadBalancer:LoadBalancer' && r.inputs['enableDeletionProtection'] === true,
     command: () => '--attributes Key=deletion_protection.enabled,Value=false',
     why: 'ELB refuses DeleteLoadBalancer while deletion protection is on',
+  },
+  {
+    applies: (r) => r.type === 'kubernetes:storage.k8s.io/v1:StorageClass' && r.inputs['reclaimPolicy'] === 'Retain',
+    command: (_, stack) => `aws ec2 describe-volumes --filters Name=tag:stack,Values=${stack}`,
+    why: 'volumes of a Retain StorageClass outlive their claims and the cluster: the teardown lists them',
+  },
+  {
+    applies: (r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs['metadata'].name === MONITORING_NAMESPACE,
+    command: () => `kubectl delete pvc -n ${MONITORING_NAMESPACE} --all --wait`,
+    why: 'the EBS CSI driver deletes a released volume in the background: claims go while it still runs',
   },
 ];
 
