@@ -11,6 +11,30 @@ import { DEPLOY_ROOT, byKind, render } from './render.js';
 
 const runbook = readFileSync(join(DEPLOY_ROOT, '../docs/operations.md'), 'utf8');
 const block = /<!-- restore-pv -->\s*```yaml\n([\s\S]*?)```/.exec(runbook);
+const restore = runbook.slice(runbook.indexOf('## Backups and restoring'));
+
+t.test('the restore cannot be undone halfway by automation or bind an empty volume', async (t) => {
+  // The web Application belongs to Pulumi: an infra-up while the restore runs can turn auto-sync
+  // back on. Whatever then recreates the claim must find the restored volume already waiting for
+  // it (a PersistentVolume pre-bound by claimRef wins over provisioning a new one).
+  const at = (command: string) => {
+    const i = restore.indexOf(command);
+    t.ok(i >= 0, `the restore says \`${command}\``);
+    return i;
+  };
+  const pause = at('gh workflow disable infra-up.yml');
+  const stopSync = at('kubectl -n argocd patch application web');
+  const scaleDown = at('kubectl -n zumo scale deploy/web --replicas=0');
+  const createVolume = at('kubectl apply -f restore-pv.yaml');
+  const deleteClaim = at('kubectl -n zumo delete pvc web-data');
+  const resume = at('gh workflow enable infra-up.yml');
+  t.ok(
+    pause < stopSync && stopSync < scaleDown,
+    'infra-up is paused before auto-sync is turned off and the app stopped',
+  );
+  t.ok(createVolume < deleteClaim, 'the restored volume exists before the old claim is deleted');
+  t.ok(deleteClaim < resume, 'infra-up resumes only after the claim is rebound');
+});
 
 t.test('the runbook has the PersistentVolume manifest, marked for this test', async (t) => {
   t.ok(block, 'a ```yaml block after <!-- restore-pv --> in docs/operations.md');

@@ -67,7 +67,6 @@ const registry = new Registry(name, {
 
 const loadBalancer = new LoadBalancer(name, {
   vpcId: network.vpcId,
-  vpcCidr: network.cidrBlock,
   subnetIds: network.lbSubnetIds,
   deletionProtection: config.deletionProtection,
   tags,
@@ -174,6 +173,7 @@ const monitoring = new Monitoring(name, {
   environment: config.environment,
   criticalWebhookUrl: secrets.alertmanagerCriticalWebhookUrl,
   warningWebhookUrl: secrets.alertmanagerWarningWebhookUrl,
+  after: clusterReady,
 });
 
 const webImage = releasedImage(

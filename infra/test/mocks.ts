@@ -118,6 +118,21 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
   }
 }
 
+/**
+ * AWS-managed prefix lists as EC2 describes them: the id is per region (eu-west-1 here), maxEntries
+ * is the list's weight against a security group's rule quota (Amazon VPC User Guide, "AWS-managed
+ * prefix list weight": 55 for CloudFront), entries abridged to a few of CloudFront's
+ * CLOUDFRONT_ORIGIN_FACING ranges (ip-ranges.json). The reachability model resolves rules with it.
+ */
+export const MANAGED_PREFIX_LISTS = [
+  {
+    name: 'com.amazonaws.global.cloudfront.origin-facing',
+    id: 'pl-4fa04526',
+    maxEntries: 55,
+    cidrs: ['130.176.0.0/18', '64.252.64.0/18', '15.158.0.0/16'],
+  },
+] as const;
+
 /** Provider functions the program may call; any other token fails the test (no silent stubs). */
 const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
   'aws:index/getRegion:getRegion': () => ({ name: 'eu-west-1', region: 'eu-west-1', id: 'eu-west-1' }),
@@ -133,6 +148,21 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
       names: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
       zoneIds: ['euw1-az1', 'euw1-az2', 'euw1-az3'],
       id: 'eu-west-1',
+    };
+  },
+  'aws:ec2/getManagedPrefixList:getManagedPrefixList': (inputs) => {
+    const list = MANAGED_PREFIX_LISTS.find((l) => l.name === inputs['name'] || l.id === inputs['id']);
+    if (!list) throw new Error(`no AWS-managed prefix list ${inputs['name'] ?? inputs['id']}`);
+    return {
+      id: list.id,
+      name: list.name,
+      arn: `arn:aws:ec2:eu-west-1:aws:prefix-list/${list.id}`,
+      addressFamily: 'IPv4',
+      maxEntries: list.maxEntries,
+      ownerId: 'AWS',
+      version: 1,
+      entries: list.cidrs.map((cidr) => ({ cidr, description: '' })),
+      tags: {},
     };
   },
   // Each alias its own key, as in AWS (one key per stack's secrets, one for the state bucket).

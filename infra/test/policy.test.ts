@@ -14,7 +14,14 @@ const goodCluster = {
 };
 
 /** One deliberately bad resource per rule, and the message the rule must give. */
-const badCases: { policy: string; type: string; state: Record<string, unknown>; message: RegExp }[] = [
+const badCases: {
+  policy: string;
+  type: string;
+  state: Record<string, unknown>;
+  message: RegExp;
+  /** Other resources a stack rule needs to see next to the bad one. */
+  with?: { type: string; name: string; state: Record<string, unknown> }[];
+}[] = [
   {
     policy: 's3-public-access-blocked',
     type: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
@@ -162,6 +169,16 @@ const badCases: { policy: string; type: string; state: Record<string, unknown>; 
     message: /internal: true/,
   },
   {
+    policy: 'alb-ingress-from-cloudfront-only',
+    type: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+    state: { securityGroupId: 'sg-alb', cidrIpv4: '10.40.0.0/16', fromPort: 80, toPort: 80, ipProtocol: 'tcp' },
+    with: [
+      { type: 'aws:lb/loadBalancer:LoadBalancer', name: 'alb', state: { internal: true, securityGroups: ['sg-alb'] } },
+    ],
+    message:
+      /admits 10\.40\.0\.0\/16 to ALB alb: admit the prefix list com\.amazonaws\.global\.cloudfront\.origin-facing/,
+  },
+  {
     policy: 'logs-kms-encrypted',
     type: 'aws:cloudwatch/logGroup:LogGroup',
     state: { retentionInDays: 14 },
@@ -259,7 +276,10 @@ t.test('the pack has at least 15 mandatory rules, each with a failing case here'
 
 t.test('each rule fires on a deliberately bad resource, with its message', async (t) => {
   for (const c of badCases) {
-    const violations = await runPolicies([{ type: c.type, name: `bad-${c.policy}`, state: c.state }]);
+    const violations = await runPolicies([
+      { type: c.type, name: `bad-${c.policy}`, state: c.state },
+      ...(c.with ?? []),
+    ]);
     const mine = violations.filter((v) => v.policy === c.policy);
     t.ok(mine.length > 0, `${c.policy} fires`);
     t.match(mine.map((v) => v.message).join(' | '), c.message, `${c.policy}: says what to change`);

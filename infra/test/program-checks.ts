@@ -113,9 +113,9 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
       (r) => r.inputs['securityGroupId'] === `${sg.name}-id`,
     );
     t.same(
-      ingress.map((r) => [r.inputs['cidrIpv4'], r.inputs['fromPort']]),
-      [['10.40.0.0/16', 80]],
-      'ingress only from inside the VPC, where the CloudFront VPC origin connects from',
+      ingress.map((r) => [r.inputs['prefixListId'], r.inputs['cidrIpv4'], r.inputs['fromPort'], r.inputs['toPort']]),
+      [['pl-4fa04526', undefined, 80, 80]],
+      "HTTP only from CloudFront's origin-facing prefix list (what VPC origin traffic comes from), no range of the VPC",
     );
     const targetGroup = one(recorded, 'aws:lb/targetGroup:TargetGroup');
     t.match(targetGroup.inputs, { targetType: 'ip', port: APP.containerPort, protocol: 'HTTP' });

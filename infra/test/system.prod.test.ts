@@ -5,4 +5,4 @@ import { runReleasedProgram } from './system/released.js';
 import { checkWholeSystem } from './system/checks.js';
 
 const { recorded } = await runReleasedProgram(t, 'prod');
-checkWholeSystem(t, new ResourceGraph(recorded));
+checkWholeSystem(t, new ResourceGraph(recorded), 'prod');

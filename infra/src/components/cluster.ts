@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
+import * as time from '@pulumiverse/time';
 import { ACCESS_POLICIES, BEFORE_COMPUTE_ADDONS, CONTROL_PLANE_LOGS, controlPlaneLogGroupName } from '../lib/eks.js';
 import { kubeconfig } from '../lib/kubeconfig.js';
 
@@ -40,7 +41,7 @@ export interface ClusterArgs {
  * The EKS control plane from plain aws.eks resources (not @pulumi/eks, whose cluster always grants
  * its creator admin and creates CoreDNS before any node): access entries only, encrypted secrets,
  * control-plane logs in a log group created first, the add-ons nodes need before they start, and
- * the Kubernetes provider, which waits for every access entry.
+ * the Kubernetes provider, which waits until every access entry is in effect.
  */
 export class Cluster extends pulumi.ComponentResource {
   public readonly name: pulumi.Output<string>;
@@ -78,6 +79,13 @@ export class Cluster extends pulumi.ComponentResource {
       },
       parent,
     );
+    // CreateCluster can be refused on a key seconds old ("Access denied to KMS key"): a propagation
+    // race the AWS provider does not retry (hashicorp/terraform-provider-aws#49247).
+    const keyUsable = new time.Sleep(
+      `${name}-secrets-key-propagation`,
+      { createDuration: '60s' },
+      { parent: this, dependsOn: [secretsKey] },
+    );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-control-plane`,
       {
@@ -111,7 +119,7 @@ export class Cluster extends pulumi.ComponentResource {
         deletionProtection: args.protectData,
         tags: args.tags,
       },
-      { parent: this, dependsOn: [logGroup, rolePolicy] },
+      { parent: this, dependsOn: [logGroup, rolePolicy, keyUsable] },
     );
     const clusterName = cluster.name;
 
@@ -153,10 +161,18 @@ export class Cluster extends pulumi.ComponentResource {
       .apply(([name, endpoint, ca]) =>
         JSON.stringify(kubeconfig({ name, endpoint, certificateAuthority: ca.data!, region: args.region })),
       );
+    // EKS applies an access entry seconds after the call returns: a client that connects at once
+    // can get Unauthorized (gravitational/teleport#37958 added retries for it). The Kubernetes
+    // provider does not retry that, so it starts once the entries have had time to take effect.
+    const accessInEffect = new time.Sleep(
+      `${name}-access-propagation`,
+      { createDuration: '30s' },
+      { parent: this, dependsOn: grants },
+    );
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: config, enableServerSideApply: true },
-      { parent: this, dependsOn: grants },
+      { parent: this, dependsOn: [accessInEffect] },
     );
 
     this.name = clusterName;

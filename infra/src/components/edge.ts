@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import * as time from '@pulumiverse/time';
 import { PrivateBucket } from './private-bucket.js';
 import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, PATHS } from '@zumo/config';
 import {
@@ -67,6 +68,15 @@ export class Edge extends pulumi.ComponentResource {
       },
       parent,
     );
+    // After a VPC origin is deleted, CloudFront removes its network interfaces (in the ALB's
+    // subnets) and CloudFront-VPCOrigins-Service-SG in the background; until then the subnets and
+    // the VPC cannot be deleted (DependencyViolation). On destroy this sleep, deleted right after
+    // the VPC origin and before the ALB and the network it depends on, gives CloudFront that time.
+    const originCleanup = new time.Sleep(
+      `${name}-api-cleanup`,
+      { destroyDuration: '10m', triggers: { alb: args.albArn } },
+      parent,
+    );
     const vpcOrigin = new aws.cloudfront.VpcOrigin(
       `${name}-api`,
       {
@@ -80,7 +90,7 @@ export class Edge extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      parent,
+      { parent: this, dependsOn: [originCleanup] },
     );
 
     const headers = new aws.cloudfront.ResponseHeadersPolicy(

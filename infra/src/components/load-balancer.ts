@@ -1,11 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { APP, PATHS } from '@zumo/config';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '../lib/cloudfront.js';
 
 export interface LoadBalancerArgs {
   readonly vpcId: pulumi.Input<string>;
-  /** The VPC range: where CloudFront's VPC origin connects from. */
-  readonly vpcCidr: string;
   /** The ALB's own isolated subnets: internal, CloudFront reaches it through a VPC origin. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Refuse deletion in prod (the one path to the app). */
@@ -36,18 +35,23 @@ export class LoadBalancer extends pulumi.ComponentResource {
       { vpcId: args.vpcId, description: 'Internal ALB: HTTP from the CloudFront VPC origin only', tags: args.tags },
       { parent: this },
     );
-    // A CloudFront VPC origin connects from network interfaces inside this VPC, not from
-    // CloudFront's public origin-facing ranges; the ALB has no public address, so the VPC range
-    // is the boundary.
+    // VPC origin traffic arrives from CloudFront's origin-facing addresses (CloudFront developer
+    // guide, "Restrict access with VPC origins"): a rule for the VPC range admits none of it (every
+    // request a 504) and would let every pod and the CI runner past the WAF. The list weighs 55 of
+    // the group's 60 inbound rules (Amazon VPC quota), so this group holds no other inbound rule.
+    const cloudFront = aws.ec2.getManagedPrefixListOutput(
+      { name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
+      { parent: this },
+    );
     new aws.vpc.SecurityGroupIngressRule(
-      `${name}-alb-from-vpc-origin`,
+      `${name}-alb-from-cloudfront`,
       {
         securityGroupId: securityGroup.id,
         ipProtocol: 'tcp',
         fromPort: 80,
         toPort: 80,
-        cidrIpv4: args.vpcCidr,
-        description: 'CloudFront VPC origin',
+        prefixListId: cloudFront.id,
+        description: 'CloudFront VPC origin (origin-facing addresses)',
         tags: args.tags,
       },
       { parent: this },

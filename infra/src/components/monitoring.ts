@@ -13,6 +13,11 @@ export interface MonitoringArgs {
   readonly environment: string;
   readonly criticalWebhookUrl: pulumi.Output<string> | undefined;
   readonly warningWebhookUrl: pulumi.Output<string> | undefined;
+  /**
+   * The nodes and the EBS CSI driver. Prometheus's volume claim lives in this namespace: deleting
+   * the namespace deletes the claim, and only a running driver deletes (or releases) its volume.
+   */
+  readonly after: pulumi.Resource[];
 }
 
 /**
@@ -27,7 +32,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(
       `${name}-monitoring`,
       { metadata: { name: MONITORING_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'zumo' } } },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: args.after },
     );
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
 

@@ -16,6 +16,13 @@ export const MANAGED_ORIGIN_REQUEST_POLICY = {
   allViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
 } as const;
 
+/**
+ * The AWS-managed prefix list of CloudFront's origin-facing addresses. VPC origin traffic reaches
+ * the origin from these (CloudFront developer guide, "Restrict access with VPC origins"), so the
+ * origin's security group admits this list, not the VPC range.
+ */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
+
 /** S3 bucket policy that lets only this distribution (through OAC) read objects. */
 export function bucketReadPolicyForDistribution(bucketArn: string, distributionArn: string) {
   return {

@@ -56,7 +56,10 @@ export function argocdValues(highAvailability: boolean) {
     configs: { cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA } },
     // No SSO is configured: the admin login via port-forward is the way in (docs/infra.md).
     dex: { enabled: false },
-    'redis-ha': { enabled: highAvailability },
+    // redis-ha (3 servers, 3 HAProxies) requires a node per replica by default; with three nodes
+    // in prod, one lost node would leave a server and a proxy Pending. Preferred anti-affinity
+    // still spreads them, and schedules them all while a node is being replaced.
+    'redis-ha': { enabled: highAvailability, hardAntiAffinity: false, haproxy: { hardAntiAffinity: false } },
     redis: { metrics: { enabled: !highAvailability }, resources: resources('50m', '64Mi', '128Mi') },
     controller: { replicas: 1, metrics, resources: resources('250m', '512Mi', '1Gi') },
     server: {

@@ -133,6 +133,25 @@ export const clusterResourcePolicies: ResourceValidationPolicy[] = [
 
 export const clusterStackPolicies: StackValidationPolicy[] = [
   {
+    name: 'alb-ingress-from-cloudfront-only',
+    description:
+      "An internal ALB's security groups admit CloudFront's origin-facing prefix list, never an address range.",
+    enforcementLevel: 'mandatory',
+    validateStack: (args, report) => {
+      const ingress = byType(args.resources, 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
+      for (const alb of byType(args.resources, 'aws:lb/loadBalancer:LoadBalancer')) {
+        const groups: unknown[] = alb.props['securityGroups'] ?? [];
+        for (const rule of ingress.filter((r) => groups.includes(r.props['securityGroupId']))) {
+          const range = rule.props['cidrIpv4'] ?? rule.props['cidrIpv6'];
+          if (range)
+            report(
+              `${rule.name} admits ${range} to ALB ${alb.name}: admit the prefix list com.amazonaws.global.cloudfront.origin-facing instead (VPC origin traffic comes from it; a range lets other clients past the WAF, and a VPC range admits no CloudFront traffic at all).`,
+            );
+        }
+      }
+    },
+  },
+  {
     name: 'eks-control-plane-log-group',
     description: 'Control-plane logs go to a log group the stack declares (retention, KMS, deleted with it).',
     enforcementLevel: 'mandatory',

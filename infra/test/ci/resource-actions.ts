@@ -48,7 +48,7 @@ export const COMPONENT_CHILDREN: Record<string, string[]> = {
 };
 
 /** Types that call no AWS API of their own (the engine's, components, other providers). */
-export const NO_AWS_CALLS = /^(pulumi:|zumo:|random:|kubernetes:|awsx:|eks:)/;
+export const NO_AWS_CALLS = /^(pulumi:|zumo:|random:|time:|kubernetes:|awsx:|eks:)/;
 
 const tagged = (s: StackNames) => ({ 'aws:RequestTag/stack': s.stack, 'aws:TagKeys': ['stack'] });
 const owned = (s: StackNames) => ({ 'aws:ResourceTag/stack': s.stack });

@@ -44,6 +44,16 @@ export function checkApplications(t: Test, graph: ResourceGraph) {
     const env = objects.find((m) => m.kind === 'Deployment')!.spec.template.spec.containers[0].env;
     const trusted = env.find((e: { name: string }) => e.name === 'TRUSTED_PROXY_CIDRS');
     t.equal(trusted?.value, lbRanges.join(','), 'the nearest proxy is the ALB: its subnets, nothing wider');
+    // X-Forwarded-For as the pod receives it: [what the visitor sent, ]visitor, CloudFront's
+    // address as the ALB saw it. CloudFront appends the viewer's address; the ALB appends its
+    // client's (CloudFront's) unless its xff_header_processing.mode is preserve or remove.
+    const albAppends = [undefined, 'append'].includes(alb.inputs['xffHeaderProcessingMode']);
+    const hops = env.find((e: { name: string }) => e.name === 'TRUST_PROXY_HOPS');
+    t.equal(
+      Number(hops?.value),
+      1 + (albAppends ? 1 : 0),
+      'one trusted hop per proxy that appends to X-Forwarded-For (CloudFront, the ALB): the visitor is the next entry',
+    );
   });
 
   t.test('every Application retries long enough for a first bring-up', async (t) => {

@@ -3,6 +3,7 @@ import type { Registered } from '../mocks.js';
 import { renderApplication, syncOptions, type Manifest } from './argocd-render.js';
 import { CONTROLLERS_RUN_ON, FINALIZERS } from './finalizers.js';
 import { ResourceGraph } from './graph.js';
+import { select } from './order-rules.js';
 
 /**
  * What deleting an Application makes Argo CD delete: the Application itself, and every object its
@@ -21,8 +22,55 @@ const hasFinalizer = (m: Manifest, kind: string, finalizer: string) =>
   m.kind === kind &&
   (kind !== 'Application' || ((m.metadata as { finalizers?: string[] }).finalizers ?? []).includes(finalizer));
 
+/** Whether a value (chart values) asks for volume claims anywhere (a volumeClaimTemplate). */
+function asksForClaims(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(value).some(
+    ([key, child]) => key === 'volumeClaimTemplate' || key === 'volumeClaimTemplates' || asksForClaims(child),
+  );
+}
+
+/**
+ * Namespaces in which an Application's workloads create volume claims: claims and StatefulSet
+ * claim templates it renders, or chart values with a volumeClaimTemplate (kube-prometheus-stack's
+ * Prometheus), in its destination namespace.
+ */
+export function claimNamespaces(application: Manifest): string[] {
+  const spec = application.spec as {
+    source: { helm?: { valuesObject?: unknown } };
+    destination?: { namespace?: string };
+  };
+  const rendered = renderApplication(application.spec) ?? [];
+  const fromObjects = rendered
+    .filter((m) => m.kind === 'PersistentVolumeClaim' || (m.kind === 'StatefulSet' && m.spec?.volumeClaimTemplates))
+    .map((m) => m.metadata.namespace ?? spec.destination?.namespace);
+  const fromChart = asksForClaims(spec.source.helm?.valuesObject) ? [spec.destination?.namespace] : [];
+  const children = rendered.filter((m) => m.kind === 'Application').flatMap(claimNamespaces);
+  return [...new Set([...fromObjects, ...fromChart, ...children].filter((n): n is string => n !== undefined))];
+}
+
+/**
+ * A namespace Pulumi deletes takes its claims with it; the EBS CSI driver must still run to delete
+ * (dev) or release their volumes, and the nodes to detach them, or the volumes stay behind.
+ */
+function checkClaimNamespaces(t: Test, graph: ResourceGraph) {
+  const holding = new Set(
+    graph.all('kubernetes:argoproj.io/v1alpha1:Application').flatMap((a) => claimNamespaces(a.inputs as never)),
+  );
+  const namespaces = graph.all('kubernetes:core/v1:Namespace', (n) => holding.has(n.inputs['metadata'].name));
+  t.ok(namespaces.length > 0, `Pulumi declares a namespace that holds claims (${[...holding].join(', ')})`);
+  const needed = graph.resources.filter(select.any(select.addon('aws-ebs-csi-driver'), CONTROLLERS_RUN_ON));
+  for (const namespace of namespaces)
+    for (const n of needed)
+      t.ok(
+        graph.waitsFor(namespace, n),
+        `Namespace ${namespace.inputs['metadata'].name} (holds volume claims) is deleted before ${ResourceGraph.label(n)}`,
+      );
+}
+
 /** A controller outlives every object carrying its finalizer; the nodes outlive the controllers' clients. */
 export function checkDeletionOrder(t: Test, graph: ResourceGraph) {
+  t.test('namespaces holding volume claims', async (t) => checkClaimNamespaces(t, graph));
   const applications = graph.all('kubernetes:argoproj.io/v1alpha1:Application');
   t.ok(applications.length > 0, 'the stack declares Applications');
   for (const app of applications) {

@@ -29,7 +29,7 @@ export const INTENDED_FLOWS: Flow[] = [
     from: 'cloudfront-vpc-origin',
     to: 'alb',
     port: 80,
-    why: 'CloudFront reaches the internal ALB through its VPC origin',
+    why: 'CloudFront reaches the internal ALB through its VPC origin, from its origin-facing addresses (a VPC-range rule gives 504)',
   },
   { from: 'alb', to: 'web-pod', port: APP.containerPort, why: 'the target group (ip targets) forwards to the pod' },
   { from: 'prometheus-pod', to: 'web-pod', port: APP.containerPort, why: 'Prometheus scrapes /metrics' },
@@ -44,6 +44,14 @@ export const INTENDED_FLOWS: Flow[] = [
 
 export const FORBIDDEN_FLOWS: Flow[] = [
   { from: 'internet', to: 'alb', port: 80, why: 'only CloudFront reaches the ALB (WAF, headers, caching apply)' },
+  {
+    from: 'other-pod',
+    to: 'alb',
+    port: 80,
+    why: 'a pod would skip the WAF and choose the X-Forwarded-For the service believes',
+  },
+  { from: 'ci-runner', to: 'alb', port: 80, why: 'CI jobs (pull requests included) never talk to the app' },
+  { from: 'node', to: 'alb', port: 80, why: 'host-network pods would skip the WAF like any other pod' },
   { from: 'internet', to: 'web-pod', port: APP.containerPort, why: 'nothing outside the VPC reaches a pod' },
   { from: 'internet', to: 'node', port: 22, why: 'nodes have no public address' },
   {

@@ -12,6 +12,12 @@ export interface OrderRule {
   readonly name: string;
   readonly later: Select;
   readonly earlier: Select;
+  /**
+   * Waiting is not enough, time must pass (AWS applies the change in the background): `later` waits
+   * for `earlier` through a time Sleep whose createDuration (and, on destroy, destroyDuration) is
+   * at least this many seconds.
+   */
+  readonly settle?: { readonly create?: number; readonly destroy?: number };
   /** The upstream behaviour that makes this order necessary. */
   readonly why: string;
 }
@@ -77,13 +83,28 @@ export const ORDER_RULES: OrderRule[] = [
     why: 'EKS otherwise creates /aws/eks/<cluster>/cluster itself: no retention, no KMS, left behind on destroy',
   },
   {
-    name: 'the Kubernetes provider after every access entry and policy association',
+    name: 'the Kubernetes provider once every access entry and policy association is in effect',
     later: type('pulumi:providers:kubernetes'),
     earlier: any(
       type('aws:eks/accessEntry:AccessEntry'),
       type('aws:eks/accessPolicyAssociation:AccessPolicyAssociation'),
     ),
-    why: 'the cluster creator gets no implicit admin (bootstrapClusterCreatorAdminPermissions: false): whoever runs `pulumi up` reaches the API only through an access entry',
+    settle: { create: 30 },
+    why: 'the cluster creator gets no implicit admin (bootstrapClusterCreatorAdminPermissions: false): whoever runs `pulumi up` reaches the API only through an access entry, which EKS applies seconds after the call returns (gravitational/teleport#37958 retries Unauthorized for it)',
+  },
+  {
+    name: 'the cluster once its secrets key is usable',
+    later: type('aws:eks/cluster:Cluster'),
+    earlier: (r) => r.type === 'aws:kms/key:Key' && /Kubernetes secrets/.test(r.inputs['description'] ?? ''),
+    settle: { create: 60 },
+    why: 'CreateCluster with encryptionConfig can fail on a key seconds old ("Access denied to KMS key"), a propagation race the AWS provider does not retry (hashicorp/terraform-provider-aws#49247)',
+  },
+  {
+    name: 'the network is deleted well after the VPC origin',
+    later: type('aws:cloudfront/vpcOrigin:VpcOrigin'),
+    earlier: type('awsx:ec2:Vpc'),
+    settle: { destroy: 600 },
+    why: "CloudFront removes the VPC origin's network interfaces and CloudFront-VPCOrigins-Service-SG in the background after the origin is deleted; deleting the subnets and the VPC before fails with DependencyViolation",
   },
 ];
 

@@ -1,11 +1,17 @@
 import type { Test } from 'tap';
 import { APP } from '@zumo/config';
-import type { Registered } from '../mocks.js';
+import { MANAGED_PREFIX_LISTS, type Registered } from '../mocks.js';
 import { renderApplication, type Manifest } from './argocd-render.js';
 import { FORBIDDEN_FLOWS, INTENDED_FLOWS, type Place } from './flows.js';
 import type { ResourceGraph } from './graph.js';
 import { ingressAllowed, type PodRef, type Source } from './network-policies.js';
 import { admits, declaredRules, eksClusterGroupRules, type Endpoint, type Rule } from './security-groups.js';
+
+/** The security group CloudFront creates in the VPC for its VPC origins (not ours to declare). */
+const CLOUDFRONT_SERVICE_GROUP = 'CloudFront-VPCOrigins-Service-SG';
+const cloudFrontOriginFacing = MANAGED_PREFIX_LISTS.find(
+  (l) => l.name === 'com.amazonaws.global.cloudfront.origin-facing',
+)!;
 
 interface Where extends Endpoint {
   readonly reachableFromInternet: boolean;
@@ -53,9 +59,15 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
   });
   const where: Record<Place, Where> = {
     internet: { groups: [], cidrs: ['0.0.0.0/0'], reachableFromInternet: true },
-    // CloudFront places the VPC origin's network interfaces in the origin's subnets, with its own
-    // service-managed security group (docs/infra.md, first real deploy checklist).
-    'cloudfront-vpc-origin': { groups: ['cloudfront-vpc-origin'], cidrs: albCidrs, reachableFromInternet: false },
+    // CloudFront's VPC origin traffic reaches the origin from CloudFront's origin-facing addresses
+    // (the managed prefix list), through network interfaces carrying the service security group
+    // CloudFront creates in the VPC; a rule naming the VPC range admits neither (CloudFront
+    // developer guide, "Restrict access with VPC origins").
+    'cloudfront-vpc-origin': {
+      groups: [CLOUDFRONT_SERVICE_GROUP],
+      cidrs: cloudFrontOriginFacing.cidrs,
+      reachableFromInternet: false,
+    },
     alb: {
       groups: alb.inputs['securityGroups'],
       cidrs: albCidrs,
@@ -84,13 +96,14 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
     // The VPC origin's service security group lets CloudFront out to the origin.
     {
       direction: 'egress',
-      group: 'cloudfront-vpc-origin',
+      group: CLOUDFRONT_SERVICE_GROUP,
       protocol: '-1',
       fromPort: 0,
       toPort: 65535,
       cidrs: ['0.0.0.0/0'],
       groups: [],
       source: 'CloudFront',
+      weight: 1,
     },
   ];
   const cni = graph.one('aws:eks/addon:Addon', (r) => r.inputs['addonName'] === 'vpc-cni');
@@ -137,4 +150,23 @@ export function checkReachability(t: Test, graph: ResourceGraph) {
       reaches(model, flow.from, flow.to, flow.port, false),
       `${flow.from} cannot reach ${flow.to}:${flow.port}: ${flow.why}`,
     );
+  checkRuleQuotas(t, model.rules);
+}
+
+/**
+ * Amazon VPC quota "inbound or outbound rules per security group": 60 by default, and a rule that
+ * names a managed prefix list counts its maximum entries (CloudFront's: 55). Past it, creating the
+ * rule fails during `pulumi up`.
+ */
+const RULES_PER_GROUP = 60;
+
+function checkRuleQuotas(t: Test, rules: readonly Rule[]) {
+  const ours = rules.filter((r) => r.group !== CLOUDFRONT_SERVICE_GROUP);
+  for (const group of new Set(ours.map((r) => r.group)))
+    for (const direction of ['ingress', 'egress'] as const) {
+      const weight = ours
+        .filter((r) => r.group === group && r.direction === direction)
+        .reduce((sum, r) => sum + r.weight, 0);
+      t.ok(weight <= RULES_PER_GROUP, `${group}: ${direction} rules weigh ${weight} of ${RULES_PER_GROUP}`);
+    }
 }

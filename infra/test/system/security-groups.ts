@@ -4,6 +4,7 @@
  * security group it creates itself, which no resource here declares.
  */
 import { cidrContains, cidrsOverlap } from '../../src/lib/network-plan.js';
+import { MANAGED_PREFIX_LISTS } from '../mocks.js';
 import type { ResourceGraph } from './graph.js';
 
 export interface Rule {
@@ -16,6 +17,24 @@ export interface Rule {
   readonly cidrs: readonly string[];
   readonly groups: readonly string[];
   readonly source: string;
+  /** What the rule counts against the group's rule quota: a prefix list weighs its maxEntries. */
+  readonly weight: number;
+}
+
+/** A prefix list's entries and weight, as AWS describes the managed ones. */
+function prefixList(id: string) {
+  const list = MANAGED_PREFIX_LISTS.find((l) => l.id === id);
+  if (!list) throw new Error(`rule references prefix list ${id}, which the model does not know`);
+  return list;
+}
+
+/** The other side of a rule: its CIDR, or the entries of its prefix list. */
+function peer(cidr: string | undefined, prefixListIds: readonly string[]) {
+  const lists = prefixListIds.map(prefixList);
+  return {
+    cidrs: [...(cidr ? [cidr] : []), ...lists.flatMap((l) => l.cidrs)],
+    listWeight: lists.reduce((sum, l) => sum + l.maxEntries, 0),
+  };
 }
 
 /**
@@ -24,7 +43,7 @@ export interface Rule {
  * groups without launch-template security groups, and so every pod of the VPC CNI, use it.
  */
 export function eksClusterGroupRules(groupId: string): Rule[] {
-  const all = { group: groupId, protocol: '-1', fromPort: 0, toPort: 65535, source: 'EKS default rule' };
+  const all = { group: groupId, protocol: '-1', fromPort: 0, toPort: 65535, source: 'EKS default rule', weight: 1 };
   return [
     { ...all, direction: 'ingress', cidrs: [], groups: [groupId] },
     { ...all, direction: 'egress', cidrs: ['0.0.0.0/0'], groups: [] },
@@ -39,15 +58,18 @@ export function declaredRules(graph: ResourceGraph): Rule[] {
       for (const r of sg.inputs[direction] ?? []) {
         // Protocol -1 is every protocol on every port, whatever fromPort/toPort say (EC2 API).
         const allPorts = String(r.protocol) === '-1';
+        const lists = peer(undefined, r.prefixListIds ?? []);
         rules.push({
           direction,
           group: id,
           protocol: String(r.protocol),
           fromPort: allPorts ? 0 : Number(r.fromPort),
           toPort: allPorts ? 65535 : Number(r.toPort),
-          cidrs: r.cidrBlocks ?? [],
+          cidrs: [...(r.cidrBlocks ?? []), ...lists.cidrs],
           groups: [...(r.securityGroups ?? []), ...(r.self ? [id] : [])],
           source: `SecurityGroup ${sg.name}`,
+          // Each CIDR and group is one rule entry; a prefix list counts its maxEntries.
+          weight: Math.max(1, (r.cidrBlocks ?? []).length + (r.securityGroups ?? []).length + lists.listWeight),
         });
       }
     }
@@ -59,15 +81,17 @@ export function declaredRules(graph: ResourceGraph): Rule[] {
     for (const r of graph.all(type)) {
       const i = r.inputs;
       const allPorts = String(i['ipProtocol']) === '-1';
+      const other = peer(i['cidrIpv4'], i['prefixListId'] ? [i['prefixListId']] : []);
       rules.push({
         direction,
         group: i['securityGroupId'],
         protocol: String(i['ipProtocol']),
         fromPort: allPorts ? 0 : Number(i['fromPort']),
         toPort: allPorts ? 65535 : Number(i['toPort']),
-        cidrs: i['cidrIpv4'] ? [i['cidrIpv4']] : [],
+        cidrs: other.cidrs,
         groups: i['referencedSecurityGroupId'] ? [i['referencedSecurityGroupId']] : [],
         source: `${type.split(':').pop()} ${r.name}`,
+        weight: other.listWeight || 1,
       });
     }
   }

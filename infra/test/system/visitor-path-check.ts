@@ -1,11 +1,13 @@
 import type { Test } from 'tap';
 import { APP, PATHS } from '@zumo/config';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '../../src/lib/cloudfront.js';
+import { MANAGED_PREFIX_LISTS } from '../mocks.js';
 import { renderApplication } from './argocd-render.js';
 import type { ResourceGraph } from './graph.js';
 
 /**
  * The visitor's request, hop by hop, through what is declared: CloudFront's /api/* behaviour ->
- * its VPC origin -> the ALB's listener -> the target group -> the TargetGroupBinding Argo CD
+ * its VPC origin -> the ALB's security group and listener -> the target group -> the TargetGroupBinding Argo CD
  * applies -> the Service -> the container port. Each hop must name the next one.
  */
 export function checkVisitorPath(t: Test, graph: ResourceGraph) {
@@ -23,6 +25,19 @@ export function checkVisitorPath(t: Test, graph: ResourceGraph) {
     listener.inputs['loadBalancerArn'],
     alb.state['arn'],
     `the ALB listens on the origin's port ${endpoint.httpPort}`,
+  );
+
+  const originFacing = MANAGED_PREFIX_LISTS.find((l) => l.name === CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST)!;
+  const admitted = graph.all(
+    'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+    (r) =>
+      alb.inputs['securityGroups'].includes(r.inputs['securityGroupId']) &&
+      r.inputs['fromPort'] <= endpoint.httpPort &&
+      endpoint.httpPort <= r.inputs['toPort'],
+  );
+  t.ok(
+    admitted.some((r) => r.inputs['prefixListId'] === originFacing.id),
+    `the ALB's security group admits CloudFront's origin-facing addresses on ${endpoint.httpPort}`,
   );
 
   const targetGroup = graph.one('aws:lb/targetGroup:TargetGroup');

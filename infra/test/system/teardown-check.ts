@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { MONITORING_NAMESPACE } from '../../src/lib/alertmanager.js';
+import { REPO_ROOT, type Registered } from '../mocks.js';
+import { ResourceGraph } from './graph.js';
+
+/**
+ * What makes `pulumi destroy` stop, or leaves something behind on purpose, and the command the
+ * teardown in docs/infra.md must give for it, in the syntax of the AWS CLI reference.
+ */
+interface TeardownStep {
+  readonly applies: (r: Registered) => boolean;
+  readonly command: (r: Registered, stack: string) => string;
+  readonly why: string;
+}
+
+export const TEARDOWN_STEPS: TeardownStep[] = [
+  {
+    applies: (r) => r.type === 'aws:ecr/repository:Repository' && r.inputs['forceDelete'] !== true,
+    command: (r) => `aws ecr delete-repository --repository-name ${r.inputs['name']} --force`,
+    why: 'DeleteRepository refuses a repository that holds images unless forced (RepositoryNotEmptyException)',
+  },
+  {
+    applies: (r) => r.type === 'aws:eks/cluster:Cluster' && r.inputs['deletionProtection'] === true,
+    command: (r) => `aws eks update-cluster-config --name ${r.inputs['name']} --no-deletion-protection`,
+    why: 'EKS refuses DeleteCluster while deletion protection is on (EKS user guide, "Protect EKS clusters from accidental deletion")',
+  },
+  {
+    applies: (r) => r.type === 'aws:lb/loadBalancer:LoadBalancer' && r.inputs['enableDeletionProtection'] === true,
+    command: () => '--attributes Key=deletion_protection.enabled,Value=false',
+    why: 'ELB refuses DeleteLoadBalancer while deletion protection is on',
+  },
+  {
+    applies: (r) => r.type === 'kubernetes:storage.k8s.io/v1:StorageClass' && r.inputs['reclaimPolicy'] === 'Retain',
+    command: (_, stack) => `aws ec2 describe-volumes --filters Name=tag:stack,Values=${stack}`,
+    why: 'volumes of a Retain StorageClass outlive their claims and the cluster: the teardown lists them',
+  },
+  {
+    applies: (r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs['metadata'].name === MONITORING_NAMESPACE,
+    command: () => `kubectl delete pvc -n ${MONITORING_NAMESPACE} --all --wait`,
+    why: 'the EBS CSI driver deletes a released volume in the background: claims go while it still runs',
+  },
+];
+
+/** The teardown section of docs/infra.md. */
+function teardownDocs(): string {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
+  const start = doc.indexOf('## Teardown');
+  const end = doc.indexOf('\n## ', start + 1);
+  return start < 0 ? '' : doc.slice(start, end < 0 ? undefined : end);
+}
+
+/** Everything that would stop `pulumi destroy`, or stay after it, has its command in the teardown docs. */
+export function checkTeardown(t: Test, graph: ResourceGraph, stack: string) {
+  const docs = teardownDocs();
+  t.ok(docs, 'docs/infra.md has a Teardown section');
+  for (const step of TEARDOWN_STEPS)
+    for (const r of graph.resources.filter(step.applies)) {
+      const command = step.command(r, stack);
+      t.ok(docs.includes(command), `${ResourceGraph.label(r)}: the teardown says \`${command}\` (${step.why})`);
+    }
+}
