@@ -90,6 +90,7 @@ const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
 const stateKey = aws.kms.getAliasOutput({ name: config.stateKeyAlias });
 const ci = new CiIdentity(name, {
   githubRepository: config.githubRepository,
+  githubSubjectPrefix: config.githubOidcSubjectPrefix,
   stack: config.environment,
   namePrefix: `${name}-`,
   oidcProviderArn: config.githubOidcProviderArn,

@@ -30,16 +30,21 @@ const infra = infraPolicy({
 });
 
 t.test('each role trusts exactly its environment; only dev preview also pull requests', async (t) => {
-  t.same(githubSubjects('acme/zumo', 'dev'), {
+  t.same(githubSubjects('repo:acme/zumo', 'dev'), {
     release: ['repo:acme/zumo:environment:dev-release'],
     preview: ['repo:acme/zumo:pull_request', 'repo:acme/zumo:environment:dev-preview'],
     infra: ['repo:acme/zumo:environment:dev-infra'],
   });
-  t.same(githubSubjects('acme/zumo', 'prod'), {
+  t.same(githubSubjects('repo:acme/zumo', 'prod'), {
     release: ['repo:acme/zumo:environment:prod-release'],
     preview: ['repo:acme/zumo:environment:prod-preview'],
     infra: ['repo:acme/zumo:environment:prod-infra'],
   });
+  // Repositories created (or renamed) after 2026-07-15 send immutable ids in the subject (GitHub's
+  // OIDC reference, "Immutable subject claims"): the trust must name exactly that form.
+  t.same(githubSubjects('repo:acme@123456/zumo@456789', 'prod').infra, [
+    'repo:acme@123456/zumo@456789:environment:prod-infra',
+  ]);
   const trust = githubTrustPolicy('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', [
     'repo:acme/zumo:environment:prod-infra',
   ]);

@@ -18,7 +18,7 @@ const STACKS: Stack[] = ['dev', 'prod'];
 const KINDS: Kind[] = ['release', 'preview', 'infra'];
 const declared: Record<Stack, DeclaredIam> = { dev: declaredIam('dev'), prod: declaredIam('prod') };
 const boundaries = boundaryDocuments();
-const jobs = workflowJobs(REPO);
+const jobs = workflowJobs(`repo:${REPO}`);
 const other = (stack: Stack): Stack => (stack === 'dev' ? 'prod' : 'dev');
 const roleOf = (stack: Stack, kind: Kind) => {
   const found = declared[stack].roles.find((r) => r.name === `zumo-${stack}-${kind}`);

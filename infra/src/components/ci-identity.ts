@@ -9,6 +9,11 @@ import type { StateBackend } from '../lib/state-access.js';
 export interface CiIdentityArgs {
   /** owner/name of the GitHub repository whose workflows may assume the roles. */
   readonly githubRepository: string;
+  /**
+   * The start of the `sub` GitHub puts in this repository's OIDC tokens (lib/iam.ts githubSubjects):
+   * `repo:<owner>/<name>`, or with immutable ids `repo:<owner>@<id>/<name>@<id>`.
+   */
+  readonly githubSubjectPrefix: string;
   /** The stack (dev, prod): names the GitHub environments the roles trust. */
   readonly stack: string;
   /** Physical-name prefix of every resource of the stack, e.g. zumo-dev- (policies scope by it). */
@@ -58,7 +63,7 @@ export class CiIdentity extends pulumi.ComponentResource {
       parent,
     );
 
-    const subjects = githubSubjects(args.githubRepository, args.stack);
+    const subjects = githubSubjects(args.githubSubjectPrefix, args.stack);
     const role = (kind: CiRole, policy: pulumi.Output<PolicyDocument>, managedPolicyArns: string[] = []) => {
       const created = new aws.iam.Role(
         `${name}-${kind}`,

@@ -2,7 +2,7 @@
  * What the program declares about identities, for one stack, as JSON on stdout: every role with its
  * trust policy, inline and managed policies and permissions boundary, the EKS access entries and
  * every resource type. Run in its own process per stack (the program reads its stack on import):
- *   node <loader args> declared-iam.ts dev
+ *   node <loader args> declared-iam.ts dev [config overrides as JSON, e.g. '{"zumo:waf":true}']
  */
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, settle, valueOf } from '../mocks.js';
@@ -12,7 +12,7 @@ type Program = typeof import('../../src/index.js'); // eslint-disable-line @type
 
 const stack = process.argv[2];
 if (stack !== 'dev' && stack !== 'prod') throw new Error(`usage: declared-iam.ts dev|prod (got ${stack})`);
-const recorded = await installMocks(stack);
+const recorded = await installMocks(stack, JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown>);
 // Inside a root stack, as the engine runs a program (stack transformations need one).
 let program!: Program;
 await pulumi.runtime.runInPulumiStack(async () => {

@@ -70,8 +70,12 @@ export function boundaryDocuments(): Record<string, unknown> {
   );
 }
 
-/** Runs the program under mocks for `stack` in a child process and returns what it declared. */
-export function declaredIam(stack: 'dev' | 'prod'): DeclaredIam {
-  if (!cache.has(stack)) cache.set(stack, runScript('declared-iam.ts', stack));
-  return cache.get(stack) as DeclaredIam;
+/**
+ * Runs the program under mocks for `stack` (its Pulumi.<stack>.yaml plus `overrides`, keys with
+ * their `zumo:` prefix) in a child process and returns what it declared.
+ */
+export function declaredIam(stack: 'dev' | 'prod', overrides: Record<string, unknown> = {}): DeclaredIam {
+  const key = `${stack} ${JSON.stringify(overrides)}`;
+  if (!cache.has(key)) cache.set(key, runScript('declared-iam.ts', stack, JSON.stringify(overrides)));
+  return cache.get(key) as DeclaredIam;
 }

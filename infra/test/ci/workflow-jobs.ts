@@ -79,8 +79,11 @@ function capabilities(job: RawJob, workflowEnv: Record<string, string>): Capabil
   return found;
 }
 
-/** Every job of every workflow, with what the matrix needs to know about it. */
-export function workflowJobs(repository: string): JobRow[] {
+/**
+ * Every job of every workflow, with what the matrix needs to know about it. `subjectPrefix` is the
+ * start of the repository's OIDC `sub` (repo:<owner>/<name>, or with immutable ids).
+ */
+export function workflowJobs(subjectPrefix: string): JobRow[] {
   const dir = join(REPO_ROOT, '.github/workflows');
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
@@ -101,13 +104,13 @@ export function workflowJobs(repository: string): JobRow[] {
           job.permissions?.['id-token'] !== 'write'
             ? []
             : environment
-              ? [`repo:${repository}:environment:${environment}`]
+              ? [`${subjectPrefix}:environment:${environment}`]
               : [
                   ...new Set(
                     events.map((e) =>
                       e === 'pull_request'
-                        ? `repo:${repository}:pull_request`
-                        : `repo:${repository}:ref:refs/heads/main`,
+                        ? `${subjectPrefix}:pull_request`
+                        : `${subjectPrefix}:ref:refs/heads/main`,
                     ),
                   ),
                 ];
