@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # commit-and-push.sh BRANCH MESSAGE APPLY_CMD...
 #
-# Applies a change (APPLY_CMD, e.g. bump-image), commits it and pushes it to BRANCH, surviving a
+# Applies a change (APPLY_CMD, e.g. bump-release.sh), commits it and pushes it to BRANCH, surviving a
 # branch that moved meanwhile: the seed's release pushed blindly and lost races. On a rejected
 # push it fetches and rebases; if the rebase conflicts (someone edited the same lines) it starts
 # over from the new tip and applies the change again, so the result is always "tip + our change".

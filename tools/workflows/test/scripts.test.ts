@@ -151,8 +151,7 @@ t.test('bump-release: never rolls an environment back to an older release', asyn
   execFileSync('git', ['add', '.'], { cwd: repo });
   const older = commit('older');
   const newer = commit('newer');
-  const cli = join(REPO_ROOT, 'tools/release/src/bump-image-cli.ts');
-  const env = { ...gitEnv, BUMP_IMAGE: [process.execPath, ...process.execArgv, cli].join(' ') };
+  const env = gitEnv;
   const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web-dev';
   const digest = `sha256:${'1'.repeat(64)}`;
   const bump = (sha: string) =>
