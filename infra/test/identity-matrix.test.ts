@@ -82,6 +82,15 @@ t.test('trust: prod roles refuse pull requests, plain main and every other envir
   );
 });
 
+t.test('trust: the environment that holds the release App key gets no AWS role', async (t) => {
+  for (const stack of STACKS)
+    for (const kind of KINDS)
+      t.notOk(
+        admits(roleOf(stack, kind).trust, PROVIDER, `repo:${REPO}:environment:release-app`),
+        `${stack}-${kind} refuses release-app`,
+      );
+});
+
 t.test('permissions: every request a job makes is allowed to the role it assumes', async (t) => {
   for (const job of jobs) {
     const role = job.roles[0];

@@ -17,6 +17,7 @@ const gitEnv = {
   GIT_COMMITTER_EMAIL: 't@example.com',
   GIT_CONFIG_GLOBAL: '/dev/null',
   PUSH_BACKOFF_SECONDS: '0',
+  ALLOWED_PATHS: 'overlay.txt',
 };
 
 /** origin (bare) with one commit on main, and two clones: ours (the release job) and theirs. */
@@ -94,6 +95,22 @@ t.test('commit-and-push: nothing to change means no commit', async (t) => {
   t.equal(same.status, 0);
   t.match(same.stdout, /nothing to commit/);
   t.equal(git(origin, 'rev-parse', 'main'), before);
+});
+
+t.test('commit-and-push: a change outside ALLOWED_PATHS is never pushed', async (t) => {
+  const { dir, origin, ours } = repos(t);
+  const before = git(origin, 'rev-parse', 'main');
+  // What a tampered apply step would do: the release pointer, and something else on the side.
+  const apply = join(dir, 'write.sh');
+  writeFileSync(apply, '#!/bin/sh\necho tag=fffffff > overlay.txt\necho owned > other.txt\n');
+  chmodSync(apply, 0o755);
+  const refused = commitAndPush(ours, 'release', apply);
+  t.equal(refused.status, 1);
+  t.match(refused.stderr, /other\.txt is outside ALLOWED_PATHS \(overlay\.txt\): not pushing/);
+  t.equal(git(origin, 'rev-parse', 'main'), before, 'main untouched');
+  const unset = commitAndPush(ours, 'release', apply, { ...gitEnv, ALLOWED_PATHS: '' });
+  t.equal(unset.status, 2);
+  t.match(unset.stderr, /ALLOWED_PATHS must name the files/);
 });
 
 t.test('commit-and-push: a refusal that is not a race (protected branch) fails at once', async (t) => {
