@@ -102,6 +102,13 @@ export function requestsFor(c: Capability, declared: Record<Stack, DeclaredIam>)
           resource: `${declared[c.stack].resources.reportsBucketArn}/test-reports/abc1234/index.html`,
         },
       ];
+    case 'state-history':
+      // `pulumi stack history` lists and reads the stack's update records (infra-order.sh).
+      return [
+        { action: 's3:ListBucket', resource: `arn:aws:s3:::${STATE_BUCKET}` },
+        { action: 's3:GetObject', resource: state('.pulumi/meta.yaml') },
+        { action: 's3:GetObject', resource: state(`.pulumi/history/zumo/${c.stack}/zumo-1.history.json`) },
+      ];
     case 'pulumi': {
       const d = declared[c.stack];
       const reads = [...stateReads(c.stack), ...(c.refresh ? refreshReads(d) : [])];

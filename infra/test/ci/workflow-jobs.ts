@@ -18,7 +18,8 @@ export type Capability =
   | { kind: 'image-copy'; from: Stack; to: Stack }
   | { kind: 'page-sync'; stack: Stack }
   | { kind: 'report-upload'; stack: Stack }
-  | { kind: 'pulumi'; stack: Stack; command: 'preview' | 'up' | 'refresh'; refresh: boolean };
+  | { kind: 'pulumi'; stack: Stack; command: 'preview' | 'up' | 'refresh'; refresh: boolean }
+  | { kind: 'state-history'; stack: Stack };
 
 export interface JobRow {
   id: string;
@@ -68,6 +69,8 @@ function capabilities(job: RawJob, workflowEnv: Record<string, string>): Capabil
       const stack = stackOfVar(envText, 'REPORTS_BUCKET');
       if (stack) found.push({ kind: 'report-upload', stack });
     }
+    for (const m of run.matchAll(/infra-order\.sh (dev|prod)/g))
+      found.push({ kind: 'state-history', stack: m[1] as Stack });
     for (const m of run.matchAll(/nx run infra:(preview|up|refresh):(dev|prod)([^\n]*)/g))
       found.push({
         kind: 'pulumi',
@@ -108,9 +111,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
               : [
                   ...new Set(
                     events.map((e) =>
-                      e === 'pull_request'
-                        ? `${subjectPrefix}:pull_request`
-                        : `${subjectPrefix}:ref:refs/heads/main`,
+                      e === 'pull_request' ? `${subjectPrefix}:pull_request` : `${subjectPrefix}:ref:refs/heads/main`,
                     ),
                   ),
                 ];

@@ -288,6 +288,28 @@ t.test(
   },
 );
 
+t.test('infra-up never applies an older commit after a newer one', async (t) => {
+  const up = byName('infra-up');
+  for (const [id, job] of jobs(up)) {
+    const apply = job.steps.findIndex((s) => /nx run infra:up:(dev|prod)/.test(s.run ?? ''));
+    if (apply < 0) continue;
+    const stack = /nx run infra:up:(dev|prod)/.exec(job.steps[apply]!.run!)![1];
+    const order = job.steps.findIndex((s) => s.id === 'order');
+    t.ok(order >= 0 && order < apply, `${id}: checks the order right before the up`);
+    t.equal(
+      job.steps[order]?.run,
+      `bash .github/scripts/infra-order.sh ${stack} "$COMMIT" >> "$GITHUB_OUTPUT"`,
+      `${id}: against what ${stack} last applied`,
+    );
+    t.equal(job.steps[apply]!.if, "${{ steps.order.outputs.apply == 'true' }}", `${id}: up only when not older`);
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+    t.equal(checkout?.with?.['fetch-depth'], 0, `${id}: the full history (ancestry is checked)`);
+  }
+  const preview = up.jobs['preview-prod']!;
+  t.match(JSON.stringify(preview), 'infra-order.sh prod', 'the prod preview checks too (approvers see no stale run)');
+  t.match(up.jobs['up-prod']!.if, "needs.preview-prod.outputs.apply == 'true'", 'no approval asked for a stale run');
+});
+
 t.test('infra-preview and drift: dev from pull requests, both stacks at night, one comment, one issue', async (t) => {
   const preview = byName('infra-preview');
   const previewScript = runs(preview).join('\n');

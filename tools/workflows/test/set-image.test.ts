@@ -45,7 +45,12 @@ t.test('is idempotent and rewrites an existing digest in place', async (t) => {
   t.equal(read(dir), once);
   const next = { ...image, tag: 'abcdef0', digest: `sha256:${'cd'.repeat(32)}` };
   t.equal(write(dir, next).status, 0);
-  t.same(parse(read(dir)).images[0], { name: 'zumo/web', newName: image.repository, newTag: 'abcdef0', digest: next.digest });
+  t.same(parse(read(dir)).images[0], {
+    name: 'zumo/web',
+    newName: image.repository,
+    newTag: 'abcdef0',
+    digest: next.digest,
+  });
   t.equal(read(dir).match(/digest:/g)?.length, 1, 'one digest line, not a second one');
 });
 
