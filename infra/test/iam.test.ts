@@ -58,7 +58,7 @@ t.test('each role trusts exactly its environment; only dev preview also pull req
 });
 
 t.test('no policy grants * on *, and release is scoped to its resources', async (t) => {
-  for (const [name, doc] of Object.entries({ release, preview: previewPolicy(state), infra })) {
+  for (const [name, doc] of Object.entries({ release, preview: previewPolicy(state, 'zumo-dev-'), infra })) {
     t.notOk(doc.Statement.some(grantsEverything), `${name}: no * on *`);
     t.notOk(
       doc.Statement.some((s) => s.Effect === 'Allow' && [s.Action ?? []].flat().includes('*')),
@@ -76,7 +76,7 @@ t.test('no policy grants * on *, and release is scoped to its resources', async 
 });
 
 t.test('preview writes nothing; the state paths are the DIY backend layout of one stack', async (t) => {
-  const writes = previewPolicy(state)
+  const writes = previewPolicy(state, 'zumo-dev-')
     .Statement.filter((s) => s.Effect === 'Allow')
     .flatMap((s) => [s.Action ?? []].flat())
     .filter((a) => /^s3:(Put|Delete)|kms:(Encrypt|GenerateDataKey)/.test(a));

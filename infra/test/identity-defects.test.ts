@@ -5,7 +5,6 @@ import { ACCOUNT } from './mocks.js';
 import { boundaryDocuments, declaredIam, type DeclaredIam } from './ci/declared.js';
 import { decide, principalOf } from './ci/simulate.js';
 import { admits } from './ci/trust.js';
-import { workflowJobs } from './ci/workflow-jobs.js';
 
 const REPO = 'zumo-platform/zumo';
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
@@ -91,21 +90,4 @@ t.test('item 6: the release role can pull what it promotes', async (t) => {
 t.test('issue 10 item 2: no stack declares the account-wide GitHub OIDC provider', async (t) => {
   for (const d of Object.values(stacks))
     t.notOk(d.resourceTypes.includes('aws:iam/openIdConnectProvider:OpenIdConnectProvider'), `${d.stack}: none`);
-});
-
-t.test('follow-up 1: a repository with immutable subject claims gets its roles on the first run', async (t) => {
-  // GitHub's OIDC reference, "Immutable subject claims": repositories created, renamed or
-  // transferred after 2026-07-15 send repo:OWNER@OWNER-ID/REPO@REPO-ID:<context>.
-  const prefix = 'repo:zumo-platform@123456/zumo@456789';
-  const immutable = {
-    dev: declaredIam('dev', { 'zumo:githubOidcSubjectPrefix': prefix }),
-    prod: declaredIam('prod', { 'zumo:githubOidcSubjectPrefix': prefix }),
-  };
-  for (const job of workflowJobs(prefix))
-    for (const { stack, kind } of job.roles)
-      for (const sub of job.subjects) {
-        t.ok(admits(role(immutable[stack], kind).trust, PROVIDER, sub), `${stack}-${kind} admits ${job.id} as ${sub}`);
-        const legacy = sub.replace(prefix, `repo:${REPO}`);
-        t.notOk(admits(role(immutable[stack], kind).trust, PROVIDER, legacy), `and no longer ${legacy}`);
-      }
 });

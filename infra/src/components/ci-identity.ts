@@ -114,9 +114,12 @@ export class CiIdentity extends pulumi.ComponentResource {
           }),
         ),
     );
-    // AWS's ReadOnlyAccess covers what every provider reads in a preview or refresh; the inline
-    // policy adds the state and denies data reads (objects, logs, images) a pull request must not see.
-    const preview = role('preview', state.apply(previewPolicy), ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    // The configuration of the program's services and the stack's state; no data (objects, logs,
+    // images, console output): the dev preview role runs pull requests' code.
+    const preview = role(
+      'preview',
+      state.apply((s) => previewPolicy(s, args.namePrefix)),
+    );
     const infra = role(
       'infra',
       pulumi.all([state, args.accountId]).apply(([s, accountId]) =>

@@ -4,10 +4,10 @@
  * every physical name, the stack's image repository, KMS keys tagged with the stack). Services
  * whose resources only have generated ids (EC2, load balancing, CloudFront, ACM, Route 53 health
  * checks) are granted by action; the permissions boundary denies them on the other stack's
- * resources. IAM: only roles named for the stack, only with the stack's boundary, never the
- * roles GitHub jobs assume (those change through an admin's `up`, see docs/delivery.md).
+ * resources. IAM: only roles named for the stack, only with the stack's boundary; the boundary
+ * keeps every role of the stack, this one included, off the CI identities (lib/boundary.ts).
  */
-import { CI_ROLES, type PolicyDocument, type PolicyStatement } from './iam.js';
+import type { PolicyDocument, PolicyStatement } from './iam.js';
 import { stateStatements, type StateBackend } from './state-access.js';
 
 export interface InfraScope {
@@ -307,13 +307,6 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Resource: `arn:aws:iam::${account}:role/aws-service-role/*`,
       },
       NO_ESCALATION_POLICIES,
-      {
-        // The identities GitHub jobs obtain change only through an admin: no job widens its own.
-        Sid: 'NotTheCiIdentities',
-        Effect: 'Deny',
-        NotAction: ['iam:Get*', 'iam:List*', 'iam:PassRole'],
-        Resource: [...CI_ROLES, 'runner'].map((kind) => role(`${prefix}${kind}*`)),
-      },
     ],
   };
 }

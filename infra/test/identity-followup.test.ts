@@ -1,0 +1,142 @@
+// The follow-up review of the CI/CD and IAM work ("would it work on its first real run, and what
+// could a pull request or a compromised dependency do?"), one finding per test, each evaluated
+// over what both stacks and infra/bootstrap declare (identity-matrix.test.ts covers the rest).
+import t from 'tap';
+import { ACCOUNT } from './mocks.js';
+import { boundaryDocuments, declaredIam, type DeclaredIam } from './ci/declared.js';
+import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
+import { admits } from './ci/trust.js';
+import { workflowJobs } from './ci/workflow-jobs.js';
+import { BOUNDARY_SERVICES } from '../src/lib/boundary.js';
+import type { PolicyStatement } from '../src/lib/iam.js';
+
+const REPO = 'zumo-platform/zumo';
+const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+const stacks = { dev: declaredIam('dev'), prod: declaredIam('prod') };
+const boundaries = boundaryDocuments();
+const role = (d: DeclaredIam, kind: string) => {
+  const found = d.roles.find((r) => r.name === `zumo-${d.stack}-${kind}`);
+  if (!found) throw new Error(`zumo-${d.stack}-${kind} is not declared`);
+  return found;
+};
+const boundaryOf = (stack: string) => `arn:aws:iam::${ACCOUNT}:policy/zumo-${stack}-boundary`;
+/** A role the infra role could create: any policy it likes, capped only by the stack's boundary. */
+const createdRole = (stack: string, policy: unknown): Principal => ({
+  arn: `arn:aws:iam::${ACCOUNT}:role/zumo-${stack}-created`,
+  policies: [{ name: 'chosen', policy }],
+  boundary: boundaries[boundaryOf(stack)],
+});
+const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+t.test('follow-up 1: a repository with immutable subject claims gets its roles on the first run', async (t) => {
+  // GitHub's OIDC reference, "Immutable subject claims": repositories created, renamed or
+  // transferred after 2026-07-15 send repo:OWNER@OWNER-ID/REPO@REPO-ID:<context>.
+  const prefix = 'repo:zumo-platform@123456/zumo@456789';
+  const immutable = {
+    dev: declaredIam('dev', { 'zumo:githubOidcSubjectPrefix': prefix }),
+    prod: declaredIam('prod', { 'zumo:githubOidcSubjectPrefix': prefix }),
+  };
+  for (const job of workflowJobs(prefix))
+    for (const { stack, kind } of job.roles)
+      for (const sub of job.subjects) {
+        t.ok(admits(role(immutable[stack], kind).trust, PROVIDER, sub), `${stack}-${kind} admits ${job.id} as ${sub}`);
+        const legacy = sub.replace(prefix, `repo:${REPO}`);
+        t.notOk(admits(role(immutable[stack], kind).trust, PROVIDER, legacy), `and no longer ${legacy}`);
+      }
+});
+
+t.test('follow-up 3: a role the infra role creates cannot rewrite the CI identities', async (t) => {
+  for (const d of Object.values(stacks)) {
+    const created = createdRole(d.stack, ADMIN);
+    for (const kind of ['release', 'preview', 'infra', 'runner']) {
+      const target = role(d, kind).arn;
+      const requests: Request[] = [
+        { action: 'iam:UpdateAssumeRolePolicy', resource: target },
+        { action: 'iam:PutRolePolicy', resource: target, context: { 'iam:PermissionsBoundary': boundaryOf(d.stack) } },
+        {
+          action: 'iam:AttachRolePolicy',
+          resource: target,
+          context: {
+            'iam:PermissionsBoundary': boundaryOf(d.stack),
+            'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+          },
+        },
+        { action: 'iam:DeleteRole', resource: target },
+      ];
+      for (const request of requests)
+        t.not(await decide(created, request), 'Allowed', `${d.stack}: not ${request.action} on the ${kind} role`);
+    }
+  }
+});
+
+t.test('follow-up 3: the boundary allows only the services the program uses', async (t) => {
+  const created = createdRole('dev', ADMIN);
+  for (const action of [
+    'lambda:CreateFunction',
+    'ssm:GetParameter',
+    'secretsmanager:GetSecretValue',
+    'dynamodb:Scan',
+    'sqs:SendMessage',
+    'organizations:LeaveOrganization',
+  ])
+    t.not(
+      await decide(created, { action, resource: '*' }),
+      'Allowed',
+      `a created admin role is still refused ${action}`,
+    );
+});
+
+t.test(
+  'follow-up 3: every service a declared role is granted is inside the boundary, or knowingly unused',
+  async (t) => {
+    // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
+    // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
+    const UNUSED_BY_BACKUP = [
+      'backup-gateway',
+      'cloudformation',
+      'ds',
+      'dsql',
+      'dynamodb',
+      'elasticfilesystem',
+      'fsx',
+      'guardduty',
+      'rds',
+      'redshift',
+      'redshift-serverless',
+      'ssm',
+      'ssm-sap',
+      'storagegateway',
+      'timestream',
+    ];
+    const inside = new Set([...BOUNDARY_SERVICES, 'iam']);
+    for (const d of Object.values(stacks))
+      for (const declared of d.roles) {
+        const { policies } = principalOf(declared, boundaries);
+        const services = new Set(
+          policies
+            .flatMap(({ policy }) => [(policy as { Statement: unknown }).Statement].flat() as PolicyStatement[])
+            .filter((s) => s.Effect === 'Allow')
+            .flatMap((s) => [s.Action ?? []].flat())
+            .map((action) => action.split(':')[0]!),
+        );
+        const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
+        for (const service of services)
+          t.ok(
+            inside.has(service) || (backup && UNUSED_BY_BACKUP.includes(service)),
+            `${declared.name}: ${service} is inside the boundary`,
+          );
+      }
+  },
+);
+
+t.test('the boundaries and the roles fit IAM size limits (a first real up would fail otherwise)', async (t) => {
+  const size = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
+  // IAM quotas: a managed policy at most 6,144 characters, a role's inline policies 10,240 together
+  // (whitespace not counted).
+  for (const [arn, doc] of Object.entries(boundaries)) t.ok(size(doc) <= 6144, `${arn}: ${size(doc)} of 6144`);
+  for (const d of Object.values(stacks))
+    for (const declared of d.roles) {
+      const inline = declared.inline.reduce((sum, { policy }) => sum + size(policy), 0);
+      t.ok(inline <= 10240, `${declared.name}: inline ${inline} of 10240`);
+    }
+});
