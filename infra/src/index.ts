@@ -113,6 +113,8 @@ const ci = new CiIdentity(name, {
     secretsKeyArn: secretsKey.targetKeyArn,
   },
   githubConnectionArn: config.githubConnectionArn,
+  clusterName,
+  hostedZoneId: config.hostedZoneId,
   tags,
 });
 const cluster = new Cluster(name, {

@@ -27,6 +27,7 @@ const infra = infraPolicy({
   imageRepository: 'zumo/web-dev',
   boundaryArn: 'arn:aws:iam::123456789012:policy/zumo-dev-boundary',
   githubConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/c',
+  clusterName: 'zumo-dev-eks',
 });
 
 t.test('each role trusts exactly its environment; only dev preview also pull requests', async (t) => {

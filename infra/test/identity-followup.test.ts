@@ -140,3 +140,84 @@ t.test('the boundaries and the roles fit IAM size limits (a first real up would 
       t.ok(inline <= 10240, `${declared.name}: inline ${inline} of 10240`);
     }
 });
+
+t.test("follow-up 4: dev's infra role cannot change prod's untagged EC2 and load balancing resources", async (t) => {
+  const dev = principalOf(role(stacks.dev, 'infra'), boundaries);
+  const ec2 = (kind: string) => `arn:aws:ec2:eu-west-1:${ACCOUNT}:${kind}`;
+  const never: Request[] = [
+    // Resources AWS or a controller creates in prod without the stack tag.
+    { action: 'ec2:ModifyInstanceAttribute', resource: ec2('instance/i-0prod') },
+    { action: 'ec2:DeleteVolume', resource: ec2('volume/vol-0prod') },
+    { action: 'ec2:DeleteSnapshot', resource: 'arn:aws:ec2:eu-west-1::snapshot/snap-0prod' },
+    {
+      // A VPC CNI interface of a prod node.
+      action: 'ec2:DeleteNetworkInterface',
+      resource: ec2('network-interface/eni-0prod'),
+      context: { 'aws:ResourceTag/cluster.k8s.amazonaws.com/name': 'zumo-prod-eks' },
+    },
+    {
+      // Prod's EKS-created cluster security group.
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      resource: ec2('security-group/sg-0prod'),
+      context: { 'aws:ResourceTag/aws:eks:cluster-name': 'zumo-prod-eks' },
+    },
+    { action: 'ec2:AuthorizeSecurityGroupIngress', resource: ec2('security-group/sg-0other') },
+    { action: 'ec2:CreateRoute', resource: ec2('route-table/rtb-0other') },
+    {
+      // Taking an untagged resource over by tagging it with the stack.
+      action: 'ec2:CreateTags',
+      resource: ec2('network-interface/eni-0prod'),
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+    {
+      action: 'elasticloadbalancing:DeleteLoadBalancer',
+      resource: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/other/1234567890abcdef`,
+    },
+    {
+      action: 'elasticloadbalancing:AddTags',
+      resource: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/other/1234567890abcdef`,
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+  ];
+  for (const request of never)
+    t.not(await decide(dev, request), 'Allowed', `dev infra must never ${request.action} ${request.resource}`);
+  // The dev nodes' VPC CNI may manage network interfaces, but not prod's pods' ones.
+  const nodes = principalOf(role(stacks.dev, 'nodes'), boundaries);
+  t.not(
+    await decide(nodes, {
+      action: 'ec2:DeleteNetworkInterface',
+      resource: ec2('network-interface/eni-0prod'),
+      context: { 'aws:ResourceTag/cluster.k8s.amazonaws.com/name': 'zumo-prod-eks' },
+    }),
+    'Allowed',
+    "dev's node role must never delete a prod pod's network interface",
+  );
+  // Its own stack still works: the EKS cluster security group of dev carries only EKS's tags.
+  t.equal(
+    await decide(dev, {
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      resource: ec2('security-group/sg-0dev'),
+      context: { 'aws:ResourceTag/aws:eks:cluster-name': 'zumo-dev-eks' },
+    }),
+    'Allowed',
+    'dev infra opens rules on its own cluster security group',
+  );
+});
+
+t.test("follow-up 4: DNS records only in the stack's own hosted zone", async (t) => {
+  const withDomain = declaredIam('dev', { 'zumo:domainName': 'dev.zumo.example.com', 'zumo:hostedZoneId': 'ZDEV123' });
+  const dev = principalOf(role(withDomain, 'infra'), boundaries);
+  const zone = (id: string) => `arn:aws:route53:::hostedzone/${id}`;
+  t.equal(await decide(dev, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZDEV123') }), 'Allowed');
+  t.not(
+    await decide(dev, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZPROD456') }),
+    'Allowed',
+    "not prod's zone (or anyone else's)",
+  );
+  const noDomain = principalOf(role(stacks.dev, 'infra'), boundaries);
+  t.not(
+    await decide(noDomain, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZPROD456') }),
+    'Allowed',
+    'a stack without a domain changes no zone',
+  );
+});

@@ -38,6 +38,10 @@ export interface CiIdentityArgs {
   };
   /** The GitHub connection of the CI runner (infra/bootstrap). */
   readonly githubConnectionArn: string;
+  /** The stack's EKS cluster name (the infra role changes its security group's rules). */
+  readonly clusterName: string;
+  /** The Route 53 zone of the stack's domain, if it has one (the infra role writes records there only). */
+  readonly hostedZoneId?: string | undefined;
   readonly tags?: Record<string, string>;
 }
 
@@ -130,6 +134,8 @@ export class CiIdentity extends pulumi.ComponentResource {
           imageRepository: args.imageRepository,
           boundaryArn: args.permissionsBoundaryArn,
           githubConnectionArn: args.githubConnectionArn,
+          clusterName: args.clusterName,
+          hostedZoneId: args.hostedZoneId,
         }),
       ),
     );

@@ -104,6 +104,14 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
         Condition: { StringLike: { 'aws:ResourceTag/aws:eks:cluster-name': `${p}*` } },
       },
       {
+        // The VPC CNI's network interfaces carry their cluster's name, not the stack tag.
+        Sid: `Not${stack}PodInterfaces`,
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringLike: { 'aws:ResourceTag/cluster.k8s.amazonaws.com/name': `${p}*` } },
+      },
+      {
         Sid: `NoNew${stack}Resources`,
         Effect: 'Deny',
         Action: '*',
