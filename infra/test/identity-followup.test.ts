@@ -162,6 +162,12 @@ t.test("follow-up 4: dev's infra role cannot change prod's untagged EC2 and load
       context: { 'aws:ResourceTag/aws:eks:cluster-name': 'zumo-prod-eks' },
     },
     { action: 'ec2:AuthorizeSecurityGroupIngress', resource: ec2('security-group/sg-0other') },
+    {
+      // A rule tagged with the stack does not make someone else's group the stack's.
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      resource: ec2('security-group/sg-0other'),
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
     { action: 'ec2:CreateRoute', resource: ec2('route-table/rtb-0other') },
     {
       // Taking an untagged resource over by tagging it with the stack.
@@ -219,5 +225,17 @@ t.test("follow-up 4: DNS records only in the stack's own hosted zone", async (t)
     await decide(noDomain, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZPROD456') }),
     'Allowed',
     'a stack without a domain changes no zone',
+  );
+});
+
+t.test('follow-up 11: the infra role can create interface endpoints with private DNS', async (t) => {
+  // prod declares ECR and STS interface endpoints with privateDnsEnabled (components/network.ts).
+  t.ok(stacks.prod.resourceTypes.includes('aws:ec2/vpcEndpoint:VpcEndpoint'));
+  t.equal(
+    await decide(principalOf(role(stacks.prod, 'infra'), boundaries), {
+      action: 'route53:AssociateVPCWithHostedZone',
+      resource: 'arn:aws:route53:::hostedzone/Z0AWSMANAGED',
+    }),
+    'Allowed',
   );
 });

@@ -173,6 +173,14 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
           ]
         : []),
       {
+        // Interface endpoints with private DNS associate the VPC with the service's AWS-owned
+        // private hosted zone in the caller's name (a dependent action of ec2:CreateVpcEndpoint).
+        Sid: 'EndpointPrivateDns',
+        Effect: 'Allow',
+        Action: 'route53:AssociateVPCWithHostedZone',
+        Resource: 'arn:aws:route53:::hostedzone/*',
+      },
+      {
         Sid: 'Uptime',
         Effect: 'Allow',
         Action: ['route53:ChangeTagsForResource', 'route53:DeleteHealthCheck', 'route53:UpdateHealthCheck'],

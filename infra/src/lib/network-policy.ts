@@ -27,36 +27,24 @@ export const EC2_CREATES = [
   'CreateVpcEndpoint',
 ];
 
-/** The resource types those calls create, as ARN patterns (the new resource's ARN). */
-const EC2_NEW_TYPES = [
-  'elastic-ip',
-  'internet-gateway',
-  'launch-template',
-  'natgateway',
-  'route-table',
-  'security-group',
-  'security-group-rule',
-  'subnet',
-  'vpc',
-  'vpc-endpoint',
-  'vpc-flow-log',
-];
-
-/** Changes to existing resources, allowed only on the stack's own. */
+/**
+ * Changes to existing resources, allowed only on the stack's own (the creations too: they name
+ * existing resources besides the new one, the VPC of a subnet, the route table of a route).
+ */
 const EC2_CHANGES = [
-  'ec2:AssociateAddress',
-  'ec2:AssociateRouteTable',
-  'ec2:AttachInternetGateway',
-  'ec2:CreateTags',
+  'ec2:Allocate*',
+  'ec2:Associate*',
+  'ec2:Attach*',
+  'ec2:Authorize*',
+  'ec2:Create*',
   'ec2:Delete*',
-  'ec2:DetachInternetGateway',
+  'ec2:Detach*',
   'ec2:Disassociate*',
   'ec2:Modify*',
   'ec2:ReleaseAddress',
   'ec2:ReplaceRoute',
   'ec2:Revoke*',
   'ec2:UpdateSecurityGroupRuleDescriptions*',
-  ...EC2_CREATES.map((action) => `ec2:${action}`),
 ];
 
 const ELB_CREATES = ['CreateListener', 'CreateLoadBalancer', 'CreateRule', 'CreateTargetGroup'];
@@ -75,10 +63,19 @@ export function networkStatements(n: NetworkScope): PolicyStatement[] {
   return [
     { Sid: 'Ec2Own', Effect: 'Allow', Action: EC2_CHANGES, Resource: '*', Condition: own },
     {
+      // The new resource has no tags yet to check: the ones it is created with must be the stack's.
       Sid: 'Ec2New',
       Effect: 'Allow',
-      Action: EC2_CREATES.map((action) => `ec2:${action}`),
-      Resource: EC2_NEW_TYPES.map((type) => `arn:aws:ec2:${n.region}:${n.account}:${type}/*`),
+      Action: EC2_CREATES.filter((action) => !action.startsWith('Authorize')).map((action) => `ec2:${action}`),
+      Resource: '*',
+      Condition: tagged,
+    },
+    {
+      // A new rule is created tagged; the group it opens must be the stack's own (or its cluster's).
+      Sid: 'Ec2NewRules',
+      Effect: 'Allow',
+      Action: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress'],
+      Resource: `arn:aws:ec2:${n.region}:${n.account}:security-group-rule/*`,
       Condition: tagged,
     },
     {

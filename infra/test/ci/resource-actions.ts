@@ -141,6 +141,9 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
   'aws:ec2/vpcEndpoint:VpcEndpoint': (s) => [
     ...createEc2(s, 'ec2:CreateVpcEndpoint', 'vpc-endpoint'),
     deleteEc2(s, 'ec2:DeleteVpcEndpoints', 'vpc-endpoint'),
+    // An interface endpoint with private DNS associates the VPC with the service's private hosted
+    // zone, in the caller's name (a dependent action of ec2:CreateVpcEndpoint).
+    { action: 'route53:AssociateVPCWithHostedZone', resource: 'arn:aws:route53:::hostedzone/Z0AWSMANAGED' },
   ],
   'aws:ec2/flowLog:FlowLog': (s) => [
     ...createEc2(s, 'ec2:CreateFlowLogs', 'vpc-flow-log'),
