@@ -218,6 +218,8 @@ const backups = new Backups(name, {
 const runner = new CiRunner(name, {
   projectName: `${name}-runner`,
   githubRepository: config.githubRepository,
+  // The workflows with jobs on this stack's runner (.github/workflows; the identity matrix checks).
+  workflowNames: config.environment === 'prod' ? ['infra-up', 'drift'] : ['infra-preview', 'infra-up', 'drift'],
   githubConnectionArn: config.githubConnectionArn,
   vpcId: network.vpcId,
   privateSubnetIds: network.privateSubnetIds,

@@ -239,3 +239,28 @@ t.test('follow-up 11: the infra role can create interface endpoints with private
     'Allowed',
   );
 });
+
+t.test("follow-up 8: each stack's runner starts only for the workflows that use it", async (t) => {
+  const jobs = workflowJobs(`repo:${REPO}`);
+  for (const d of Object.values(stacks)) {
+    const label = `codebuild-${d.resources.runnerProject}-`;
+    const users = [...new Set(jobs.filter((j) => j.runsOn.startsWith(label)).map((j) => j.workflow))].sort();
+    const [group, ...others] = d.resources.runnerWebhookFilters;
+    t.same(others, [], `${d.stack}: one filter group`);
+    const filter = (type: string) => group!.filters.find((f) => f.type === type)?.pattern;
+    t.equal(filter('EVENT'), 'WORKFLOW_JOB_QUEUED', `${d.stack}: queued workflow jobs`);
+    const names = new RegExp(filter('WORKFLOW_NAME') ?? '.*');
+    for (const workflow of [...new Set(jobs.map((j) => j.workflow))])
+      t.equal(
+        names.test(workflow),
+        users.includes(workflow),
+        `${d.stack}: ${workflow} ${users.includes(workflow) ? 'may' : 'may not'} start the runner`,
+      );
+    t.notOk(names.test(`${users[0]}-copy`), `${d.stack}: whole names only`);
+  }
+  t.same(
+    [...new Set(jobs.filter((j) => j.runsOn.startsWith('codebuild-zumo-prod-runner-')).map((j) => j.workflow))].sort(),
+    ['drift', 'infra-up'],
+    'no pull request workflow asks for the prod runner',
+  );
+});

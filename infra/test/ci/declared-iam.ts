@@ -67,6 +67,7 @@ const declared: DeclaredIam = {
     distributionArn: stateOf('aws:cloudfront/distribution:Distribution', '').arn,
     runnerProject: await valueOf(program.ciRunnerProject),
     clusterName: await valueOf(program.eksClusterName),
+    runnerWebhookFilters: recorded.find((r) => r.type === 'aws:codebuild/webhook:Webhook')?.inputs['filterGroups'],
   },
 };
 process.stdout.write(JSON.stringify(declared));

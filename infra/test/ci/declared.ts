@@ -28,6 +28,8 @@ export interface DeclaredIam {
     distributionArn: string;
     runnerProject: string;
     clusterName: string;
+    /** The filter groups of the runner's CodeBuild webhook. */
+    runnerWebhookFilters: { filters: { type: string; pattern: string }[] }[];
   };
 }
 

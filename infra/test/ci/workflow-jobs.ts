@@ -23,6 +23,8 @@ export type Capability =
 
 export interface JobRow {
   id: string;
+  /** The workflow's `name:` (what a CodeBuild WORKFLOW_NAME filter matches). */
+  workflow: string;
   events: string[];
   environment: string | undefined;
   subjects: string[];
@@ -93,6 +95,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
     .sort()
     .flatMap((file) => {
       const workflow = parse(readFileSync(join(dir, file), 'utf8')) as {
+        name: string;
         on: Record<string, unknown>;
         env?: Record<string, string>;
         jobs: Record<string, RawJob>;
@@ -121,6 +124,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
         });
         return {
           id: `${file}/${id}`,
+          workflow: workflow.name,
           events,
           environment,
           subjects,
