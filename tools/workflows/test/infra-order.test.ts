@@ -6,16 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { SCRIPTS_DIR } from './workflows.js';
+import { GIT_IDENTITY, SCRIPTS_DIR } from './workflows.js';
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@t',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@t',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
+const gitEnv = { ...process.env, ...GIT_IDENTITY };
 
 function setup() {
   const dir = t.testdir({ repo: { 'a.txt': '1\n' } });

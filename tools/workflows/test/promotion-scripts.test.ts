@@ -7,19 +7,12 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { github } from './fake-github.js';
-import { REPO_ROOT } from './workflows.js';
+import { GIT_IDENTITY, REPO_ROOT } from './workflows.js';
 
 const PROD = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web-prod';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const overlay = 'deploy/web/overlays/prod/kustomization.yaml';
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@t',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@t',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
+const gitEnv = { ...process.env, ...GIT_IDENTITY };
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
 

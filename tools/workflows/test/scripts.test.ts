@@ -5,17 +5,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { SCRIPTS_DIR, REPO_ROOT } from './workflows.js';
+import { GIT_IDENTITY, SCRIPTS_DIR, REPO_ROOT } from './workflows.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 const script = (name: string) => join(SCRIPTS_DIR, name);
 const gitEnv = {
   ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
+  ...GIT_IDENTITY,
   PUSH_BACKOFF_SECONDS: '0',
   ALLOWED_PATHS: 'overlay.txt',
 };

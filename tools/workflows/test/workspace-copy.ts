@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Test } from 'tap';
-import { REPO_ROOT } from './workflows.js';
+import { GIT_IDENTITY, REPO_ROOT } from './workflows.js';
 
 export interface WorkspaceCopy {
   root: string;
@@ -41,11 +41,7 @@ export function workspaceCopy(t: Test): WorkspaceCopy {
     NX_SKIP_NX_CACHE: 'true',
     NX_WORKSPACE_DATA_DIRECTORY: join(root, '.nx/workspace-data'),
     NX_CACHE_DIRECTORY: join(root, '.nx/cache'),
-    GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@example.com',
-    GIT_COMMITTER_NAME: 't',
-    GIT_COMMITTER_EMAIL: 't@example.com',
-    GIT_CONFIG_GLOBAL: '/dev/null',
+    ...GIT_IDENTITY,
   };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env, encoding: 'utf8' }).trim();
   git('init', '--quiet', '--initial-branch=main');
