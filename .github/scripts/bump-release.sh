@@ -5,7 +5,7 @@
 # writes REPOSITORY:<short COMMIT>@DIGEST into OVERLAY, unless the overlay already runs a release
 # built from a descendant of COMMIT. Releases are queued, not cancelled, but CI runs can finish
 # out of order; this keeps a late, older release from rolling the environment back.
-# Env: BUMP_IMAGE overrides the bump-image command (tests run it from source).
+# Needs git and bash only (set-image.sh next to it): it runs in the job that holds the App token.
 set -euo pipefail
 
 overlay="$1"; repository="$2"; commit="$3"; digest="$4"
@@ -17,4 +17,4 @@ if [ -n "$current" ] && [ "$current" != "$tag" ] &&
   echo "bump-release: $overlay already runs $current, which contains $tag; leaving it"
   exit 0
 fi
-${BUMP_IMAGE:-node tools/release/dist/bump-image-cli.js} --overlay "$overlay" --repository "$repository" --tag "$tag" --digest "$digest"
+bash "$(dirname "${BASH_SOURCE[0]}")/set-image.sh" "$overlay" "$repository" "$tag" "$digest"

@@ -89,6 +89,7 @@ const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
 const stateKey = aws.kms.getAliasOutput({ name: config.stateKeyAlias });
 const ci = new CiIdentity(name, {
   githubRepository: config.githubRepository,
+  githubSubjectPrefix: config.githubOidcSubjectPrefix,
   stack: config.environment,
   namePrefix: `${name}-`,
   oidcProviderArn: config.githubOidcProviderArn,
@@ -111,6 +112,8 @@ const ci = new CiIdentity(name, {
     secretsKeyArn: secretsKey.targetKeyArn,
   },
   githubConnectionArn: config.githubConnectionArn,
+  clusterName,
+  hostedZoneId: config.hostedZoneId,
   tags,
 });
 const cluster = new Cluster(name, {
@@ -215,6 +218,8 @@ const backups = new Backups(name, {
 const runner = new CiRunner(name, {
   projectName: `${name}-runner`,
   githubRepository: config.githubRepository,
+  // The workflows with jobs on this stack's runner (.github/workflows; the identity matrix checks).
+  workflowNames: config.environment === 'prod' ? ['infra-up', 'drift'] : ['infra-preview', 'infra-up', 'drift'],
   githubConnectionArn: config.githubConnectionArn,
   vpcId: network.vpcId,
   privateSubnetIds: network.privateSubnetIds,

@@ -27,19 +27,25 @@ const infra = infraPolicy({
   imageRepository: 'zumo/web-dev',
   boundaryArn: 'arn:aws:iam::123456789012:policy/zumo-dev-boundary',
   githubConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/c',
+  clusterName: 'zumo-dev-eks',
 });
 
 t.test('each role trusts exactly its environment; only dev preview also pull requests', async (t) => {
-  t.same(githubSubjects('acme/zumo', 'dev'), {
+  t.same(githubSubjects('repo:acme/zumo', 'dev'), {
     release: ['repo:acme/zumo:environment:dev-release'],
     preview: ['repo:acme/zumo:pull_request', 'repo:acme/zumo:environment:dev-preview'],
     infra: ['repo:acme/zumo:environment:dev-infra'],
   });
-  t.same(githubSubjects('acme/zumo', 'prod'), {
+  t.same(githubSubjects('repo:acme/zumo', 'prod'), {
     release: ['repo:acme/zumo:environment:prod-release'],
     preview: ['repo:acme/zumo:environment:prod-preview'],
     infra: ['repo:acme/zumo:environment:prod-infra'],
   });
+  // Repositories created (or renamed) after 2026-07-15 send immutable ids in the subject (GitHub's
+  // OIDC reference, "Immutable subject claims"): the trust must name exactly that form.
+  t.same(githubSubjects('repo:acme@123456/zumo@456789', 'prod').infra, [
+    'repo:acme@123456/zumo@456789:environment:prod-infra',
+  ]);
   const trust = githubTrustPolicy('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', [
     'repo:acme/zumo:environment:prod-infra',
   ]);
@@ -53,7 +59,7 @@ t.test('each role trusts exactly its environment; only dev preview also pull req
 });
 
 t.test('no policy grants * on *, and release is scoped to its resources', async (t) => {
-  for (const [name, doc] of Object.entries({ release, preview: previewPolicy(state), infra })) {
+  for (const [name, doc] of Object.entries({ release, preview: previewPolicy(state, 'zumo-dev-'), infra })) {
     t.notOk(doc.Statement.some(grantsEverything), `${name}: no * on *`);
     t.notOk(
       doc.Statement.some((s) => s.Effect === 'Allow' && [s.Action ?? []].flat().includes('*')),
@@ -71,7 +77,7 @@ t.test('no policy grants * on *, and release is scoped to its resources', async 
 });
 
 t.test('preview writes nothing; the state paths are the DIY backend layout of one stack', async (t) => {
-  const writes = previewPolicy(state)
+  const writes = previewPolicy(state, 'zumo-dev-')
     .Statement.filter((s) => s.Effect === 'Allow')
     .flatMap((s) => [s.Action ?? []].flat())
     .filter((a) => /^s3:(Put|Delete)|kms:(Encrypt|GenerateDataKey)/.test(a));

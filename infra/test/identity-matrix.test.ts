@@ -18,7 +18,7 @@ const STACKS: Stack[] = ['dev', 'prod'];
 const KINDS: Kind[] = ['release', 'preview', 'infra'];
 const declared: Record<Stack, DeclaredIam> = { dev: declaredIam('dev'), prod: declaredIam('prod') };
 const boundaries = boundaryDocuments();
-const jobs = workflowJobs(REPO);
+const jobs = workflowJobs(`repo:${REPO}`);
 const other = (stack: Stack): Stack => (stack === 'dev' ? 'prod' : 'dev');
 const roleOf = (stack: Stack, kind: Kind) => {
   const found = declared[stack].roles.find((r) => r.name === `zumo-${stack}-${kind}`);
@@ -80,6 +80,15 @@ t.test('trust: prod roles refuse pull requests, plain main and every other envir
       `repo:${REPO}:environment:prod-infra`,
     ),
   );
+});
+
+t.test('trust: the environment that holds the release App key gets no AWS role', async (t) => {
+  for (const stack of STACKS)
+    for (const kind of KINDS)
+      t.notOk(
+        admits(roleOf(stack, kind).trust, PROVIDER, `repo:${REPO}:environment:release-app`),
+        `${stack}-${kind} refuses release-app`,
+      );
 });
 
 t.test('permissions: every request a job makes is allowed to the role it assumes', async (t) => {
@@ -165,6 +174,8 @@ t.test("must never: a stack's roles touch the other stack's resources, state or 
     'route53:ChangeTagsForResource',
     'kms:CreateKey',
     'backup-storage:MountCapsule',
+    // The private hosted zone of an interface endpoint belongs to AWS, not to a stack.
+    'route53:AssociateVPCWithHostedZone',
   ]);
   for (const stack of STACKS) {
     const them = other(stack);
@@ -234,6 +245,24 @@ t.test('must never: a pull request (dev preview) reads data, prod state or prod 
     },
     { action: 'ecr:GetDownloadUrlForLayer', resource: dev.repositoryArn },
     { action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:x` },
+    // Data that AWS's ReadOnlyAccess reads (the review's list): none of it is the program's configuration.
+    { action: 'ssm:GetParameter', resource: `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/db-password` },
+    { action: 'lambda:GetFunction', resource: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:billing` },
+    { action: 'dynamodb:PartiQLSelect', resource: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/users` },
+    { action: 'kinesis:GetRecords', resource: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/events` },
+    { action: 'sqs:ReceiveMessage', resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:orders` },
+    { action: 'codecommit:GitPull', resource: `arn:aws:codecommit:eu-west-1:${ACCOUNT}:legacy` },
+    { action: 'athena:GetQueryResults', resource: `arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/primary` },
+    { action: 'ec2:GetConsoleOutput', resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123` },
+    { action: 'ec2:GetPasswordData', resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123` },
+    { action: 'ec2:GetLaunchTemplateData', resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123` },
+    { action: 'wafv2:GetSampledRequests', resource: '*' },
+    { action: 'cloudwatch:GetMetricData', resource: '*' },
+    {
+      action: 'codebuild:BatchGetProjects',
+      resource: `arn:aws:codebuild:eu-west-1:${ACCOUNT}:project/payments-deploy`,
+    },
+    { action: 's3:GetObjectAttributes', resource: 'arn:aws:s3:::some-other-bucket/data.csv' },
     { action: 's3:PutObject', resource: `arn:aws:s3:::${STATE_BUCKET}/.pulumi/stacks/zumo/dev.json` },
     {
       action: 'ec2:CreateVpc',

@@ -133,6 +133,9 @@ export const MANAGED_PREFIX_LISTS = [
   },
 ] as const;
 
+/** Every provider function the program called (the identity matrix checks the CI roles may call them). */
+export const invokedTokens = new Set<string>();
+
 /** Provider functions the program may call; any other token fails the test (no silent stubs). */
 const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
   'aws:index/getRegion:getRegion': () => ({ name: 'eu-west-1', region: 'eu-west-1', id: 'eu-west-1' }),
@@ -206,6 +209,7 @@ export async function installMocks(
         return { id, state };
       },
       call(args) {
+        invokedTokens.add(args.token);
         const handler = CALLS[args.token];
         if (!handler) throw new Error(`unexpected provider call ${args.token}: add it to the mocks deliberately`);
         return handler(args.inputs);

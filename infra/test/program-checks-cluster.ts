@@ -75,6 +75,16 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
       'no security groups in the template: nodes get the cluster security group',
     );
     t.equal(template['blockDeviceMappings'][0].ebs.encrypted, 'true', 'encrypted root volumes');
+    // What a node launches carries the stack tag, so the other stack's roles (fenced by their
+    // boundary) and this stack's infra role (allowed by it) tell them apart.
+    t.same(
+      template['tagSpecifications'].map((spec: { resourceType: string; tags: Record<string, string> }) => [
+        spec.resourceType,
+        spec.tags['stack'],
+      ]),
+      ['instance', 'volume', 'network-interface'].map((type) => [type, stack]),
+      'instances, their volumes and network interfaces carry the stack tag',
+    );
     const groups: Record<string, Record<string, any>> = Object.fromEntries(
       find(recorded, 'aws:eks/nodeGroup:NodeGroup').map((g) => [g.inputs['labels'][NODE_POOL.label], g.inputs]),
     );

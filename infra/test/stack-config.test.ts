@@ -208,6 +208,24 @@ const cases: Case[] = [
     key: 'zumo:githubConnectionArn',
     allowed: /GitHub connection/,
   },
+  {
+    why: 'subject prefix of another repository',
+    raw: { githubOidcSubjectPrefix: 'repo:other@1/zumo@2' },
+    key: 'zumo:githubOidcSubjectPrefix',
+    allowed: /sub_claim_prefix/,
+  },
+  {
+    why: 'subject prefix with one id only',
+    raw: { githubOidcSubjectPrefix: 'repo:zumo-platform@123/zumo' },
+    key: 'zumo:githubOidcSubjectPrefix',
+    allowed: /repo:zumo-platform@<owner id>\/zumo@<repository id>/,
+  },
+  {
+    why: 'subject prefix with a wildcard',
+    raw: { githubOidcSubjectPrefix: 'repo:zumo-platform/*' },
+    key: 'zumo:githubOidcSubjectPrefix',
+    allowed: /repo:zumo-platform\/zumo/,
+  },
   { why: 'typo in a key', raw: { vpcCdir: '10.40.0.0/16' }, key: 'zumo:vpcCdir', allowed: /no such key; known keys:/ },
   { why: 'not a boolean', raw: { waf: 'yes' }, key: 'zumo:waf', allowed: /true or false/ },
   { why: 'bad region', raw: {}, region: 'europe', key: 'aws:region', allowed: /eu-west-1/ },
@@ -225,6 +243,15 @@ t.test('every rule refuses a bad value, naming the key, the value and what is al
     t.match(problem?.allowed, c.allowed, `${c.why}: says what is allowed`);
     t.match(error.message, /^Invalid stack config/, `${c.why}: one stack config error`);
   }
+});
+
+t.test('the OIDC subject prefix: the names by default, the immutable ids when GitHub sends them', async (t) => {
+  t.equal(parseStackConfig(base, 'eu-west-1').githubOidcSubjectPrefix, 'repo:zumo-platform/zumo');
+  const immutable = parseStackConfig(
+    { ...base, githubOidcSubjectPrefix: 'repo:zumo-platform@123456/zumo@456789' },
+    'eu-west-1',
+  );
+  t.equal(immutable.githubOidcSubjectPrefix, 'repo:zumo-platform@123456/zumo@456789');
 });
 
 t.test('isPrivateVpcCidr', async (t) => {

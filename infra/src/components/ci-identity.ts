@@ -9,6 +9,11 @@ import type { StateBackend } from '../lib/state-access.js';
 export interface CiIdentityArgs {
   /** owner/name of the GitHub repository whose workflows may assume the roles. */
   readonly githubRepository: string;
+  /**
+   * The start of the `sub` GitHub puts in this repository's OIDC tokens (lib/iam.ts githubSubjects):
+   * `repo:<owner>/<name>`, or with immutable ids `repo:<owner>@<id>/<name>@<id>`.
+   */
+  readonly githubSubjectPrefix: string;
   /** The stack (dev, prod): names the GitHub environments the roles trust. */
   readonly stack: string;
   /** Physical-name prefix of every resource of the stack, e.g. zumo-dev- (policies scope by it). */
@@ -33,6 +38,10 @@ export interface CiIdentityArgs {
   };
   /** The GitHub connection of the CI runner (infra/bootstrap). */
   readonly githubConnectionArn: string;
+  /** The stack's EKS cluster name (the infra role changes its security group's rules). */
+  readonly clusterName: string;
+  /** The Route 53 zone of the stack's domain, if it has one (the infra role writes records there only). */
+  readonly hostedZoneId?: string | undefined;
   readonly tags?: Record<string, string>;
 }
 
@@ -58,7 +67,7 @@ export class CiIdentity extends pulumi.ComponentResource {
       parent,
     );
 
-    const subjects = githubSubjects(args.githubRepository, args.stack);
+    const subjects = githubSubjects(args.githubSubjectPrefix, args.stack);
     const role = (kind: CiRole, policy: pulumi.Output<PolicyDocument>, managedPolicyArns: string[] = []) => {
       const created = new aws.iam.Role(
         `${name}-${kind}`,
@@ -109,9 +118,12 @@ export class CiIdentity extends pulumi.ComponentResource {
           }),
         ),
     );
-    // AWS's ReadOnlyAccess covers what every provider reads in a preview or refresh; the inline
-    // policy adds the state and denies data reads (objects, logs, images) a pull request must not see.
-    const preview = role('preview', state.apply(previewPolicy), ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    // The configuration of the program's services and the stack's state; no data (objects, logs,
+    // images, console output): the dev preview role runs pull requests' code.
+    const preview = role(
+      'preview',
+      state.apply((s) => previewPolicy(s, args.namePrefix)),
+    );
     const infra = role(
       'infra',
       pulumi.all([state, args.accountId]).apply(([s, accountId]) =>
@@ -122,6 +134,8 @@ export class CiIdentity extends pulumi.ComponentResource {
           imageRepository: args.imageRepository,
           boundaryArn: args.permissionsBoundaryArn,
           githubConnectionArn: args.githubConnectionArn,
+          clusterName: args.clusterName,
+          hostedZoneId: args.hostedZoneId,
         }),
       ),
     );

@@ -6,6 +6,12 @@ export interface CiRunnerArgs {
   readonly projectName: string;
   /** owner/name of the repository whose workflow jobs the runner takes. */
   readonly githubRepository: string;
+  /**
+   * The workflows (their `name:`) whose queued jobs may start this runner. CodeBuild filters
+   * WORKFLOW_JOB_QUEUED events by workflow name (WebhookFilter WORKFLOW_NAME; HEAD_REF and the
+   * path filters apply to push and pull request events only, botocore codebuild service-2.json).
+   */
+  readonly workflowNames: readonly string[];
   /** The CodeConnections connection to GitHub (infra/bootstrap). */
   readonly githubConnectionArn: string;
   readonly vpcId: pulumi.Input<string>;
@@ -145,14 +151,10 @@ export class CiRunner extends pulumi.ComponentResource {
       },
       parent,
     );
-    // One build per queued workflow job that asks for this project's label.
+    // One build per queued job of the listed workflows that asks for this project's label.
     new aws.codebuild.Webhook(
       `${name}-runner`,
-      {
-        projectName: project.name,
-        buildType: 'BUILD',
-        filterGroups: [{ filters: [{ type: 'EVENT', pattern: 'WORKFLOW_JOB_QUEUED' }] }],
-      },
+      { projectName: project.name, buildType: 'BUILD', filterGroups: [runnerWebhookFilters(args.workflowNames)] },
       parent,
     );
 
@@ -160,6 +162,18 @@ export class CiRunner extends pulumi.ComponentResource {
     this.securityGroupId = securityGroup.id;
     this.registerOutputs({ projectName: this.projectName });
   }
+}
+
+/** The webhook filter group: queued workflow jobs of exactly these workflows. */
+export function runnerWebhookFilters(workflowNames: readonly string[]) {
+  if (workflowNames.length === 0) throw new Error('CiRunner: at least one workflow may use the runner');
+  const escaped = workflowNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return {
+    filters: [
+      { type: 'EVENT', pattern: 'WORKFLOW_JOB_QUEUED' },
+      { type: 'WORKFLOW_NAME', pattern: `^(${escaped.join('|')})$` },
+    ],
+  };
 }
 
 /**

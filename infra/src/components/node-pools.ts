@@ -59,7 +59,11 @@ export class NodePools extends pulumi.ComponentResource {
             ebs: { volumeSize: 20, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
           },
         ],
-        tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: args.tags })),
+        // What a node launches carries the stack tag: IAM tells the stacks' resources apart by it.
+        tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+          resourceType,
+          tags: args.tags,
+        })),
         updateDefaultVersion: true,
         tags: args.tags,
       },

@@ -38,6 +38,11 @@ export interface StackConfig {
   readonly clusterAdminRoleArns: readonly string[];
   readonly clusterPublicAccessCidrs: readonly string[];
   readonly githubRepository: string;
+  /**
+   * What GitHub's OIDC tokens for this repository start their `sub` with: repo:<owner>/<name>, or
+   * repo:<owner>@<owner id>/<name>@<repository id> for repositories with immutable subject claims.
+   */
+  readonly githubOidcSubjectPrefix: string;
   readonly gitRevision: string;
   readonly ecrKeepReleases: number;
   readonly priceClass: (typeof PRICE_CLASSES)[number];
@@ -77,7 +82,9 @@ const REQUIRED_KEYS = [
 type Raw = Readonly<Record<string, unknown>>;
 
 /** Defaults per environment: same program, different sizing and protection. */
-export function defaultsFor(environment: Environment): Omit<StackConfig, (typeof REQUIRED_KEYS)[number] | 'region'> {
+export function defaultsFor(
+  environment: Environment,
+): Omit<StackConfig, (typeof REQUIRED_KEYS)[number] | 'region' | 'githubOidcSubjectPrefix'> {
   const prod = environment === 'prod';
   return {
     vpcCidr: '10.40.0.0/16',
@@ -111,6 +118,8 @@ export function defaultsFor(environment: Environment): Omit<StackConfig, (typeof
 }
 
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+/** GitHub's default `sub` prefix: names only, or names with their immutable numeric ids (both). */
+const SUBJECT_PREFIX = /^repo:([A-Za-z0-9-]{1,39})(@[1-9]\d{0,19})?\/([A-Za-z0-9._-]{1,100})(@[1-9]\d{0,19})?$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -245,6 +254,19 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   if (typeof githubRepository !== 'string' || !GITHUB_REPOSITORY.test(githubRepository)) {
     bad('githubRepository', 'owner/name of the GitHub repository, e.g. zumo-org/zumo');
   }
+  const githubOidcSubjectPrefix = raw['githubOidcSubjectPrefix'] ?? `repo:${String(githubRepository)}`;
+  if (typeof githubRepository === 'string' && GITHUB_REPOSITORY.test(githubRepository)) {
+    const [owner, name] = githubRepository.split('/');
+    const match = typeof githubOidcSubjectPrefix === 'string' ? SUBJECT_PREFIX.exec(githubOidcSubjectPrefix) : null;
+    const sameRepository =
+      match && match[1]!.toLowerCase() === owner!.toLowerCase() && match[3]!.toLowerCase() === name!.toLowerCase();
+    if (!match || !sameRepository || Boolean(match[2]) !== Boolean(match[4]))
+      bad(
+        'githubOidcSubjectPrefix',
+        `the sub prefix GitHub sends for ${githubRepository}: repo:${owner}/${name}, or for repositories with immutable subject claims ` +
+          `repo:${owner}@<owner id>/${name}@<repository id> (read it with: gh api repos/${githubRepository}/actions/oidc/customization/sub --jq .sub_claim_prefix)`,
+      );
+  }
   const gitRevision = value('gitRevision');
   if (typeof gitRevision !== 'string' || !GIT_REVISION.test(gitRevision)) bad('gitRevision', 'a branch, tag or commit');
   const ecrKeepReleases = value('ecrKeepReleases');
@@ -309,7 +331,7 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   const backupRetentionDays = value('backupRetentionDays');
   if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 365)
     bad('backupRetentionDays', 'an integer from 1 to 365');
-  const known = new Set<string>([...Object.keys(defaults), ...REQUIRED_KEYS]);
+  const known = new Set<string>([...Object.keys(defaults), ...REQUIRED_KEYS, 'githubOidcSubjectPrefix']);
   for (const key of Object.keys(raw))
     if (!known.has(key)) bad(key, `no such key; known keys: ${[...known].sort().join(', ')}`);
 
@@ -320,6 +342,7 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     environment,
     region: region!,
     githubRepository: githubRepository as string,
+    githubOidcSubjectPrefix: githubOidcSubjectPrefix as string,
     clusterAdminRoleArns: clusterAdminRoleArns as string[],
     stateBucketName: stateBucketName as string,
     githubOidcProviderArn: raw['githubOidcProviderArn'] as string,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument } from 'yaml';
 
-/** The release an overlay runs: written by CI (tools/release bump-image), never by hand. */
+/** The release an overlay runs: written by CI (.github/scripts/set-image.sh), never by hand. */
 export interface WebRelease {
   readonly repository: string;
   readonly tag: string;

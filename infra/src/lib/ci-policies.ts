@@ -71,36 +71,67 @@ export function releasePolicy(r: ReleaseResources): PolicyDocument {
 }
 
 /**
- * Reads that return data rather than configuration. The preview role keeps AWS's ReadOnlyAccess
- * (complete for what the providers read during a preview or refresh) minus these: a pull request
- * runs with the dev preview role, and must see configuration, not contents.
+ * What `pulumi preview` and `refresh` read: the configuration of the services the program uses,
+ * on any resource (a preview reads what exists before it knows ids). A service list instead of
+ * AWS's ReadOnlyAccess, which reads every service of the account and data with it (parameters,
+ * function code, queue messages, table items): the dev preview role runs pull requests' code.
+ */
+export const PREVIEW_READS = [
+  ...['acm', 'backup', 'cloudfront', 'ec2', 'ecr', 'eks', 'iam', 'kms', 'route53', 's3', 'sns', 'wafv2'].flatMap(
+    (service) => [`${service}:Describe*`, `${service}:Get*`, `${service}:List*`],
+  ),
+  // Alarms and log groups: their configuration, not the metrics or the events.
+  'cloudwatch:Describe*',
+  'cloudwatch:List*',
+  'elasticloadbalancing:Describe*',
+  'logs:Describe*',
+  'logs:ListTagsForResource',
+  'logs:ListTagsLogGroup',
+  'codeconnections:GetConnection',
+  'codeconnections:ListConnections',
+  'sts:GetCallerIdentity',
+];
+
+/**
+ * Reads inside those services that return data rather than configuration, denied to the preview
+ * role: a pull request runs with the dev preview role and must see configuration, not contents.
  */
 export const DATA_READS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
+  'ec2:GetConsoleOutput',
+  'ec2:GetConsoleScreenshot',
+  'ec2:GetLaunchTemplateData',
+  'ec2:GetPasswordData',
   'ecr:BatchGetImage',
   'ecr:GetDownloadUrlForLayer',
   'logs:FilterLogEvents',
   'logs:GetLogEvents',
+  'logs:GetLogObject',
   'logs:GetLogRecord',
   'logs:GetQueryResults',
   'logs:StartLiveTail',
   'logs:StartQuery',
   'secretsmanager:GetSecretValue',
+  'wafv2:GetSampledRequests',
 ];
 
-/** Preview: read the stack's state and secrets; no object or data reads elsewhere. */
-export function previewPolicy(s: StateBackend): PolicyDocument {
+/** Preview: read the stack's state and secrets and the program's configuration; no object or data reads. */
+export function previewPolicy(s: StateBackend, namePrefix: string): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
       ...stateStatements(s, 'read'),
+      { Sid: 'ProgramConfiguration', Effect: 'Allow', Action: PREVIEW_READS, Resource: '*' },
+      {
+        // Project configurations hold plain-text environment variables: this stack's runner only.
+        Sid: 'OwnRunnerProject',
+        Effect: 'Allow',
+        Action: ['codebuild:BatchGetProjects', 'codebuild:ListProjects'],
+        Resource: `arn:aws:codebuild:${s.region}:*:project/${namePrefix}*`,
+      },
       {
         Sid: 'NoObjectReadsOutsideTheState',
         Effect: 'Deny',
-        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Action: 's3:GetObject*',
         NotResource: [
           `arn:aws:s3:::${s.bucketName}/.pulumi/meta.yaml`,
           ...stateObjectArns(s.bucketName, s.project, s.stack),

@@ -36,12 +36,17 @@ export const environmentFor = (stack: string, role: CiRole) => `${stack}-${role}
  * exactly its own environment. The dev preview role also accepts pull requests of this
  * repository (forks get no OIDC token for it), so a change is previewed before it merges; no
  * prod role ever accepts a pull request or a plain main-branch job.
+ *
+ * `subjectPrefix` is the part of GitHub's default `sub` before the context: `repo:<owner>/<name>`,
+ * or, for repositories created, renamed or transferred after 2026-07-15 (or opted in),
+ * `repo:<owner>@<owner id>/<name>@<repository id>` (GitHub's OIDC reference, "Immutable subject
+ * claims"). Trust matches it exactly, so it must be the form GitHub really sends.
  */
-export function githubSubjects(repository: string, stack: string): Record<CiRole, string[]> {
-  const environment = (role: CiRole) => `repo:${repository}:environment:${environmentFor(stack, role)}`;
+export function githubSubjects(subjectPrefix: string, stack: string): Record<CiRole, string[]> {
+  const environment = (role: CiRole) => `${subjectPrefix}:environment:${environmentFor(stack, role)}`;
   return {
     release: [environment('release')],
-    preview: stack === 'prod' ? [environment('preview')] : [`repo:${repository}:pull_request`, environment('preview')],
+    preview: stack === 'prod' ? [environment('preview')] : [`${subjectPrefix}:pull_request`, environment('preview')],
     infra: [environment('infra')],
   };
 }

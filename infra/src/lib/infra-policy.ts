@@ -1,14 +1,16 @@
 /**
  * The infra role (`pulumi up` of one stack): every action the program's resource types need, on
  * the stack's own resources wherever AWS lets a policy name them (the `zumo-<stack>-` prefix of
- * every physical name, the stack's image repository, KMS keys tagged with the stack). Services
- * whose resources only have generated ids (EC2, load balancing, CloudFront, ACM, Route 53 health
- * checks) are granted by action; the permissions boundary denies them on the other stack's
- * resources. IAM: only roles named for the stack, only with the stack's boundary, never the
- * roles GitHub jobs assume (those change through an admin's `up`, see docs/delivery.md).
+ * every physical name, the stack's image repository, KMS keys tagged with the stack, its Route 53
+ * zone). EC2 and load balancing by the stack tag (lib/network-policy.ts). CloudFront, ACM and
+ * Route 53 health checks, whose resources have generated ids and no usable tag condition at
+ * creation, are granted by action; the permissions boundary denies them on the other stack's
+ * tagged resources. IAM: only roles named for the stack, only with the stack's boundary; the boundary
+ * keeps every role of the stack, this one included, off the CI identities (lib/boundary.ts).
  */
-import { CI_ROLES, type PolicyDocument, type PolicyStatement } from './iam.js';
+import type { PolicyDocument, PolicyStatement } from './iam.js';
 import { stateStatements, type StateBackend } from './state-access.js';
+import { networkStatements } from './network-policy.js';
 
 export interface InfraScope {
   readonly state: StateBackend;
@@ -21,6 +23,10 @@ export interface InfraScope {
   readonly boundaryArn: string;
   /** The CodeConnections connection the CI runner uses (infra/bootstrap). */
   readonly githubConnectionArn: string;
+  /** The stack's EKS cluster (its security group carries only EKS's tags). */
+  readonly clusterName: string;
+  /** The Route 53 zone of the stack's domain, when it has one: the only zone it writes records in. */
+  readonly hostedZoneId?: string | undefined;
 }
 
 /** Services whose configuration `pulumi up` and `refresh` read, on any resource. */
@@ -38,6 +44,7 @@ const READS = [
   'codebuild:BatchGet*',
   'codebuild:List*',
   'ec2:Describe*',
+  'ec2:GetManagedPrefixListEntries', // the ALB admits CloudFront's prefix list, looked up on every run
   'ecr:Describe*',
   'ecr:GetLifecyclePolicy',
   'ecr:GetRepositoryPolicy',
@@ -116,39 +123,7 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
     Statement: [
       ...stateStatements(s.state, 'write'),
       { Sid: 'Read', Effect: 'Allow', Action: READS, Resource: '*' },
-      {
-        Sid: 'Network',
-        Effect: 'Allow',
-        Action: [
-          'ec2:AllocateAddress',
-          'ec2:Associate*',
-          'ec2:AttachInternetGateway',
-          'ec2:Authorize*',
-          'ec2:Create*',
-          'ec2:Delete*',
-          'ec2:DetachInternetGateway',
-          'ec2:Disassociate*',
-          'ec2:Modify*',
-          'ec2:ReleaseAddress',
-          'ec2:ReplaceRoute',
-          'ec2:Revoke*',
-          'ec2:UpdateSecurityGroupRuleDescriptions*',
-        ],
-        Resource: '*',
-      },
-      {
-        Sid: 'LoadBalancing',
-        Effect: 'Allow',
-        Action: [
-          'elasticloadbalancing:Add*',
-          'elasticloadbalancing:Create*',
-          'elasticloadbalancing:Delete*',
-          'elasticloadbalancing:Modify*',
-          'elasticloadbalancing:Remove*',
-          'elasticloadbalancing:Set*',
-        ],
-        Resource: '*',
-      },
+      ...networkStatements({ stack: s.state.stack, region, account, clusterName: s.clusterName }),
       // Every EKS ARN names its cluster right after the resource type: cluster/<name>, nodegroup/<name>/...
       { Sid: 'Cluster', Effect: 'Allow', Action: 'eks:*', Resource: eksArns(`${region}`, account, prefix) },
       {
@@ -186,16 +161,31 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
           `arn:aws:wafv2:us-east-1:*:global/managedruleset/*/*`,
         ],
       },
+      // Route 53 has no tag conditions: records only in the stack's own zone (when it has a
+      // domain); health checks have generated ids only (docs/delivery.md, what IAM cannot fence).
+      ...(s.hostedZoneId
+        ? [
+            {
+              Sid: 'Dns',
+              Effect: 'Allow' as const,
+              Action: ['route53:ChangeResourceRecordSets', 'route53:ChangeTagsForResource'],
+              Resource: `arn:aws:route53:::hostedzone/${s.hostedZoneId}`,
+            },
+          ]
+        : []),
       {
-        Sid: 'DnsAndUptime',
+        // Interface endpoints with private DNS associate the VPC with the service's AWS-owned
+        // private hosted zone in the caller's name (a dependent action of ec2:CreateVpcEndpoint).
+        Sid: 'EndpointPrivateDns',
         Effect: 'Allow',
-        Action: [
-          'route53:ChangeResourceRecordSets',
-          'route53:ChangeTagsForResource',
-          'route53:DeleteHealthCheck',
-          'route53:UpdateHealthCheck',
-        ],
-        Resource: ['arn:aws:route53:::hostedzone/*', 'arn:aws:route53:::healthcheck/*'],
+        Action: 'route53:AssociateVPCWithHostedZone',
+        Resource: 'arn:aws:route53:::hostedzone/*',
+      },
+      {
+        Sid: 'Uptime',
+        Effect: 'Allow',
+        Action: ['route53:ChangeTagsForResource', 'route53:DeleteHealthCheck', 'route53:UpdateHealthCheck'],
+        Resource: 'arn:aws:route53:::healthcheck/*',
       },
       // No resource-level permission: a health check gets its tags only after it exists.
       { Sid: 'UptimeCreate', Effect: 'Allow', Action: 'route53:CreateHealthCheck', Resource: '*' },
@@ -307,13 +297,6 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Resource: `arn:aws:iam::${account}:role/aws-service-role/*`,
       },
       NO_ESCALATION_POLICIES,
-      {
-        // The identities GitHub jobs obtain change only through an admin: no job widens its own.
-        Sid: 'NotTheCiIdentities',
-        Effect: 'Deny',
-        NotAction: ['iam:Get*', 'iam:List*', 'iam:PassRole'],
-        Resource: [...CI_ROLES, 'runner'].map((kind) => role(`${prefix}${kind}*`)),
-      },
     ],
   };
 }

@@ -2,17 +2,17 @@
  * What the program declares about identities, for one stack, as JSON on stdout: every role with its
  * trust policy, inline and managed policies and permissions boundary, the EKS access entries and
  * every resource type. Run in its own process per stack (the program reads its stack on import):
- *   node <loader args> declared-iam.ts dev
+ *   node <loader args> declared-iam.ts dev [config overrides as JSON, e.g. '{"zumo:waf":true}']
  */
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, settle, valueOf } from '../mocks.js';
+import { installMocks, invokedTokens, settle, valueOf } from '../mocks.js';
 import type { DeclaredIam } from './declared.js';
 
 type Program = typeof import('../../src/index.js'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the module is imported after the mocks
 
 const stack = process.argv[2];
 if (stack !== 'dev' && stack !== 'prod') throw new Error(`usage: declared-iam.ts dev|prod (got ${stack})`);
-const recorded = await installMocks(stack);
+const recorded = await installMocks(stack, JSON.parse(process.argv[3] ?? '{}') as Record<string, unknown>);
 // Inside a root stack, as the engine runs a program (stack transformations need one).
 let program!: Program;
 await pulumi.runtime.runInPulumiStack(async () => {
@@ -55,6 +55,7 @@ const declared: DeclaredIam = {
         .map((r) => String(r.inputs['policyArn'])),
     })),
   resourceTypes: [...new Set(recorded.map((r) => r.type))].sort(),
+  invokes: [...invokedTokens].sort(),
   outputs: {
     releaseRoleArn: await valueOf(program.releaseRoleArn),
     previewRoleArn: await valueOf(program.previewRoleArn),
@@ -67,6 +68,7 @@ const declared: DeclaredIam = {
     distributionArn: stateOf('aws:cloudfront/distribution:Distribution', '').arn,
     runnerProject: await valueOf(program.ciRunnerProject),
     clusterName: await valueOf(program.eksClusterName),
+    runnerWebhookFilters: recorded.find((r) => r.type === 'aws:codebuild/webhook:Webhook')?.inputs['filterGroups'],
   },
 };
 process.stdout.write(JSON.stringify(declared));

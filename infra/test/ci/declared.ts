@@ -19,6 +19,8 @@ export interface DeclaredIam {
   accessEntries: { principalArn: string; policies: string[] }[];
   /** Every resource type the stack declares. */
   resourceTypes: string[];
+  /** Every provider function (data source) the program calls while it runs. */
+  invokes: string[];
   outputs: { releaseRoleArn: string; previewRoleArn: string; infraRoleArn: string };
   /** ARNs and names of what the CI roles work on, as the stack declares them. */
   resources: {
@@ -28,6 +30,8 @@ export interface DeclaredIam {
     distributionArn: string;
     runnerProject: string;
     clusterName: string;
+    /** The filter groups of the runner's CodeBuild webhook. */
+    runnerWebhookFilters: { filters: { type: string; pattern: string }[] }[];
   };
 }
 
@@ -70,8 +74,12 @@ export function boundaryDocuments(): Record<string, unknown> {
   );
 }
 
-/** Runs the program under mocks for `stack` in a child process and returns what it declared. */
-export function declaredIam(stack: 'dev' | 'prod'): DeclaredIam {
-  if (!cache.has(stack)) cache.set(stack, runScript('declared-iam.ts', stack));
-  return cache.get(stack) as DeclaredIam;
+/**
+ * Runs the program under mocks for `stack` (its Pulumi.<stack>.yaml plus `overrides`, keys with
+ * their `zumo:` prefix) in a child process and returns what it declared.
+ */
+export function declaredIam(stack: 'dev' | 'prod', overrides: Record<string, unknown> = {}): DeclaredIam {
+  const key = `${stack} ${JSON.stringify(overrides)}`;
+  if (!cache.has(key)) cache.set(key, runScript('declared-iam.ts', stack, JSON.stringify(overrides)));
+  return cache.get(key) as DeclaredIam;
 }

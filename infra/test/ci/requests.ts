@@ -58,18 +58,88 @@ export function stateWrites(stack: Stack): Need[] {
   ];
 }
 
-/** What a refresh reads, per service of the program (one representative read each). */
+/** What a refresh reads: for each service of the program, the reads the providers make on its resources. */
 export function refreshReads(declared: DeclaredIam): Need[] {
   const r = declared.resources;
+  const any = (...actions: string[]) => actions.map((action) => ({ action, resource: '*' }));
+  const iamRole = declared.outputs.infraRoleArn;
+  const eks = (path: string) => `arn:aws:eks:${REGION}:${ACCOUNT}:${path}`;
   return [
-    { action: 'ec2:DescribeVpcs', resource: '*' },
-    { action: 'eks:DescribeCluster', resource: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${r.clusterName}` },
-    { action: 'iam:GetRole', resource: declared.outputs.infraRoleArn },
+    ...any(
+      'ec2:DescribeVpcs',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeLaunchTemplateVersions',
+      'ec2:DescribeNatGateways',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:DescribeFlowLogs',
+      'ec2:DescribeAvailabilityZones',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+      'elasticloadbalancing:DescribeTags',
+      'acm:DescribeCertificate',
+      'cloudwatch:DescribeAlarms',
+      'logs:DescribeLogGroups',
+      'sts:GetCallerIdentity',
+      'kms:ListAliases',
+      'wafv2:GetWebACL',
+      'route53:GetHealthCheck',
+      'route53:ListResourceRecordSets',
+      'backup:DescribeBackupVault',
+      'backup:GetBackupPlan',
+      'backup:GetBackupSelection',
+      'sns:GetTopicAttributes',
+      'cloudfront:GetCachePolicy',
+      'cloudfront:GetVpcOrigin',
+      'cloudfront:GetOriginAccessControl',
+    ),
+    { action: 'eks:DescribeCluster', resource: eks(`cluster/${r.clusterName}`) },
+    { action: 'eks:DescribeNodegroup', resource: eks(`nodegroup/${r.clusterName}/data/1`) },
+    { action: 'eks:DescribeAddon', resource: eks(`addon/${r.clusterName}/coredns/1`) },
+    { action: 'eks:DescribeAccessEntry', resource: eks(`access-entry/${r.clusterName}/role/${ACCOUNT}/x/1`) },
+    { action: 'iam:GetRole', resource: iamRole },
+    { action: 'iam:GetRolePolicy', resource: iamRole },
+    { action: 'iam:ListAttachedRolePolicies', resource: iamRole },
     { action: 's3:GetBucketPolicy', resource: r.siteBucketArn },
+    { action: 's3:GetBucketVersioning', resource: r.siteBucketArn },
+    { action: 's3:GetEncryptionConfiguration', resource: r.siteBucketArn },
+    { action: 's3:GetLifecycleConfiguration', resource: r.siteBucketArn },
+    { action: 's3:ListBucket', resource: r.siteBucketArn },
     { action: 'cloudfront:GetDistribution', resource: r.distributionArn },
     { action: 'ecr:DescribeRepositories', resource: r.repositoryArn },
+    { action: 'ecr:GetLifecyclePolicy', resource: r.repositoryArn },
     { action: 'kms:DescribeKey', resource: secretsKey(declared.stack) },
+    { action: 'kms:GetKeyPolicy', resource: secretsKey(declared.stack) },
+    {
+      action: 'codebuild:BatchGetProjects',
+      resource: `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/${r.runnerProject}`,
+    },
   ];
+}
+
+/**
+ * The AWS requests behind each provider function the program calls: every preview and up runs
+ * them, so a new lookup without its permission fails here (mocks answer any call they know).
+ * Sources: the AWS provider's data sources (pulumi-aws / terraform-provider-aws internal/service).
+ */
+export const INVOKE_ACTIONS: Record<string, string[]> = {
+  'aws:index/getRegion:getRegion': [], // resolved from the provider's configuration, no request
+  'aws:index/getCallerIdentity:getCallerIdentity': ['sts:GetCallerIdentity'],
+  'aws:index/getAvailabilityZones:getAvailabilityZones': ['ec2:DescribeAvailabilityZones'],
+  'aws:ec2/getManagedPrefixList:getManagedPrefixList': [
+    'ec2:DescribeManagedPrefixLists',
+    'ec2:GetManagedPrefixListEntries',
+  ],
+  'aws:kms/getAlias:getAlias': ['kms:ListAliases'],
+};
+
+export function invokeReads(declared: DeclaredIam): Need[] {
+  return declared.invokes.flatMap((token) => {
+    const actions = INVOKE_ACTIONS[token];
+    if (!actions) throw new Error(`${token}: the program calls it but INVOKE_ACTIONS lists no actions for it`);
+    return actions.map((action) => ({ action, resource: '*' }));
+  });
 }
 
 /** The requests behind one capability, for the stack(s) it names. */
@@ -102,9 +172,16 @@ export function requestsFor(c: Capability, declared: Record<Stack, DeclaredIam>)
           resource: `${declared[c.stack].resources.reportsBucketArn}/test-reports/abc1234/index.html`,
         },
       ];
+    case 'state-history':
+      // `pulumi stack history` lists and reads the stack's update records (infra-order.sh).
+      return [
+        { action: 's3:ListBucket', resource: `arn:aws:s3:::${STATE_BUCKET}` },
+        { action: 's3:GetObject', resource: state('.pulumi/meta.yaml') },
+        { action: 's3:GetObject', resource: state(`.pulumi/history/zumo/${c.stack}/zumo-1.history.json`) },
+      ];
     case 'pulumi': {
       const d = declared[c.stack];
-      const reads = [...stateReads(c.stack), ...(c.refresh ? refreshReads(d) : [])];
+      const reads = [...stateReads(c.stack), ...invokeReads(d), ...(c.refresh ? refreshReads(d) : [])];
       if (c.command !== 'up') return reads;
       return [...reads, ...stateWrites(c.stack), ...upTypes(d).flatMap((type) => needsOf(type, namesOf(c.stack)))];
     }

@@ -53,9 +53,26 @@ export const NO_AWS_CALLS = /^(pulumi:|zumo:|random:|time:|kubernetes:|awsx:|eks
 const tagged = (s: StackNames) => ({ 'aws:RequestTag/stack': s.stack, 'aws:TagKeys': ['stack'] });
 const owned = (s: StackNames) => ({ 'aws:ResourceTag/stack': s.stack });
 const ec2 = (s: StackNames, kind: string) => `arn:aws:ec2:${s.region}:${s.account}:${kind}/${kind}-${s.stack}0001`;
+// Tagging on creation is authorized as ec2:CreateTags with the creating call as ec2:CreateAction.
 const createEc2 = (s: StackNames, action: string, kind: string, extra: Need[] = []): Need[] => [
   { action, resource: ec2(s, kind), context: tagged(s) },
+  {
+    action: 'ec2:CreateTags',
+    resource: ec2(s, kind),
+    context: { ...tagged(s), 'ec2:CreateAction': action.replace('ec2:', '') },
+  },
   ...extra,
+];
+/** A rule on EKS's cluster security group, which carries only EKS's tags, never the stack's. */
+const clusterGroupRule = (s: StackNames, action: string): Need[] => [
+  {
+    action,
+    resource: ec2(s, 'security-group'),
+    context: { 'aws:ResourceTag/aws:eks:cluster-name': `${s.prefix}eks` },
+  },
+  ...(action.startsWith('ec2:Authorize')
+    ? [{ action, resource: ec2(s, 'security-group-rule'), context: tagged(s) }]
+    : []),
 ];
 const deleteEc2 = (s: StackNames, action: string, kind: string): Need => ({
   action,
@@ -117,10 +134,16 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
   'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule': (s) => [
     deleteEc2(s, 'ec2:AuthorizeSecurityGroupIngress', 'security-group'),
     deleteEc2(s, 'ec2:RevokeSecurityGroupIngress', 'security-group'),
+    // TargetAccess and the CI runner open 8080 and 443 on EKS's cluster security group.
+    ...clusterGroupRule(s, 'ec2:AuthorizeSecurityGroupIngress'),
+    ...clusterGroupRule(s, 'ec2:RevokeSecurityGroupIngress'),
   ],
   'aws:ec2/vpcEndpoint:VpcEndpoint': (s) => [
     ...createEc2(s, 'ec2:CreateVpcEndpoint', 'vpc-endpoint'),
     deleteEc2(s, 'ec2:DeleteVpcEndpoints', 'vpc-endpoint'),
+    // An interface endpoint with private DNS associates the VPC with the service's private hosted
+    // zone, in the caller's name (a dependent action of ec2:CreateVpcEndpoint).
+    { action: 'route53:AssociateVPCWithHostedZone', resource: 'arn:aws:route53:::hostedzone/Z0AWSMANAGED' },
   ],
   'aws:ec2/flowLog:FlowLog': (s) => [
     ...createEc2(s, 'ec2:CreateFlowLogs', 'vpc-flow-log'),

@@ -18,10 +18,13 @@ export type Capability =
   | { kind: 'image-copy'; from: Stack; to: Stack }
   | { kind: 'page-sync'; stack: Stack }
   | { kind: 'report-upload'; stack: Stack }
-  | { kind: 'pulumi'; stack: Stack; command: 'preview' | 'up' | 'refresh'; refresh: boolean };
+  | { kind: 'pulumi'; stack: Stack; command: 'preview' | 'up' | 'refresh'; refresh: boolean }
+  | { kind: 'state-history'; stack: Stack };
 
 export interface JobRow {
   id: string;
+  /** The workflow's `name:` (what a CodeBuild WORKFLOW_NAME filter matches). */
+  workflow: string;
   events: string[];
   environment: string | undefined;
   subjects: string[];
@@ -68,6 +71,8 @@ function capabilities(job: RawJob, workflowEnv: Record<string, string>): Capabil
       const stack = stackOfVar(envText, 'REPORTS_BUCKET');
       if (stack) found.push({ kind: 'report-upload', stack });
     }
+    for (const m of run.matchAll(/infra-order\.sh (dev|prod)/g))
+      found.push({ kind: 'state-history', stack: m[1] as Stack });
     for (const m of run.matchAll(/nx run infra:(preview|up|refresh):(dev|prod)([^\n]*)/g))
       found.push({
         kind: 'pulumi',
@@ -79,14 +84,18 @@ function capabilities(job: RawJob, workflowEnv: Record<string, string>): Capabil
   return found;
 }
 
-/** Every job of every workflow, with what the matrix needs to know about it. */
-export function workflowJobs(repository: string): JobRow[] {
+/**
+ * Every job of every workflow, with what the matrix needs to know about it. `subjectPrefix` is the
+ * start of the repository's OIDC `sub` (repo:<owner>/<name>, or with immutable ids).
+ */
+export function workflowJobs(subjectPrefix: string): JobRow[] {
   const dir = join(REPO_ROOT, '.github/workflows');
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .flatMap((file) => {
       const workflow = parse(readFileSync(join(dir, file), 'utf8')) as {
+        name: string;
         on: Record<string, unknown>;
         env?: Record<string, string>;
         jobs: Record<string, RawJob>;
@@ -101,13 +110,11 @@ export function workflowJobs(repository: string): JobRow[] {
           job.permissions?.['id-token'] !== 'write'
             ? []
             : environment
-              ? [`repo:${repository}:environment:${environment}`]
+              ? [`${subjectPrefix}:environment:${environment}`]
               : [
                   ...new Set(
                     events.map((e) =>
-                      e === 'pull_request'
-                        ? `repo:${repository}:pull_request`
-                        : `repo:${repository}:ref:refs/heads/main`,
+                      e === 'pull_request' ? `${subjectPrefix}:pull_request` : `${subjectPrefix}:ref:refs/heads/main`,
                     ),
                   ),
                 ];
@@ -117,6 +124,7 @@ export function workflowJobs(repository: string): JobRow[] {
         });
         return {
           id: `${file}/${id}`,
+          workflow: workflow.name,
           events,
           environment,
           subjects,

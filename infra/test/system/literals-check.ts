@@ -20,7 +20,7 @@ interface Patch {
 /**
  * Stack-specific values in deploy/ are allowed only where the Application that syncs them replaces
  * them (a kustomize patch Pulumi writes), or in a container's image: the release pointer CI writes
- * (tools/release bump-image), a reviewed commit by design. Anything else would be wrong in any
+ * (.github/scripts/set-image.sh), a reviewed commit by design. Anything else would be wrong in any
  * stack but one.
  */
 export function literalsLeftIn(spec: ApplicationSpec) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// A stand-in for the GitHub CLI (GitHub cannot be reached here): it keeps pull request comments,
-// issues and labels in a JSON file ($FAKE_GH_STATE) and implements exactly the calls the
+// A stand-in for the GitHub CLI (GitHub cannot be reached here): it keeps pull requests, their
+// comments, issues and labels in a JSON file ($FAKE_GH_STATE) and implements exactly the calls the
 // .github/scripts make. --jq filters run through the real jq, as gh does. Anything else fails.
 // Comments carry their author as the REST API does (`user.login`); the caller is $FAKE_GH_LOGIN.
 import { execFileSync } from 'node:child_process';
@@ -74,6 +74,23 @@ if (args[0] === 'api') {
     issue.comments.push(option('--comment'));
   }
   save();
+} else if (args[0] === 'pr' && args[1] === 'list') {
+  const head = option('--head');
+  const open = state.pulls.filter((p) => p.head === head && p.base === option('--base') && p.state === option('--state'));
+  out(open.map(({ number }) => ({ number })));
+} else if (args[0] === 'pr' && args[1] === 'create') {
+  const number = state.nextId++;
+  state.pulls.push({
+    number,
+    base: option('--base'),
+    head: option('--head'),
+    title: option('--title'),
+    body: option('--body'),
+    state: 'open',
+    author: login,
+  });
+  save();
+  process.stdout.write(`https://github.com/acme/zumo/pull/${number}\n`);
 } else if (args[0] === 'label' && args[1] === 'create') {
   save();
 } else fail();

@@ -1,46 +1,8 @@
 // upsert-pr-comment.sh (ONE infra-preview comment per pull request) and drift-issue.sh (ONE open
 // drift issue) against a stand-in for the GitHub CLI (fake-gh.mjs keeps the state in a file;
 // GitHub itself cannot be reached here).
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import t, { type Test } from 'tap';
-import { SCRIPTS_DIR } from './workflows.js';
-
-interface State {
-  nextId: number;
-  calls: string[];
-  comments: { id: number; issue: number; body: string; author: string }[];
-  issues: { number: number; state: string; labels: string[]; body: string; comments: string[] }[];
-}
-
-function github(t: Test, initial: Partial<State> = {}) {
-  const dir = t.testdir({ bin: {} });
-  const gh = join(dir, 'bin/gh');
-  copyFileSync(join(import.meta.dirname, 'fake-gh.mjs'), join(dir, 'bin/fake-gh.mjs'));
-  writeFileSync(gh, `#!/bin/sh\nexec "${process.execPath}" "$(dirname "$0")/fake-gh.mjs" "$@"\n`);
-  chmodSync(gh, 0o755);
-  const statePath = join(dir, 'state.json');
-  writeFileSync(statePath, JSON.stringify({ nextId: 100, calls: [], comments: [], issues: [], ...initial }));
-  const run = (script: string, ...args: string[]) =>
-    spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        // Without the outer tap run's loaders: the stand-in is a plain node script.
-        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS')),
-        PATH: `${join(dir, 'bin')}:${process.env['PATH']}`,
-        FAKE_GH_STATE: statePath,
-        GITHUB_REPOSITORY: 'acme/zumo',
-      },
-    });
-  const state = () => JSON.parse(readFileSync(statePath, 'utf8')) as State;
-  const file = (name: string, text: string) => {
-    writeFileSync(join(dir, name), text);
-    return name;
-  };
-  return { run, state, file };
-}
+import t from 'tap';
+import { github } from './fake-github.js';
 
 t.test('upsert-pr-comment: creates the comment once, then edits it in place', async (t) => {
   const gh = github(t, { comments: [{ id: 7, issue: 42, body: 'LGTM', author: 'reviewer' }] });

@@ -69,11 +69,14 @@ t.test('no untrusted expression is pasted into a shell script', async (t) => {
 t.test('git writes use the release App token, given only to the step that pushes', async (t) => {
   for (const w of workflows) {
     for (const [id, job] of jobs(w)) {
-      const pushes = job.steps.filter((s) => /git push|commit-and-push\.sh|gh pr create/.test(s.run ?? ''));
+      const pushes = job.steps.filter((s) =>
+        /git push|commit-and-push\.sh|gh pr create|open-promotion-pr\.sh/.test(s.run ?? ''),
+      );
       if (!pushes.length) continue;
       const app = job.steps.find((s) => s.uses?.startsWith('actions/create-github-app-token@'));
       t.ok(app, `${w.file}/${id} creates a GitHub App token`);
-      t.same(app?.with?.['app-id'], '${{ vars.RELEASE_APP_ID }}');
+      t.same(app?.with?.['client-id'], '${{ vars.RELEASE_APP_CLIENT_ID }}', `${w.file}/${id}: the App's client ID`);
+      t.notOk(app?.with?.['app-id'], `${w.file}/${id}: not app-id (deprecated in create-github-app-token v3)`);
       for (const step of pushes) {
         const env = JSON.stringify(step.env ?? {});
         t.match(env, `steps.${app?.id}.outputs.token`, `${w.file}/${id}: the push step gets the App token`);
@@ -87,6 +90,62 @@ t.test('git writes use the release App token, given only to the step that pushes
       t.equal(checkout?.with?.['persist-credentials'], false, `${w.file}/${id}: no token left in .git/config`);
     }
   }
+});
+
+t.test("the release App's key and token live only in jobs that install and run nothing else", async (t) => {
+  // An npm install script, or any dependency's code, that runs beside the App token could push to
+  // main (the App bypasses its rules) and, through Argo CD, change prod. So the jobs that hold the
+  // key run a fresh checkout, git, gh and the repository's bash scripts, nothing else.
+  const holders = workflows.flatMap((w) =>
+    jobs(w)
+      .filter(([, job]) => JSON.stringify(job).includes('RELEASE_APP_PRIVATE_KEY'))
+      .map(([id, job]) => [`${w.file}/${id}`, job] as const),
+  );
+  t.same(holders.map(([id]) => id).sort(), ['promote.yml/pull-request', 'release.yml/bump'], 'two jobs hold the key');
+  for (const [id, job] of holders) {
+    t.equal(environment(job), 'release-app', `${id}: in the release-app environment (main only, the key's only home)`);
+    t.same(job.permissions, { contents: 'read' }, `${id}: no other permission, no OIDC token`);
+    t.same(
+      job.steps.flatMap((s) => (s.uses ? [s.uses.split('@')[0]] : [])),
+      ['actions/checkout', 'actions/create-github-app-token'],
+      `${id}: no other action (setup-node and caches restore code)`,
+    );
+    for (const run of jobRuns(job))
+      t.notMatch(
+        run,
+        /\b(npm|npx|node|yarn|pnpm|pip|curl|wget|docker)\b/,
+        `${id}: installs and runs no package: ${run.split('\n')[0]}`,
+      );
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+    t.notOk(checkout?.with?.['sparse-checkout'], `${id}: a whole, fresh checkout`);
+  }
+});
+
+t.test('what the App may push: the dev overlay to main; prod only as a branch and a pull request', async (t) => {
+  const bump = byName('release').jobs['bump']!;
+  const push = bump.steps.find((s) => s.run?.includes('commit-and-push.sh'))!;
+  t.match(push.run, /commit-and-push\.sh" main /, 'the dev bump goes to main');
+  t.equal(
+    push.env?.['ALLOWED_PATHS'],
+    'deploy/web/overlays/dev/kustomization.yaml',
+    'and may change the dev overlay only',
+  );
+  t.match(push.run, /bump-release\.sh" deploy\/web\/overlays\/dev /);
+  const pr = byName('promote').jobs['pull-request']!;
+  t.match(jobRuns(pr).join('\n'), /open-promotion-pr\.sh" "\$REPOSITORY" "\$TAG" "\$DIGEST"/);
+  for (const w of workflows)
+    for (const [id, job] of jobs(w)) {
+      const holdsToken = job.steps.some((s) => s.uses?.startsWith('actions/create-github-app-token@'));
+      for (const run of jobRuns(job)) {
+        if (holdsToken)
+          t.notMatch(
+            run,
+            /overlays\/prod/,
+            `${w.file}/${id}: writes the prod overlay only through open-promotion-pr.sh`,
+          );
+        t.notMatch(run, /git push/, `${w.file}/${id}: pushes go through the checked scripts only`);
+      }
+    }
 });
 
 t.test('nothing starves: ci cancels only pull request runs; world-changing jobs queue per stack', async (t) => {
@@ -174,18 +233,21 @@ t.test('release: when web is affected; image, page, then the bump before anythin
   t.same(release.on['workflow_run'], { workflows: ['ci'], types: ['completed'], branches: ['main'] });
   t.match(release.jobs['changes']!.if, "workflow_run.conclusion == 'success'");
   t.match(jobRuns(release.jobs['changes']!).join('\n'), 'web-affected.sh deploy/web/overlays/dev "$COMMIT"');
-  const job = release.jobs['release']!;
-  t.equal(job.if, "${{ needs.changes.outputs.web == 'true' }}", 'only when the web project is affected');
-  const script = jobRuns(job).join('\n');
+  const build = release.jobs['build']!;
+  t.equal(build.if, "${{ needs.changes.outputs.web == 'true' }}", 'only when the web project is affected');
+  const script = jobRuns(build).join('\n');
   t.match(script, /docker buildx build[\s\S]*--metadata-file image.json --push/, 'pushes and records the digest');
   t.match(script, 'tag="${COMMIT:0:7}"', 'tag = short SHA');
-  const page = stepIndex(job, (r) => r.includes('sync-static-cli.js'));
-  const bump = stepIndex(job, (r) => r.includes('bump-release.sh deploy/web/overlays/dev'));
-  t.ok(page >= 0 && bump === page + 2, 'the bump follows the page (after the App token): new page, new pod');
+  t.ok(
+    stepIndex(build, (r) => r.includes('sync-static-cli.js')) > stepIndex(build, (r) => r.includes('docker buildx')),
+    'the page after the image',
+  );
+  t.equal(release.jobs['bump']!.needs, 'build', 'the bump after the image and the page: new page, new pod');
+  const record = release.jobs['record']!;
+  t.equal(record.needs, 'bump', 'optional steps only after the bump');
   for (const optional of [/aws s3 cp --recursive/, /sentry-release\.sh/]) {
-    const i = stepIndex(job, (r) => optional.test(r));
-    t.ok(i > bump, `${optional} comes after the bump`);
-    t.equal(job.steps[i]?.['continue-on-error'], true, `${optional} never fails the release`);
+    const step = record.steps.find((s) => s.run && optional.test(s.run));
+    t.equal(step?.['continue-on-error'], true, `${optional} never fails the release`);
   }
 });
 
@@ -194,10 +256,10 @@ t.test('promote: dispatch copies registry-side and opens a pull request; merging
   t.ok('workflow_dispatch' in promote.on);
   t.same((promote.on['push'] as { paths: string[] }).paths, ['deploy/web/overlays/prod/kustomization.yaml']);
   const script = runs(promote).join('\n');
-  t.match(script, '--overlay deploy/web/overlays/dev --print', 'reads what dev runs');
+  t.match(script, 'set-image.sh --print deploy/web/overlays/dev', 'reads what dev runs');
   t.match(script, 'promote-image.sh "$DEV_REPOSITORY" "$PROD_REPOSITORY" "$TAG" "$DIGEST"');
   t.notMatch(script, /docker (pull|push)/, 'no pull and push: the digest must survive the copy');
-  t.match(script, 'gh pr create');
+  t.equal(promote.jobs['pull-request']!.needs, 'copy', 'the pull request only for a copied image');
   const sentry = promote.jobs['publish-prod']!.steps.find((s) => s.run?.includes('sentry-release.sh "$TAG" prod'));
   t.equal(sentry?.['continue-on-error'], true, 'Sentry never fails the publication');
 });
@@ -225,6 +287,28 @@ t.test(
     t.match(jobRuns(up.jobs['preview-prod']!).join('\n'), 'GITHUB_STEP_SUMMARY', 'the preview is in the run summary');
   },
 );
+
+t.test('infra-up never applies an older commit after a newer one', async (t) => {
+  const up = byName('infra-up');
+  for (const [id, job] of jobs(up)) {
+    const apply = job.steps.findIndex((s) => /nx run infra:up:(dev|prod)/.test(s.run ?? ''));
+    if (apply < 0) continue;
+    const stack = /nx run infra:up:(dev|prod)/.exec(job.steps[apply]!.run!)![1];
+    const order = job.steps.findIndex((s) => s.id === 'order');
+    t.ok(order >= 0 && order < apply, `${id}: checks the order right before the up`);
+    t.equal(
+      job.steps[order]?.run,
+      `bash .github/scripts/infra-order.sh ${stack} "$COMMIT" >> "$GITHUB_OUTPUT"`,
+      `${id}: against what ${stack} last applied`,
+    );
+    t.equal(job.steps[apply]!.if, "${{ steps.order.outputs.apply == 'true' }}", `${id}: up only when not older`);
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+    t.equal(checkout?.with?.['fetch-depth'], 0, `${id}: the full history (ancestry is checked)`);
+  }
+  const preview = up.jobs['preview-prod']!;
+  t.match(JSON.stringify(preview), 'infra-order.sh prod', 'the prod preview checks too (approvers see no stale run)');
+  t.match(up.jobs['up-prod']!.if, "needs.preview-prod.outputs.apply == 'true'", 'no approval asked for a stale run');
+});
 
 t.test('infra-preview and drift: dev from pull requests, both stacks at night, one comment, one issue', async (t) => {
   const preview = byName('infra-preview');

@@ -1,11 +1,12 @@
 // promote-image.sh (registry-side copy, digest kept or the promotion refused) against recording
-// stand-ins for docker and aws (no registry here), and web-affected.sh on a real git repository
-// with a stand-in for `nx show projects --affected`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+// stand-ins for docker and aws (no registry here), and web-affected.sh with the real Nx graph of
+// this workspace, in a throw-away git copy of it.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { SCRIPTS_DIR } from './workflows.js';
+import { workspaceCopy } from './workspace-copy.js';
 
 const DEV = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web-dev';
 const PROD = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web-prod';
@@ -71,64 +72,42 @@ t.test('promote-image: bad input is refused before any call', async (t) => {
   t.match(run(DEV, PROD, 'v1;rm -rf', DIGEST).stderr, 'is not a release tag');
 });
 
-t.test('web-affected: the base is the release dev runs', async (t) => {
-  const dir = t.testdir({
-    repo: {
-      overlay: { 'kustomization.yaml': "images:\n  - name: web\n    newTag: 'placeholder'\n" },
-      'web.txt': '1\n',
-      'docs.txt': '1\n',
-    },
-    // Stand-in for `nx show projects --affected`: web when web.txt differs between base and head.
-    nx: '#!/bin/sh\nbase="${4#--base=}"; head="${5#--head=}"\ngit diff --quiet "$base" "$head" -- web.txt || echo web\necho docs\n',
-  });
-  chmodSync(join(dir, 'nx'), 0o755);
-  const repo = join(dir, 'repo');
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: repo,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    }).trim();
-  const commit = (file: string, message: string) => {
-    writeFileSync(join(repo, file), `${message}\n`);
-    git('commit', '-qam', message);
-    return git('rev-parse', 'HEAD');
-  };
-  git('init', '-q', '-b', 'main');
-  git('add', '.');
-  git('commit', '-qm', 'seed');
+t.test('web-affected: against the real Nx graph, from the release dev runs', async (t) => {
+  const ws = workspaceCopy(t);
+  const overlay = 'deploy/web/overlays/dev';
   const affected = (sha: string) =>
-    spawnSync('bash', [join(SCRIPTS_DIR, 'web-affected.sh'), 'overlay', sha], {
-      cwd: repo,
+    spawnSync('bash', [join(SCRIPTS_DIR, 'web-affected.sh'), overlay, sha], {
+      cwd: ws.root,
+      env: ws.env,
       encoding: 'utf8',
-      env: { ...process.env, NX: join(dir, 'nx') },
     });
-  const runs = (sha: string) => {
-    writeFileSync(
-      join(repo, 'overlay/kustomization.yaml'),
-      `images:\n  - name: web\n    newTag: '${sha.slice(0, 7)}'\n`,
-    );
-    git('commit', '-qam', `release(dev): web ${sha.slice(0, 7)}`);
+  // What the release App pushes: the image of `sha` written into the dev overlay by the real scripts.
+  const bump = (sha: string) => {
+    const run = spawnSync('bash', [join(SCRIPTS_DIR, 'bump-release.sh'), overlay, DEV, sha, DIGEST], {
+      cwd: ws.root,
+      env: ws.env,
+      encoding: 'utf8',
+    });
+    t.equal(run.status, 0, run.stderr);
+    ws.git('commit', '--quiet', '-am', `release(dev): web ${sha.slice(0, 7)}`);
+    t.same(ws.git('diff', '--name-only', 'HEAD^', 'HEAD').split('\n'), [`${overlay}/kustomization.yaml`]);
+    return ws.git('rev-parse', 'HEAD');
   };
+  const edit = (file: string, message: string) =>
+    ws.commit(file, `${readFileSync(join(ws.root, file), 'utf8')}\n// ${message}\n`, message);
 
-  const first = git('rev-parse', 'HEAD');
-  t.match(affected(first).stdout, 'web=true', 'no release yet: release');
-  const webChange = commit('web.txt', 'web change');
-  runs(webChange);
-  const bump = git('rev-parse', 'HEAD');
-  const bumpResult = affected(bump);
-  t.match(bumpResult.stdout, 'web=false', 'the bump commit releases nothing');
-  t.match(bumpResult.stderr, 'web unchanged since');
-  const docs = commit('docs.txt', 'docs only');
-  t.match(affected(docs).stdout, 'web=false', 'a change outside web releases nothing');
-  const second = commit('web.txt', 'second web change');
-  t.match(affected(second).stdout, 'web=true', 'a web change since the running release releases');
-  runs(second);
+  t.match(affected(ws.git('rev-parse', 'HEAD')).stdout, 'web=true', 'no release yet: release');
+  const webChange = edit('apps/web/src/server.ts', 'a web change');
+  const bumpCommit = bump(webChange);
+  const afterBump = affected(bumpCommit);
+  t.match(afterBump.stdout, 'web=false', 'the release bump itself releases nothing (no release loop)');
+  t.match(afterBump.stderr, /only deploy\/ changed since/);
+  const manifests = ws.commit('deploy/web/base/extra.txt', 'x\n', 'a manifest change');
+  t.match(affected(manifests).stdout, 'web=false', 'deploy/ is synced by Argo CD, not built into the image');
+  const infra = edit('infra/src/index.ts', 'an infra change');
+  t.match(affected(infra).stdout, 'web=false', 'a change outside what web ships releases nothing');
+  const contract = edit('packages/config/src/index.ts', 'a contract change');
+  t.match(affected(contract).stdout, 'web=true', 'a change to a package web imports releases');
+  bump(contract);
   t.match(affected(webChange).stdout, 'web=false', 'an older commit than the running release releases nothing');
 });

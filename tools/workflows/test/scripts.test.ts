@@ -5,18 +5,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { SCRIPTS_DIR, REPO_ROOT } from './workflows.js';
+import { GIT_IDENTITY, SCRIPTS_DIR, REPO_ROOT } from './workflows.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 const script = (name: string) => join(SCRIPTS_DIR, name);
 const gitEnv = {
   ...process.env,
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
+  ...GIT_IDENTITY,
   PUSH_BACKOFF_SECONDS: '0',
+  ALLOWED_PATHS: 'overlay.txt',
 };
 
 /** origin (bare) with one commit on main, and two clones: ours (the release job) and theirs. */
@@ -96,6 +93,22 @@ t.test('commit-and-push: nothing to change means no commit', async (t) => {
   t.equal(git(origin, 'rev-parse', 'main'), before);
 });
 
+t.test('commit-and-push: a change outside ALLOWED_PATHS is never pushed', async (t) => {
+  const { dir, origin, ours } = repos(t);
+  const before = git(origin, 'rev-parse', 'main');
+  // What a tampered apply step would do: the release pointer, and something else on the side.
+  const apply = join(dir, 'write.sh');
+  writeFileSync(apply, '#!/bin/sh\necho tag=fffffff > overlay.txt\necho owned > other.txt\n');
+  chmodSync(apply, 0o755);
+  const refused = commitAndPush(ours, 'release', apply);
+  t.equal(refused.status, 1);
+  t.match(refused.stderr, /other\.txt is outside ALLOWED_PATHS \(overlay\.txt\): not pushing/);
+  t.equal(git(origin, 'rev-parse', 'main'), before, 'main untouched');
+  const unset = commitAndPush(ours, 'release', apply, { ...gitEnv, ALLOWED_PATHS: '' });
+  t.equal(unset.status, 2);
+  t.match(unset.stderr, /ALLOWED_PATHS must name the files/);
+});
+
 t.test('commit-and-push: a refusal that is not a race (protected branch) fails at once', async (t) => {
   const { dir, origin, ours } = repos(t);
   const before = git(origin, 'rev-parse', 'main');
@@ -151,8 +164,7 @@ t.test('bump-release: never rolls an environment back to an older release', asyn
   execFileSync('git', ['add', '.'], { cwd: repo });
   const older = commit('older');
   const newer = commit('newer');
-  const cli = join(REPO_ROOT, 'tools/release/src/bump-image-cli.ts');
-  const env = { ...gitEnv, BUMP_IMAGE: [process.execPath, ...process.execArgv, cli].join(' ') };
+  const env = gitEnv;
   const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web-dev';
   const digest = `sha256:${'1'.repeat(64)}`;
   const bump = (sha: string) =>

@@ -7,6 +7,15 @@ export const REPO_ROOT = join(import.meta.dirname, '../../..');
 export const WORKFLOWS_DIR = join(REPO_ROOT, '.github/workflows');
 export const SCRIPTS_DIR = join(REPO_ROOT, '.github/scripts');
 
+/** A git identity and no user configuration, for the throw-away repositories the tests make. */
+export const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
 export interface Step {
   name?: string;
   id?: string;
