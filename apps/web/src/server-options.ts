@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyServerOptions } from 'fastify';
 import { HTTP_LIMITS, type Env } from '@zumo/config';
 import { compile } from '@fastify/proxy-addr';
@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { AccessLogController } from './logging/access-log-controller.js';
 import { requestIdFrom } from './plugins/app/request-id.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js';
+import { GracefulServer } from './http/graceful-server.js';
 
 /**
  * Which X-Forwarded-For entries to believe: at most TRUST_PROXY_HOPS of them, and only when the
@@ -52,10 +53,11 @@ export function loggerOptions(
 /**
  * The node:http server, with the limits of HTTP_LIMITS (in the contract, next to the memory budget
  * they are part of): slow or silent clients are cut off after seconds, idle keep-alive
- * connections outlive the ALB's idle timeout, and at most maxConnections sockets are held.
+ * connections outlive the ALB's idle timeout, and at most maxConnections sockets are held. Its
+ * close() ends every connection within the shutdown grace (http/graceful-server.ts).
  */
-export function createHttpServer(handler: Parameters<typeof createServer>[1]): Server {
-  const server = createServer(
+export function createHttpServer(handler: RequestListener, shutdownGraceMs: number): Server {
+  const server = new GracefulServer(
     {
       headersTimeout: HTTP_LIMITS.headersTimeoutMs,
       requestTimeout: HTTP_LIMITS.requestTimeoutMs,
@@ -64,6 +66,7 @@ export function createHttpServer(handler: Parameters<typeof createServer>[1]): S
       maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
     },
     handler,
+    shutdownGraceMs,
   );
   server.maxConnections = HTTP_LIMITS.maxConnections;
   return server;
@@ -81,7 +84,7 @@ export function serverOptions(
     genReqId: requestIdFrom,
     trustProxy: proxyTrust(config),
     bodyLimit: BODY_LIMIT_BYTES,
-    serverFactory: (handler) => createHttpServer(handler),
+    serverFactory: (handler) => createHttpServer(handler, config.SHUTDOWN_GRACE_MS),
     // With a serverFactory Fastify closes idle keep-alive connections itself when it closes.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

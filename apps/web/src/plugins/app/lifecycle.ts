@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { CONNECTIONS_CUT, cutAfterMs } from '../../http/graceful-server.js';
 
 export interface Lifecycle {
   readonly startedAt: Date;
@@ -22,6 +23,12 @@ export default fp(
       lifecycle.shuttingDown = true;
       lifecycle.closing = true;
     });
+    fastify.server.on(CONNECTIONS_CUT, (connections: number) => {
+      fastify.log.warn(
+        { connections, afterMs: cutAfterMs(fastify.config.SHUTDOWN_GRACE_MS) },
+        'shutdown: cut connections still sending at the end of the grace',
+      );
+    });
     // Once the listener closes every answer says `Connection: close`, so keep-alive clients (the
     // ALB) let go of the socket: a request in flight at that moment then ends its connection
     // instead of holding it open until the grace period runs out (exit 1, database not closed).
@@ -31,5 +38,5 @@ export default fp(
       done(null, payload);
     });
   },
-  { name: 'lifecycle' },
+  { name: 'lifecycle', dependencies: ['config'] },
 );
