@@ -23,7 +23,7 @@ export interface OpenedDatabase {
  * Opens the SQLite file with the settings the service relies on, refuses a damaged one, and brings
  * its schema up to date. Every failure names the file.
  *
- * - One writer: an exclusive lock on `<file>.lock` (writer-lock.ts) before anything else.
+ * - One writer: an exclusive lock on `<real file>.lock` (writer-lock.ts) before any read or write.
  * - WAL: readers never block the single writer, and a commit is one append to the log.
  * - synchronous=FULL: every commit fsyncs the WAL before it returns, so a 201 survives not only a
  *   killed process (NORMAL would already cover that) but also a kernel crash or power loss.
@@ -52,13 +52,19 @@ export function openDatabase(path: string): OpenedDatabase {
       throw new DatabaseError(path, 'cannot create its directory', err);
     }
   }
-  const lock = inMemory ? undefined : acquireWriterLock(path);
   let db: Database;
   try {
+    // Opening only creates the file when missing; nothing is read or written before the lock.
     db = new BetterSqlite3(path);
   } catch (err) {
-    lock?.release();
     throw new DatabaseError(path, 'cannot be opened', err);
+  }
+  let lock: WriterLock | undefined;
+  try {
+    lock = inMemory ? undefined : acquireWriterLock(path);
+  } catch (err) {
+    db.close();
+    throw err;
   }
   try {
     db.pragma('journal_mode = WAL');

@@ -1,3 +1,4 @@
+import { realpathSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { DatabaseError, isBusy } from './database-error.js';
 
@@ -15,9 +16,16 @@ export interface WriterLock {
  * dies (even by SIGKILL or the OOM killer), so there is never a stale lock to clean up, and it
  * excludes any process on the same kernel (two pods on one node share it). The main file stays in
  * normal WAL mode, so a backup or an operator's sqlite3 shell can still read it.
+ *
+ * The lock is named after the real file, not the name given: symlinks and `..` are resolved (as
+ * SQLite itself does before naming its -wal and -shm files), so `alias.db -> zumo.db` or
+ * `linked-dir/zumo.db` meet the same lock. A file with several hard links is refused: no name is
+ * more real than another, and SQLite calls a link count other than 1 undefined behaviour (its WAL
+ * is named after the name used, so two names can corrupt the file). The database file must exist
+ * (openDatabase opens it first, which creates it).
  */
 export function acquireWriterLock(databasePath: string): WriterLock {
-  const path = `${databasePath}.lock`;
+  const path = `${realDatabaseFile(databasePath)}.lock`;
   let lock: BetterSqlite3.Database;
   try {
     lock = new BetterSqlite3(path);
@@ -40,4 +48,23 @@ export function acquireWriterLock(databasePath: string): WriterLock {
     throw new DatabaseError(databasePath, `cannot take its writer lock ${path}`, err);
   }
   return { path, release: () => lock.close() };
+}
+
+/** The file DATABASE_PATH names, with every symlink and `..` resolved; refused when it has more than one name. */
+function realDatabaseFile(databasePath: string): string {
+  let real: string;
+  let links: number;
+  try {
+    real = realpathSync(databasePath);
+    links = statSync(real).nlink;
+  } catch (err) {
+    throw new DatabaseError(databasePath, 'cannot resolve its real path for the writer lock', err);
+  }
+  if (links !== 1) {
+    throw new DatabaseError(
+      databasePath,
+      `has ${links} names (hard links); SQLite names its WAL after the name used, so two names can corrupt it: keep one`,
+    );
+  }
+  return real;
 }
