@@ -9,6 +9,7 @@ import jsonBody from './plugins/app/json-body.js';
 import requestId from './plugins/app/request-id.js';
 import securityHeaders from './plugins/app/security-headers.js';
 import metrics from './plugins/app/metrics.js';
+import httpConformance from './plugins/app/http-conformance.js';
 import database from './plugins/app/database.js';
 import messagesRepository from './plugins/app/messages-repository.js';
 import runtimeInfo from './plugins/app/runtime-info.js';
@@ -42,6 +43,7 @@ async function app(fastify: FastifyInstance, { config, publicDir }: AppOptions) 
   await fastify.register(requestId);
   await fastify.register(securityHeaders);
   await fastify.register(metrics);
+  await fastify.register(httpConformance);
   await fastify.register(sentry);
   await fastify.register(database);
   await fastify.register(messagesRepository);

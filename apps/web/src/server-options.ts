@@ -64,6 +64,8 @@ export function createHttpServer(handler: RequestListener, shutdownGraceMs: numb
       keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
       connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs,
       maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
+      // The app checks Host itself (plugins/app/http-conformance.ts), so the 400 has its shape.
+      requireHostHeader: false,
     },
     handler,
     shutdownGraceMs,

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SECURITY_HEADERS } from '@zumo/config';
@@ -6,6 +6,10 @@ import { REQUEST_ID_HEADER } from '../plugins/app/request-id.js';
 import type {} from '../plugins/app/metrics.js';
 import { writeAccessLine } from '../logging/access-log-controller.js';
 import { errorBody } from './error-handler.js';
+import { writeRawAnswer } from './raw-answer.js';
+
+/** The method label of requests the parser refused before their method was known. */
+const UNPARSED_METHOD = 'unparsed';
 
 /** The longest path parameter the router accepts (a message id needs 16 digits). */
 export const MAX_PARAM_LENGTH = 100;
@@ -46,25 +50,20 @@ const PARSER_ERRORS: Readonly<Record<string, [status: number, message: string]>>
 /**
  * Fastify `clientErrorHandler` (the node server's 'clientError' event): requests the HTTP parser
  * rejects (malformed, headers too large, too slow) never become a request object. They get the
- * one error shape and the security headers, the connection is closed, and one log line says who.
- * As Node's own handler does, nothing is written when a response is already under way.
+ * one error shape, the security headers and a fresh request id, the connection is closed, and one
+ * log line (with that id) says who. As Node's own handler does, nothing is written when a response
+ * is already under way.
  */
 export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket) {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [statusCode, message] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
-  this.log.info({ statusCode, clientIp: socket.remoteAddress, reason: error.code }, 'client error');
+  const requestId = randomUUID();
+  this.log.info({ requestId, statusCode, clientIp: socket.remoteAddress, reason: error.code }, 'client error');
   const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
   if (!socket.writable || responding) {
     socket.destroy();
     return;
   }
-  const body = JSON.stringify(errorBody(statusCode, message));
-  const headers = {
-    ...SECURITY_HEADERS,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(body)),
-    connection: 'close',
-  };
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n${head.join('')}\r\n${body}`);
+  this.metrics?.observeUnrouted(UNPARSED_METHOD, statusCode);
+  writeRawAnswer(socket, statusCode, message, requestId);
 }

@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { linkSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { bootUntilExit, request, startService } from '../helper.js';

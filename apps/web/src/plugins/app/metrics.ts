@@ -7,6 +7,9 @@ export interface Metrics {
   readonly messagesCreated: Counter;
   /** Records one answered request in http_request_duration_seconds. */
   observeRequest(request: FastifyRequest, reply: FastifyReply): void;
+  /** Records an answer written outside Fastify (a malformed request, CONNECT): no route, and no
+   * duration, since no request was timed (it counts in the fastest bucket). */
+  observeUnrouted(method: string, statusCode: number): void;
 }
 
 declare module 'fastify' {
@@ -65,7 +68,10 @@ export default fp(
       done();
     });
 
-    fastify.decorate('metrics', { registry, messagesCreated, observeRequest });
+    const observeUnrouted = (method: string, statusCode: number) =>
+      duration.observe({ method, route: UNMATCHED_ROUTE, status_code: statusCode }, 0);
+
+    fastify.decorate('metrics', { registry, messagesCreated, observeRequest, observeUnrouted });
   },
   { name: 'metrics', dependencies: ['config'] },
 );
