@@ -1,17 +1,16 @@
 import fp from 'fastify-plugin';
+import { jsonContentTypeProblem } from './content-type.js';
 
 /** An error the error handler answers with its own status and (safe) message. */
 function clientError(statusCode: number, message: string): Error & { statusCode: number } {
   return Object.assign(new Error(message), { statusCode });
 }
 
-const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
-
 /**
  * JSON bodies are accepted only as what they say they are: UTF-8 JSON, uncompressed. Fastify's
  * own parser reads any body as UTF-8 and silently replaces invalid bytes (U+FFFD), ignores the
  * charset and Content-Encoding; so `caf\xe9` was stored as "caf\uFFFD" and gzip bodies were
- * stored or misparsed. Here every byte is decoded strictly (overlong forms, encoded surrogates
+ * stored or misparsed. Here the Content-Type is parsed (content-type.ts), every byte is decoded strictly (overlong forms, encoded surrogates
  * and truncated sequences are errors), then parsed by Fastify's own JSON parser, which keeps its
  * prototype-poisoning protection.
  */
@@ -24,14 +23,10 @@ export default fp(
     fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
       const encoding = request.headers['content-encoding']?.trim().toLowerCase();
       if (encoding && encoding !== 'identity') {
-        return done(
-          clientError(415, `Content-Encoding ${encoding.slice(0, 40)} is not accepted; send the body uncompressed`),
-        );
+        return done(clientError(415, 'A Content-Encoding is not accepted; send the body uncompressed'));
       }
-      const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-        return done(clientError(415, `charset ${charset.slice(0, 40)} is not accepted; send UTF-8`));
-      }
+      const typeProblem = jsonContentTypeProblem(request.headers['content-type'] ?? '');
+      if (typeProblem) return done(clientError(415, `${typeProblem}; send application/json`));
       let text: string;
       try {
         text = utf8.decode(body as Buffer);
