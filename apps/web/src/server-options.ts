@@ -4,7 +4,7 @@ import { HTTP_LIMITS, type Env } from '@zumo/config';
 import { compile } from '@fastify/proxy-addr';
 import type { DestinationStream } from 'pino';
 import { AccessLogController } from './logging/access-log-controller.js';
-import { requestIdFrom } from './plugins/app/request-id.js';
+import { newRequestId } from './plugins/app/request-id.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js';
 import { GracefulServer } from './http/graceful-server.js';
 
@@ -83,7 +83,7 @@ export function serverOptions(
     logger,
     logController: new AccessLogController(),
     requestIdHeader: false,
-    genReqId: requestIdFrom,
+    genReqId: newRequestId,
     trustProxy: proxyTrust(config),
     bodyLimit: BODY_LIMIT_BYTES,
     serverFactory: (handler) => createHttpServer(handler, config.SHUTDOWN_GRACE_MS),

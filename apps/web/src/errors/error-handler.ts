@@ -43,10 +43,8 @@ export function errorHandler(this: FastifyInstance, error: FastifyError, request
   const statusCode =
     typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    const received = request.headers['content-type'] ?? 'none';
-    return reply
-      .code(415)
-      .send(errorBody(415, `Content-Type ${received.slice(0, 100)} is not accepted; send application/json`));
+    // Never the header's text: answers and logs do not echo what a client sent (docs/service.md).
+    return reply.code(415).send(errorBody(415, 'This Content-Type is not accepted; send application/json'));
   }
   if (statusCode < 500) {
     return reply.code(statusCode).send(errorBody(statusCode, error.message));
@@ -67,6 +65,8 @@ export function errorHandler(this: FastifyInstance, error: FastifyError, request
     .send(errorBody(statusCode, 'The server failed to answer this request; it has been logged.'));
 }
 
+/** A 404 names the method only: the path and query string can carry tokens, and echoing them
+ * back (and into proxies' logs) helps no one who sent them. */
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
-  return reply.code(404).send(errorBody(404, `No route for ${request.method} ${request.url.slice(0, 200)}`));
+  return reply.code(404).send(errorBody(404, `There is no route for ${request.method} on this path`));
 }

@@ -1,4 +1,5 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { clientRequestId } from '../plugins/app/request-id.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -7,9 +8,15 @@ declare module 'fastify' {
   }
 }
 
+/** The path of a request target, without its query string, at most 200 characters. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return (query === -1 ? url : url.slice(0, query)).slice(0, 200);
+}
+
 /**
  * The one access line of a request: method, route pattern, status, duration, client address; no
- * bodies, no headers. Also written for router errors (errors/framework-errors.ts), which Fastify
+ * bodies, no headers, no query strings. Also written for router errors (errors/framework-errors.ts), which Fastify
  * answers outside its request lifecycle.
  */
 export function writeAccessLine(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
@@ -18,12 +25,15 @@ export function writeAccessLine(error: Error | null | undefined, request: Fastif
   const line = {
     method: request.method,
     route: route ?? null,
-    // The raw URL only when no route matched (bounded), so 404 probes can still be traced.
-    url: route ? undefined : request.url.slice(0, 200),
+    // The path only when no route matched (bounded), so 404 probes can still be traced; never
+    // the query string, which can carry tokens (`?session=...`).
+    url: route ? undefined : pathOf(request.url),
     statusCode: reply.statusCode,
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
     // After the X-Forwarded-For rules (server-options.ts): the visitor, not the load balancer.
     clientIp: request.ip,
+    // The caller's own id, when it sent a plain one (ours is requestId: plugins/app/request-id.ts).
+    clientRequestId: clientRequestId(request.headers),
     err: error ?? undefined,
   };
   if (config.ops && !error) request.log.debug(line, 'request');

@@ -26,34 +26,43 @@ t.test('security headers are on every response, whatever the status', async (t) 
   t.ok(Object.isFrozen(SECURITY_HEADERS), 'the header set is built once and cannot change per request');
 });
 
-t.test('request ids are taken when plain, generated otherwise, and echoed', async (t) => {
-  const { url } = await build(t);
+t.test('request ids are generated and echoed; a plain caller id is logged beside, an unsafe one dropped', async (t) => {
+  const { url, logs } = await build(t);
   const given = await request(`${url}/api/info`, { headers: { 'x-request-id': 'abc-123.def' } });
-  t.equal(given.headers.get('x-request-id'), 'abc-123.def');
+  const givenId = given.headers.get('x-request-id');
+  t.match(givenId, /^[0-9a-f-]{36}$/, 'a caller id is not adopted');
   const forged = await request(`${url}/api/info`, { headers: { 'x-request-id': 'x"} {"level":60' } });
-  t.match(forged.headers.get('x-request-id'), /^[0-9a-f-]{36}$/, 'an unsafe id is replaced by a UUID');
+  const forgedId = forged.headers.get('x-request-id');
+  t.match(forgedId, /^[0-9a-f-]{36}$/, 'nor an unsafe one');
   const none = await request(`${url}/api/info`);
   t.match(none.headers.get('x-request-id'), /^[0-9a-f-]{36}$/, 'a missing id is generated');
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(logs.find((l) => l['requestId'] === givenId)?.['clientRequestId'], 'abc-123.def', 'the plain one is logged');
+  t.equal(logs.find((l) => l['requestId'] === forgedId)?.['clientRequestId'], undefined, 'the unsafe one is not');
 });
 
 t.test('exactly one access line per request: route pattern, status, duration, id; no bodies or secrets', async (t) => {
   const { url, logs } = await build(t);
   const created = await request(`${url}/api/messages`, {
     json: { content: 'secret body text' },
-    headers: { 'x-request-id': 'post-1', authorization: 'Bearer hunter2', cookie: 'session=s3cr3t' },
+    headers: { authorization: 'Bearer hunter2', cookie: 'session=s3cr3t' },
   });
   t.equal(created.status, 201);
-  await request(`${url}/api/messages/${created.json.id}`, { headers: { 'x-request-id': 'get-1' } });
-  await request(`${url}/healthz`, { headers: { 'x-request-id': 'probe-1' } });
+  const got = await request(`${url}/api/messages/${created.json.id}`);
+  const probe = await request(`${url}/healthz`);
   await new Promise((r) => setTimeout(r, 50));
 
-  const postLines = logs.filter((l) => l['requestId'] === 'post-1');
+  const postLines = logs.filter((l) => l['requestId'] === created.headers.get('x-request-id'));
   t.equal(postLines.length, 1, 'one line for the POST');
   t.match(postLines[0], { level: 30, method: 'POST', route: '/api/messages', statusCode: 201, durationMs: Number });
-  const getLines = logs.filter((l) => l['requestId'] === 'get-1');
+  const getLines = logs.filter((l) => l['requestId'] === got.headers.get('x-request-id'));
   t.equal(getLines.length, 1, 'one line for the GET');
   t.equal(getLines[0]!['route'], '/api/messages/:id', 'the route pattern, not the URL');
-  t.equal(logs.filter((l) => l['requestId'] === 'probe-1').length, 0, 'probes are not logged at info');
+  t.equal(
+    logs.filter((l) => l['requestId'] === probe.headers.get('x-request-id')).length,
+    0,
+    'probes are not logged at info',
+  );
   const everything = JSON.stringify(logs);
   for (const secret of ['secret body text', 'hunter2', 's3cr3t']) {
     t.notOk(everything.includes(secret), `"${secret}" is not in the logs`);

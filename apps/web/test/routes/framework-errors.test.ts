@@ -29,10 +29,10 @@ t.test('router errors: a bad percent-encoding, an overlong path parameter', asyn
     { name: 'GET /api/%ff with a 10 KB tail', path: `/api/%ff${'a'.repeat(10_000)}` },
   ];
   for (const c of cases) {
-    const r = await rawExchange(port, `GET ${c.path} HTTP/1.1\r\nHost: x\r\nX-Request-Id: fw-${c.name.length}\r\n\r\n`);
+    const r = await rawExchange(port, `GET ${c.path} HTTP/1.1\r\nHost: x\r\n\r\n`);
     const body = assertOurs(t, c.name, r, 400);
     t.equal(body.error, 'Bad Request', `${c.name}: labelled Bad Request`);
-    t.equal(r.headers['x-request-id'], `fw-${c.name.length}`, `${c.name}: the request id is echoed`);
+    t.match(r.headers['x-request-id'], /^[0-9a-f-]{36}$/, `${c.name}: a request id`);
   }
   await new Promise((r) => setTimeout(r, 50));
   const lines = logs.filter((l) => l['msg'] === 'request' && l['statusCode'] === 400);

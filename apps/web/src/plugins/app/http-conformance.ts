@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import { writeRawAnswer } from '../../errors/raw-answer.js';
-import { requestIdFrom } from './request-id.js';
+import { clientRequestId, newRequestId } from './request-id.js';
 import type {} from './metrics.js';
 
 /** Marks a request whose Expect header Node could not meet (anything but 100-continue). */
@@ -35,10 +35,17 @@ export default fp(
       server.emit('request', req, res);
     });
     server.on('connect', (req: IncomingMessage, socket: Socket) => {
-      const requestId = requestIdFrom(req);
+      const requestId = newRequestId();
       socket.on('error', () => undefined);
       fastify.log.info(
-        { requestId, method: req.method, route: null, statusCode: 405, clientIp: socket.remoteAddress },
+        {
+          requestId,
+          clientRequestId: clientRequestId(req.headers),
+          method: req.method,
+          route: null,
+          statusCode: 405,
+          clientIp: socket.remoteAddress,
+        },
         'request',
       );
       fastify.metrics.observeUnrouted(req.method ?? 'CONNECT', 405);
