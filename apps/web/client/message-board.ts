@@ -1,32 +1,34 @@
 import { ApiError, api, type Message, type MessagePage } from './api.js';
 import { byId } from './format.js';
-import {
-  FORBIDDEN_CHARACTER_CLASS,
-  MESSAGE_LIMITS,
-  NO_FORMAT_CHARACTERS,
-  VISIBLE_CHARACTER,
-} from '../src/schemas/limits.js';
+import { MESSAGE_LIMITS } from '../src/schemas/limits.js';
+import { MAX_COMBINING_MARKS, brokenTextRules, type TextRule } from '../src/schemas/text-rules.js';
 
-const FORBIDDEN = new RegExp(`[${FORBIDDEN_CHARACTER_CLASS}]`, 'u');
-const FORMAT_ONLY_ALLOWED = new RegExp(NO_FORMAT_CHARACTERS, 'u');
-const VISIBLE = new RegExp(VISIBLE_CHARACTER, 'u');
 const characters = (text: string) => [...text].length;
+
+/** The page's words for the server's text rules (src/schemas/text-rules.ts). */
+const RULE_HINTS: Readonly<Record<TextRule, string>> = {
+  control: 'Line breaks and control characters are not allowed.',
+  format: 'Invisible formatting characters are not allowed.',
+  tags: 'Hidden tag characters are not allowed.',
+  joiner: 'Zero-width joiners are allowed only between letters or emoji.',
+  variation: 'Use at most one variation selector after a character.',
+  marks: `At most ${MAX_COMBINING_MARKS} accents or marks on one letter.`,
+  visible: 'Write something visible.',
+};
 
 /** The same rules the server applies; the server stays the authority. */
 export function checkMessage(content: string, author: string): Record<string, string> {
   const errors: Record<string, string> = {};
   const text = content.trim();
   const name = author.trim();
+  const textRule = brokenTextRules(text)[0];
   if (characters(text) === 0) errors['content'] = 'Write a message first.';
   else if (characters(text) > MESSAGE_LIMITS.contentMax)
     errors['content'] = `At most ${MESSAGE_LIMITS.contentMax} characters.`;
-  else if (FORBIDDEN.test(text)) errors['content'] = 'Line breaks and control characters are not allowed.';
-  else if (!FORMAT_ONLY_ALLOWED.test(text)) errors['content'] = 'Invisible formatting characters are not allowed.';
-  else if (!VISIBLE.test(text)) errors['content'] = 'Write something visible.';
+  else if (textRule) errors['content'] = RULE_HINTS[textRule];
+  const nameRule = name === '' ? undefined : brokenTextRules(name)[0];
   if (characters(name) > MESSAGE_LIMITS.authorMax) errors['author'] = `At most ${MESSAGE_LIMITS.authorMax} characters.`;
-  else if (FORBIDDEN.test(name)) errors['author'] = 'Control characters are not allowed.';
-  else if (name !== '' && (!FORMAT_ONLY_ALLOWED.test(name) || !VISIBLE.test(name)))
-    errors['author'] = 'Use visible characters only.';
+  else if (nameRule) errors['author'] = nameRule === 'visible' ? 'Use visible characters only.' : RULE_HINTS[nameRule];
   return errors;
 }
 

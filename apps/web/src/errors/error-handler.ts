@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import { PATTERN_MESSAGES, type ErrorResponse } from '../schemas/common.js';
+import type { ErrorResponse } from '../schemas/common.js';
 import { UnavailableError, isBusy, sqliteCode } from '../db/database-error.js';
 
 type Detail = NonNullable<ErrorResponse['details']>[number];
@@ -13,7 +13,6 @@ export function describeValidationError(error: ErrorObject, part: string): Detai
   const field = missing ?? (path || part);
   let message = error.message ?? 'is invalid';
   if (missing) message = 'is required';
-  if (error.keyword === 'pattern') message = PATTERN_MESSAGES[String(error.params['pattern'])] ?? message;
   if (error.keyword === 'type' && missing === undefined && path === '') message = `${part} ${message}`;
   return { in: part, field, message };
 }

@@ -1,34 +1,22 @@
 import { Type, type Static } from 'typebox';
-import { FORBIDDEN_CHARACTER_CLASS, MESSAGE_LIMITS, NO_FORMAT_CHARACTERS, VISIBLE_CHARACTER } from './limits.js';
+import { MESSAGE_LIMITS } from './limits.js';
 
 /**
  * Bounded primitives every route reuses, so one limit is declared once.
- * Patterns are compiled with the `u` flag by Ajv, so \p{...} classes work.
  */
 
-/** Unicode control characters (Cc) and lone surrogates (Cs) are refused: they are invisible, break
- * terminals and logs, and a lone surrogate cannot be stored as UTF-8 without changing it. */
-export const NO_CONTROL_CHARACTERS = `^[^${FORBIDDEN_CHARACTER_CLASS}]*$`;
-
-/** Human wording for patterns, used by the error handler instead of echoing a regex. */
-export const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
-  [NO_CONTROL_CHARACTERS]: 'must not contain control characters',
-  [NO_FORMAT_CHARACTERS]: 'must not contain invisible formatting characters (zero-width, bidi overrides)',
-  [VISIBLE_CHARACTER]: 'must contain a visible character',
-};
+/** The schema keyword that applies the text rules of text-rules.ts (registered with Ajv in
+ * plugins/app/validation.ts): each broken rule is reported with its own message. */
+export const SHOWN_TEXT_KEYWORD = 'shownText';
 
 /**
  * Text a person typed for others to read: no control characters, no invisible or reordering
- * format characters, and something visible (rules in limits.ts, docs/service.md). Each rule is its
- * own pattern so the error names the one that was broken.
+ * format characters, no towering stacks of combining marks, joiners, tags and variation selectors
+ * only where scripts and emoji need them, and something visible (text-rules.ts, docs/service.md).
  */
 const shownText = (maxLength: number) =>
-  Type.String({
-    // No minLength: an empty text has no visible character, and one rule gives one error.
-    maxLength,
-    pattern: NO_CONTROL_CHARACTERS,
-    allOf: [{ pattern: NO_FORMAT_CHARACTERS }, { pattern: VISIBLE_CHARACTER }],
-  });
+  // No minLength: an empty text has no visible character, and one rule gives one error.
+  Type.String({ maxLength, [SHOWN_TEXT_KEYWORD]: true });
 
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 

@@ -1,27 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { WEB_ROOT, freePort, startService } from '../helper.js';
+import { freePort, startService } from '../helper.js';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumMissing } from './chromium.js';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
-// Debian's chromium here and in .ci/run; GitHub's runners set CHROMIUM_PATH to their preinstalled Chrome.
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ARTIFACTS = join(WEB_ROOT, 'test-artifacts');
-
-// In CI a missing browser is a failure (the run must install it); elsewhere a printed skip.
-const missing = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
-if (missing && process.env['CI']) t.fail(missing);
+const missing = chromiumMissing();
 
 /** Opens the page and records console errors, page errors and CSP violations. */
 async function open(browser: Browser, url: string, width = 1280) {

@@ -2,6 +2,8 @@ import fp from 'fastify-plugin';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import { SHOWN_TEXT_KEYWORD } from '../../schemas/common.js';
+import { TEXT_RULE_MESSAGES, brokenTextRules } from '../../schemas/text-rules.js';
 
 /** The one spelling of a number in a URL: plain decimal digits, no leading zero or plus sign.
  * (A minus sign is converted too, so `-3` gets the range error "must be >= 1".) */
@@ -35,6 +37,19 @@ export default fp(
         allErrors: true,
       }),
     );
+    // The text rules are sequence rules (what may follow what), beyond what a pattern says
+    // readably; each broken rule becomes one error, so the answer names every one of them.
+    const shownText = (_enabled: boolean, text: string): boolean => {
+      const broken = brokenTextRules(text);
+      shownText.errors = broken.map((rule) => ({
+        keyword: SHOWN_TEXT_KEYWORD,
+        message: TEXT_RULE_MESSAGES[rule],
+        params: { rule },
+      }));
+      return broken.length === 0;
+    };
+    shownText.errors = [] as { keyword: string; message: string; params: Record<string, unknown> }[];
+    ajv.addKeyword({ keyword: SHOWN_TEXT_KEYWORD, type: 'string', schemaType: 'boolean', errors: true, validate: shownText });
     const compiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
       const validate = ajv.compile(schema);
       const numeric = httpPart === 'body' ? [] : numericProperties(schema);

@@ -1,0 +1,69 @@
+import t from 'tap';
+import { build, request } from '../helper.js';
+
+// Attack review of issue 12, items 3 and 4: a combining-mark flood ("Zalgo") towered over the
+// page, and invisible content still got in (a Braille blank, a null notehead, tag characters
+// spelling hidden text, runs of joiners, runs of variation selectors). The rules
+// (src/schemas/text-rules.ts, docs/service.md) allow what real scripts and emoji need, and no more.
+const marks = (count: number) => Array.from({ length: count }, (_, i) => String.fromCodePoint(0x301 + (i % 8))).join('');
+const tags = (text: string) => Array.from(text, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+const flag = (subdivision: string) => `\u{1F3F4}${tags(subdivision)}\u{E007F}`;
+
+const refused: [name: string, content: string, message: RegExp][] = [
+  ['Z and 272 combining marks', `Z${marks(272)}`, /must not stack more than 4 combining marks/],
+  ['five marks on one letter', `e${marks(5)}`, /must not stack more than 4 combining marks/],
+  ['marks continued through joiners', `Z${marks(4)}\u200d${marks(4)}`, /combining marks|joiner/],
+  ['two Braille blanks', '\u2800\u2800', /must contain a visible character/],
+  ['a null notehead alone', '\u{1D159}', /must contain a visible character/],
+  ['Hangul choseong and jungseong fillers', '\u115F\u1160', /must contain a visible character/],
+  ['a halfwidth Hangul filler', '\uFFA0', /must contain a visible character/],
+  ['combining marks without a base', '\u0301\u0302', /must contain a visible character/],
+  ['hidden text in tag characters', `hi${tags('invisible')}`, /must not contain tag characters outside a flag emoji/],
+  ['tags after a flag without the cancel tag', `\u{1F3F4}${tags('gbeng')}`, /tag characters/],
+  ['a flag hiding a sentence', flag('gbengsecretmessage'), /tag characters/],
+  ['a and 200 alternating joiners', `a${'\u200d\u200c'.repeat(100)}`, /joiner/],
+  ['a joiner at the start', '\u200dhello', /joiner/],
+  ['a joiner between two spaces', 'a \u200d b', /joiner/],
+  ['an emoji and 100 variation selectors', `\u{1F600}${'\u{E0100}'.repeat(100)}`, /more than one variation selector/],
+  ['two variation selectors', '\u2764\uFE0F\uFE0F', /more than one variation selector/],
+  ['a variation selector alone', '\uFE0F', /variation selector/],
+  ['beam and tie format characters', 'a\u{1D173}\u{1D17A}', /invisible formatting characters/],
+];
+
+const accepted: [name: string, content: string][] = [
+  ['Vietnamese, precomposed', 'Tiếng Việt có dấu: người, được, ở đâu'],
+  ['Vietnamese, decomposed (two marks per letter)', 'Tie\u0302\u0301ng Vie\u0323\u0302t'],
+  ['Hindi with conjuncts', 'क्षत्रिय स्त्री हिन्दी'],
+  ['Hindi with an explicit half form (ZWJ after virama)', 'क्\u200dष'],
+  ['Thai with vowel and tone marks', 'ภาษาไทย น้ำ กี่ กิ๊ฟ'],
+  ['Tibetan stacks', 'བསྒྲུབས ཧཱུྃ'],
+  ['Hebrew with niqqud and a cantillation mark', 'בְּרֵאשִׁ֖ית'],
+  ['Persian with a non-joiner', 'می\u200cخواهم'],
+  ['Malayalam old chillu (virama + ZWJ at a word end)', 'അവന\u0d4d\u200d വന്നു'],
+  ['German with a non-joiner against a ligature', 'Auf\u200clage'],
+  ['a family emoji (ZWJ sequence)', '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}'],
+  ['a rainbow flag (VS16 then ZWJ)', '\u{1F3F3}\uFE0F\u200d\u{1F308}'],
+  ['a technologist with a skin tone', '\u{1F9D1}\u{1F3FD}\u200d\u{1F4BB}'],
+  ['a keycap', '#\uFE0F\u20E3 1\uFE0F\u20E3'],
+  ['flags of England, Scotland and Wales', `${flag('gbeng')}${flag('gbsct')}${flag('gbwls')}`],
+  ['a CJK ideographic variation sequence', '\u845B\u{E0100}城'],
+  ['a red heart with VS16', '\u2764\uFE0F'],
+];
+
+t.test('POST /api/messages: combining marks, joiners, tags, variation selectors, blanks', async (t) => {
+  const { url, app } = await build(t, { MESSAGE_RATE_LIMIT: '10000' });
+  const before = app.messages.count();
+  for (const [name, content, message] of refused) {
+    const r = await request(`${url}/api/messages`, { json: { content } });
+    t.equal(r.status, 400, `${name}: 400`);
+    t.match(r.json?.message, message, `${name}: ${r.json?.message}`);
+    const author = await request(`${url}/api/messages`, { json: { content: 'ok', author: content.slice(0, 40) } });
+    t.equal(author.status, 400, `${name} as the author: 400`);
+  }
+  t.equal(app.messages.count(), before, 'nothing refused was stored');
+  for (const [name, content] of accepted) {
+    const r = await request(`${url}/api/messages`, { json: { content } });
+    t.equal(r.status, 201, `${name}: accepted ${r.status === 201 ? '' : r.json?.message}`);
+    t.equal(r.json?.content, content, `${name}: stored unchanged`);
+  }
+});
