@@ -8,11 +8,13 @@ export interface RawResponse {
   closed: boolean;
 }
 
-/** Parses the first HTTP/1.1 response in `data` (headers lower-cased; Content-Length bodies only). */
+/** Parses the first final HTTP/1.1 response in `data`, after any interim 1xx ones such as
+ * 100 Continue (headers lower-cased; Content-Length bodies only). */
 export function parseResponse(data: Buffer): Omit<RawResponse, 'closed'> | undefined {
   const end = data.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const [statusLine, ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
+  if (/^HTTP\/1\.[01] 1\d\d /.test(statusLine!)) return parseResponse(data.subarray(end + 4));
   const headers: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');

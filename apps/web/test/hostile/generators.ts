@@ -47,6 +47,42 @@ export const numberSpelling = fc.oneof(
   fc.double().map(String),
 );
 
+/**
+ * Text assembled from the pieces whose order matters: letters of several scripts, combining
+ * marks, joiners, variation selectors, tag characters, flags, emoji, skin tones and blanks.
+ */
+export const unicodeSequence = fc
+  .array(
+    fc.constantFrom(
+      'a',
+      'Z',
+      ' ',
+      '\u0645', // Arabic meem
+      '\u0915', // Devanagari ka
+      '\u094D', // virama (Mn)
+      '\u0E01', // Thai ko kai
+      '\u0E48', // Thai tone mark (Mn)
+      '\u0301',
+      '\u0323',
+      '\u20E3', // combining enclosing keycap (Me)
+      '\u200C',
+      '\u200D',
+      '\uFE0F',
+      '\u{E0100}',
+      '\u{1F3F4}',
+      '\u{E0067}', // tag g
+      '\u{E0062}', // tag b
+      '\u{E007F}', // cancel tag
+      '\u{1F468}',
+      '\u{1F3FD}',
+      '\u2764',
+      '\u2800',
+      '\u{1D159}',
+    ),
+    { minLength: 1, maxLength: 30 },
+  )
+  .map((pieces) => pieces.join(''));
+
 /** Text meant to hurt: control and format characters, lone surrogates, bidi, SQL, very long. */
 export const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
@@ -67,7 +103,15 @@ export const hostileText = fc.oneof(
     '%ff',
     '\u{1F468}\u200d\u{1F469}',
     '\u3164',
+    // Found by the attack review (issue 12 follow-up, items 3 and 4).
+    `Z${'\u0301\u0302\u0303\u0304'.repeat(68)}`,
+    '\u2800\u2800',
+    '\u{1D159}',
+    `hi${String.fromCodePoint(0xe0069, 0xe006e, 0xe0076)}`,
+    `a${'\u200d\u200c'.repeat(100)}`,
+    `\u{1F600}${'\u{E0100}'.repeat(100)}`,
   ),
+  { weight: 3, arbitrary: unicodeSequence },
   fc.string({ maxLength: 5 }).map((s) => s.repeat(100)),
 );
 
@@ -114,6 +158,11 @@ export const rawBody = fc.oneof(
 export const contentType = fc.constantFrom(
   'application/json',
   'application/json; charset=utf-8',
+  // Ambiguous parameters (issue 12 follow-up, item 6).
+  'application/json; x="a;charset=utf-8"; charset=utf-16',
+  'application/json; charset="utf-8"; charset=utf-16',
+  'application/json; charset*=utf-16',
+  'application/json; charset=',
   'application/json; charset=latin1',
   'application/json; charset="UTF-16"',
   'text/plain',
@@ -130,3 +179,13 @@ export const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 }),
   fc.constantFrom('-1', ', , ,', 'foo, 1.2.3.4', '2001:db8::1', '::ffff:10.0.0.1', 'x'.repeat(4000)),
 );
+
+/** A request head as a raw client could send it: any method, HTTP/1.0 or 1.1, with or without
+ * Host, with odd Expect values (issue 12 follow-up, item 5: Node answered some of these itself). */
+export const requestHead = fc.record({
+  method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'),
+  path: fc.constantFrom('/api/info', '/api/messages', '/api/messages/1', '/healthz', '/nope', '/'),
+  version: fc.constantFrom('1.0', '1.1'),
+  host: fc.boolean(),
+  expect: fc.constantFrom(undefined, '100-continue', 'x-foo', '', '100-continue, x-bar'),
+});

@@ -1,35 +1,14 @@
 import fc from 'fast-check';
-import t, { type Test } from 'tap';
-import { SECURITY_HEADERS } from '@zumo/config';
+import t from 'tap';
 import { build, request } from '../helper.js';
-import { rawExchange, type RawResponse } from '../raw-http.js';
+import { rawExchange } from '../raw-http.js';
+import { assertWellFormed } from './well-formed.js';
 import { contentEncoding, contentType, headerValue, idSegment, jsonBody, queryString, rawBody } from './generators.js';
 
 // Property-based tests across every route (issue 12, section 2): whatever arrives, the answer is
 // never a 5xx, always carries the security headers, every error has the documented shape, and
 // nothing from a refused request is stored. Run counts are bounded so `npm test` stays fast.
 const RUNS = 150;
-const ERROR_KEYS = ['statusCode', 'error', 'message'];
-
-function assertWellFormed(t: Test, what: string, r: RawResponse, allowed: number[]): boolean {
-  const problems: string[] = [];
-  if (!allowed.includes(r.status)) problems.push(`status ${r.status}`);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-    if (r.headers[name] !== value) problems.push(`no ${name}`);
-  }
-  if (r.status >= 400) {
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(r.body);
-    } catch {
-      problems.push('error body is not JSON');
-    }
-    if (JSON.stringify(Object.keys(body).slice(0, 3)) !== JSON.stringify(ERROR_KEYS)) problems.push('error shape');
-    if (body['statusCode'] !== r.status) problems.push('statusCode differs');
-  }
-  if (problems.length > 0) t.fail(`${what}: ${problems.join(', ')}`);
-  return problems.length === 0;
-}
 
 const get = (port: number, path: string, headers = '') =>
   rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headers}\r\n`);
@@ -122,15 +101,18 @@ t.test('every GET route with hostile headers and query strings: never a 5xx', as
     headerValue,
     { maxKeys: 4 },
   );
+  // A marker in the query string and in a header must never come back (issue 12 follow-up, item 7).
+  const marker = fc.stringMatching(/^[a-z]{12}$/).map((s) => `mk${s}`);
   await fc.assert(
-    fc.asyncProperty(routes, queryString, headers, async (route, query, given) => {
-      const lines = Object.entries(given)
+    fc.asyncProperty(routes, queryString, headers, marker, async (route, query, given, mark) => {
+      const lines = Object.entries({ ...given, 'x-echo': mark })
         .map(([k, v]) => `${k}: ${v}\r\n`)
         .join('');
-      const r = await get(port, `${route}?${query}`, lines);
+      const r = await get(port, `${route}?${query}&echo=${mark}`, lines);
       const wellFormed = assertWellFormed(t, `${route}?${query}`, r, [200, 304, 400, 404, 416]);
       const id = r.headers['x-request-id'] ?? '';
-      return wellFormed && /^[A-Za-z0-9._:-]{1,128}$/.test(id);
+      if (r.body.includes(mark)) t.fail(`${route}: the answer echoes what the client sent`);
+      return wellFormed && /^[0-9a-f-]{36}$/.test(id) && !r.body.includes(mark);
     }),
     { numRuns: RUNS },
   );

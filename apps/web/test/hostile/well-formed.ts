@@ -1,0 +1,28 @@
+import type { Test } from 'tap';
+import { SECURITY_HEADERS } from '@zumo/config';
+import type { RawResponse } from '../raw-http.js';
+
+const ERROR_KEYS = ['statusCode', 'error', 'message'];
+
+/** Fails `t` (and returns false) unless the answer has an allowed status, the security headers
+ * and, for errors, the one error shape. */
+export function assertWellFormed(t: Test, what: string, r: RawResponse, allowed: number[]): boolean {
+  const problems: string[] = [];
+  if (!allowed.includes(r.status)) problems.push(`status ${r.status}`);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (r.headers[name] !== value) problems.push(`no ${name}`);
+  }
+  if (r.status >= 400) {
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      problems.push('error body is not JSON');
+    }
+    if (JSON.stringify(Object.keys(body).slice(0, 3)) !== JSON.stringify(ERROR_KEYS)) problems.push('error shape');
+    if (body['statusCode'] !== r.status) problems.push('statusCode differs');
+  }
+  if (problems.length > 0) t.fail(`${what}: ${problems.join(', ')}`);
+  return problems.length === 0;
+}
+
