@@ -16,8 +16,8 @@ export function pathOf(url: string): string {
 
 /**
  * The one access line of a request: method, route pattern, status, duration, client address; no
- * bodies, no headers, no query strings. Also written for router errors (errors/framework-errors.ts), which Fastify
- * answers outside its request lifecycle.
+ * bodies, no headers, no query strings. Also written for router errors (errors/framework-errors.ts),
+ * which Fastify answers outside its request lifecycle.
  */
 export function writeAccessLine(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
   // routeOptions is rebuilt on every read (a dozen fields): read it once.
