@@ -181,6 +181,14 @@ export const TEST_SECRETS: Record<string, string> = {
 };
 
 /**
+ * What a real stack file holds but the committed ones cannot: they keep the documentation range as
+ * the API allow-list placeholder, which the program refuses (stack-config.ts, DOCUMENTATION_RANGES),
+ * so the tests stand in an admin workstation's address (RFC 2544's benchmarking range: no one's).
+ */
+export const TEST_ADMIN_CIDRS = ['198.18.0.1/32'];
+const TEST_STAND_INS: Record<string, unknown> = { 'zumo:clusterPublicAccessCidrs': TEST_ADMIN_CIDRS };
+
+/**
  * Installs Pulumi mocks that record every resource's inputs, and the stack's config from its
  * Pulumi.<stack>.yaml (plus overrides). Call before importing any module that declares resources.
  */
@@ -192,7 +200,7 @@ export async function installMocks(
     config: Record<string, unknown>;
   };
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...file.config, ...TEST_SECRETS, ...overrides })) {
+  for (const [key, value] of Object.entries({ ...file.config, ...TEST_STAND_INS, ...TEST_SECRETS, ...overrides })) {
     if (value !== undefined) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   process.env['PULUMI_CONFIG'] = JSON.stringify(config);
