@@ -133,6 +133,12 @@ export const MANAGED_PREFIX_LISTS = [
   },
 ] as const;
 
+/**
+ * The GitHub connection as the lookup finds it: AVAILABLE, as an admin leaves it after completing
+ * the handshake bootstrap cannot do (docs/infra.md, deploy from zero). A test may set another status.
+ */
+export const GITHUB_CONNECTION = { status: 'AVAILABLE' };
+
 /** Every provider function the program called (the identity matrix checks the CI roles may call them). */
 export const invokedTokens = new Set<string>();
 
@@ -165,6 +171,20 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
       ownerId: 'AWS',
       version: 1,
       entries: list.cidrs.map((cidr) => ({ cidr, description: '' })),
+      tags: {},
+    };
+  },
+  'aws:codestarconnections/getConnection:getConnection': (inputs) => {
+    const arn = String(inputs['arn']);
+    if (inputs['region'] !== arn.split(':')[3]) throw new Error(`ask for ${arn} in its own region`);
+    return {
+      arn,
+      id: arn,
+      name: 'zumo-github',
+      connectionStatus: GITHUB_CONNECTION.status,
+      providerType: 'GitHub',
+      hostArn: '',
+      region: inputs['region'],
       tags: {},
     };
   },
