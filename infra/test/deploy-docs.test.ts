@@ -39,6 +39,18 @@ t.test("bootstrap's outputs are read from its own backend, after any login", asy
   for (const name of reads) t.ok(name in outputs, `bootstrap exports ${name}`);
 });
 
+t.test("the teardown destroys bootstrap from its own backend, after the stacks' state is gone", async (t) => {
+  const teardown = docs.slice(docs.indexOf('## Teardown'));
+  const destroy = teardown.indexOf('pulumi destroy --stack account');
+  t.ok(destroy > 0, 'the teardown destroys the bootstrap stack');
+  const before = teardown.slice(0, destroy);
+  const cd = before.lastIndexOf('cd infra/bootstrap');
+  t.ok(cd > 0, 'from infra/bootstrap, where its file backend resolves');
+  t.ok(before.lastIndexOf('unset PULUMI_BACKEND_URL') > cd, 'with nothing overriding the project backend');
+  t.notMatch(teardown, /pulumi login/, 'no login: it would not change where bootstrap state is read from');
+  t.ok(before.lastIndexOf('pulumi stack rm prod') > 0, "after the stacks' state is removed from the bucket it empties");
+});
+
 t.test('step 2 lists exactly the outputs bootstrap exports', async (t) => {
   const from = section.indexOf('Outputs: ');
   t.ok(from > 0, 'an Outputs: list');
