@@ -202,6 +202,16 @@ for (const environment of ['dev', 'prod']) {
         ],
         "in git only Prometheus's pods are admitted (Pulumi's Application adds the load balancer's subnets)",
       );
+      t.same(
+        policy.spec.egress[0].to,
+        [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        "DNS goes to CoreDNS only, selected by the kube-dns Service's own selector (the VPC CNI admits its ClusterIP by it)",
+      );
     });
 
     t.test('the image comes only from the overlay images entry', async (t) => {

@@ -17,6 +17,7 @@ import { NodePools } from './components/node-pools.js';
 import { ClusterAddons } from './components/cluster-addons.js';
 import { LogsKey } from './components/logs-key.js';
 import { pickAvailabilityZones } from './config/availability-zones.js';
+import { requireAvailableConnection } from './config/github-connection.js';
 import { readWebOverlay, releasedImage } from './config/web-release.js';
 import { LbController } from './components/lb-controller.js';
 import { ArgoCd } from './components/argocd.js';
@@ -28,6 +29,8 @@ import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
 
 const config = readStackConfig();
 const secrets = readStackSecrets(config);
+// The CI runner's webhook is registered through the GitHub connection bootstrap creates PENDING.
+await requireAvailableConnection(config.githubConnectionArn);
 const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };

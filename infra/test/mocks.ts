@@ -2,39 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
+import { captureRegistrations, type Recorded, type Registered } from './record-registrations.js';
 
-export interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-  /** Inputs plus the outputs the mock engine computed (what a policy sees after an update). */
-  state: Record<string, any>;
-}
-
-/** A recorded resource with what the engine is told at registration (the whole-system checks reason over these). */
-export interface Registered extends Recorded {
-  urn: string;
-  parent: string | undefined;
-  custom: boolean;
-  /** Every resource this one waits for: explicit dependsOn (components expanded) and input Outputs. */
-  dependencies: string[];
-  /** The subset that reaches it through each input property. */
-  propertyDependencies: Record<string, string[]>;
-  /** URN of the explicit provider (e.g. the cluster's Kubernetes provider), if any. */
-  provider: string | undefined;
-}
-
-/** The registration request as the Node SDK sends it (google-protobuf getters we read). */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
-}
-type Registration = Omit<Registered, keyof Recorded>;
+export type { Recorded, Registered } from './record-registrations.js';
 
 export const ACCOUNT = '123456789012';
 export const REPO_ROOT = join(import.meta.dirname, '../..');
@@ -133,6 +103,12 @@ export const MANAGED_PREFIX_LISTS = [
   },
 ] as const;
 
+/**
+ * The GitHub connection as the lookup finds it: AVAILABLE, as an admin leaves it after completing
+ * the handshake bootstrap cannot do (docs/infra.md, deploy from zero). A test may set another status.
+ */
+export const GITHUB_CONNECTION = { status: 'AVAILABLE' };
+
 /** Every provider function the program called (the identity matrix checks the CI roles may call them). */
 export const invokedTokens = new Set<string>();
 
@@ -168,6 +144,20 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
       tags: {},
     };
   },
+  'aws:codestarconnections/getConnection:getConnection': (inputs) => {
+    const arn = String(inputs['arn']);
+    if (inputs['region'] !== arn.split(':')[3]) throw new Error(`ask for ${arn} in its own region`);
+    return {
+      arn,
+      id: arn,
+      name: 'zumo-github',
+      connectionStatus: GITHUB_CONNECTION.status,
+      providerType: 'GitHub',
+      hostArn: '',
+      region: inputs['region'],
+      tags: {},
+    };
+  },
   // Each alias its own key, as in AWS (one key per stack's secrets, one for the state bucket).
   'aws:kms/getAlias:getAlias': (inputs) => ({
     name: inputs['name'],
@@ -181,6 +171,14 @@ export const TEST_SECRETS: Record<string, string> = {
 };
 
 /**
+ * What a real stack file holds but the committed ones cannot: they keep the documentation range as
+ * the API allow-list placeholder, which the program refuses (stack-config.ts, DOCUMENTATION_RANGES),
+ * so the tests stand in an admin workstation's address (RFC 2544's benchmarking range: no one's).
+ */
+export const TEST_ADMIN_CIDRS = ['198.18.0.1/32'];
+const TEST_STAND_INS: Record<string, unknown> = { 'zumo:clusterPublicAccessCidrs': TEST_ADMIN_CIDRS };
+
+/**
  * Installs Pulumi mocks that record every resource's inputs, and the stack's config from its
  * Pulumi.<stack>.yaml (plus overrides). Call before importing any module that declares resources.
  */
@@ -191,19 +189,33 @@ export async function installMocks(
   const file = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
     config: Record<string, unknown>;
   };
+  return installProjectMocks('zumo', stack, { ...file.config, ...TEST_STAND_INS, ...TEST_SECRETS, ...overrides });
+}
+
+/** The same recording mocks for infra/bootstrap (project zumo-bootstrap, stack account). */
+export function installBootstrapMocks(config: Record<string, unknown>): Promise<Registered[]> {
+  return installProjectMocks('zumo-bootstrap', 'account', config);
+}
+
+async function installProjectMocks(
+  project: string,
+  stack: string,
+  values: Record<string, unknown>,
+): Promise<Registered[]> {
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...file.config, ...TEST_SECRETS, ...overrides })) {
+  for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   process.env['PULUMI_CONFIG'] = JSON.stringify(config);
   const recorded: Registered[] = [];
-  let registering: Registration | undefined;
+  let registering: ReturnType<typeof captureRegistrations> = () => undefined;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
-        if (!registering) throw new Error(`${args.type} ${args.name}: registered outside the recording monitor`);
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, ...registering });
+        const registration = registering();
+        if (!registration) throw new Error(`${args.type} ${args.name}: registered outside the recording monitor`);
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, ...registration });
         // S3 bucket ids are their names, as in AWS (policies match buckets by it).
         const id = args.type === 'aws:s3/bucket:Bucket' ? String(state['bucket']) : `${args.name}-id`;
         return { id, state };
@@ -215,34 +227,11 @@ export async function installMocks(
         return handler(args.inputs);
       },
     },
-    'zumo',
+    project,
     stack,
     false,
   );
-  // The mock monitor calls newResource synchronously inside registerResource, so the request's
-  // graph fields are captured here and attached there (the mocks API does not pass them on).
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
-    newUrn(parent: string, type: string, name: string): string;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => {
-    const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
-    registering = {
-      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-      parent: req.getParent() || undefined,
-      custom: req.getCustom(),
-      dependencies: req.getDependenciesList(),
-      propertyDependencies,
-      provider: req.getProvider() ? req.getProvider().split('::').slice(0, -1).join('::') : undefined,
-    };
-    try {
-      return register(req, callback);
-    } finally {
-      registering = undefined;
-    }
-  };
+  registering = captureRegistrations();
   return recorded;
 }
 

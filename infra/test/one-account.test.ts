@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ACCOUNT_WIDE, backupSelectionTags } from './system/account-wide.js';
+import { quotaNeeds } from './system/quotas.js';
+import { REPO_ROOT } from './mocks.js';
 
 type Declared = { type: string; name: string; inputs: Record<string, unknown> }[];
 
@@ -39,6 +41,23 @@ t.test('the daily backups of one stack do not select the other stack volumes', a
   const disjoint = Object.keys(dev).some((key) => key in prod && dev[key] !== prod[key]);
   t.ok(disjoint, `dev selects ${JSON.stringify(dev)}, prod ${JSON.stringify(prod)}: some tag must differ`);
 });
+
+t.test(
+  "the prerequisites ask for the service quotas both stacks need (a new account's defaults can be lower)",
+  async (t) => {
+    const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
+    const start = docs.indexOf('## Deploy from zero');
+  const prerequisites = docs.slice(start, docs.indexOf('\n1. ', start));
+    for (const quota of quotaNeeds([stacks.dev, stacks.prod])) {
+      const asked = new RegExp(`\`${quota.code}\`[^\\n]*?at least \\*\\*(\\d+)\\*\\*`).exec(prerequisites);
+      t.ok(asked, `${quota.code} is in the prerequisites with the number to ask for`);
+      t.ok(
+        Number(asked?.[1]) >= quota.need,
+        `${quota.code}: asks for ${asked?.[1]}, both stacks need ${quota.need} (${quota.how})`,
+      );
+    }
+  },
+);
 
 t.test('the check sees a collision', async (t) => {
   const alarm = ACCOUNT_WIDE.find((k) => k.type === 'aws:cloudwatch/metricAlarm:MetricAlarm')!;

@@ -1,7 +1,7 @@
 import type { Test } from 'tap';
 import { NODE_POOL } from '@zumo/config';
 import { ACCESS_POLICIES, CONTROL_PLANE_LOGS } from '../src/lib/eks.js';
-import { find, one, type Recorded } from './mocks.js';
+import { TEST_ADMIN_CIDRS, find, one, type Recorded } from './mocks.js';
 
 /** The cluster, its nodes and add-ons, on both stacks (what makes it secure and recoverable). */
 export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
@@ -20,7 +20,7 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
     t.match(cluster['vpcConfig'], {
       endpointPrivateAccess: true,
       endpointPublicAccess: true,
-      publicAccessCidrs: ['203.0.113.0/24'],
+      publicAccessCidrs: TEST_ADMIN_CIDRS,
       subnetIds: ['subnet-private-a', 'subnet-private-b', 'subnet-private-c'],
     });
     t.same(cluster['upgradePolicy'], { supportType: 'STANDARD' }, 'never billed for extended support');

@@ -6,6 +6,16 @@ import { find, one, secretValue, type Recorded } from './mocks.js';
 
 /** Alerting, backups and the monitoring Secrets, on both stacks. */
 export function checkOperations(t: Test, stack: string, recorded: Recorded[], outputs: Record<string, string>) {
+  t.test('VPC flow logs: the role may do what the Amazon VPC user guide lists, but create log groups', async (t) => {
+    const statements = JSON.parse(one(recorded, 'aws:iam/rolePolicy:RolePolicy', '-flow-logs').inputs['policy'])
+      .Statement as { Action: string | string[] }[];
+    const actions = statements.flatMap((s) => s.Action).sort();
+    t.same(actions, ['logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    t.match(one(recorded, 'aws:ec2/flowLog:FlowLog').inputs, {
+      logDestinationType: 'cloud-watch-logs',
+      trafficType: 'ALL',
+    });
+  });
   t.test('alerting: SNS topics, CloudWatch alarms and the uptime check', async (t) => {
     const topics = find(recorded, 'aws:sns/topic:Topic');
     t.equal(topics.length, 2, 'one topic in the region, one in us-east-1');

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
+import { parse } from 'yaml';
 import { ConfigError } from '@zumo/config';
+import { REPO_ROOT } from './mocks.js';
 import { SUPPORTED_KUBERNETES_VERSIONS, isPrivateVpcCidr, parseStackConfig } from '../src/config/stack-config.js';
 
 const base = {
@@ -126,6 +130,18 @@ const cases: Case[] = [
     allowed: /not be open to the world/,
   },
   {
+    why: "the stack files' placeholder left in place: the first up's workstation could not reach the API",
+    raw: { clusterPublicAccessCidrs: ['198.18.0.0/15', '203.0.113.0/24'] },
+    key: 'zumo:clusterPublicAccessCidrs',
+    allowed: /egress addresses of whoever runs `pulumi up`.*not a documentation range/,
+  },
+  {
+    why: 'an address inside a documentation range',
+    raw: { clusterPublicAccessCidrs: ['192.0.2.10/32'] },
+    key: 'zumo:clusterPublicAccessCidrs',
+    allowed: /documentation range \(192\.0\.2\.0\/24, 198\.51\.100\.0\/24, 203\.0\.113\.0\/24/,
+  },
+  {
     why: 'malformed allow CIDR',
     raw: { clusterPublicAccessCidrs: ['10.0.0.300/32'] },
     key: 'zumo:clusterPublicAccessCidrs',
@@ -242,6 +258,30 @@ t.test('every rule refuses a bad value, naming the key, the value and what is al
     t.ok(problem, `${c.why}: ${c.key} is named (got ${error.problems.map((p) => p.name).join(', ')})`);
     t.match(problem?.allowed, c.allowed, `${c.why}: says what is allowed`);
     t.match(error.message, /^Invalid stack config/, `${c.why}: one stack config error`);
+  }
+});
+
+t.test('the API allow-list: a workstation address passes; dev may open it to the world, a private-only API is []', async (t) => {
+  for (const cidrs of [['198.18.7.9/32', '100.64.0.0/10'], ['0.0.0.0/0'], []])
+    t.same(parseStackConfig({ ...base, clusterPublicAccessCidrs: cidrs }, 'eu-west-1').clusterPublicAccessCidrs, cidrs);
+});
+
+t.test('the committed stack files are refused until their API allow-list placeholder is replaced', async (t) => {
+  for (const stack of ['dev', 'prod']) {
+    const { config } = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
+      config: Record<string, unknown>;
+    };
+    const raw = Object.fromEntries(
+      Object.entries(config)
+        .filter(([key]) => key.startsWith('zumo:'))
+        .map(([key, value]) => [key.slice('zumo:'.length), value]),
+    );
+    const error = t.throws(() => parseStackConfig(raw, String(config['aws:region'])), ConfigError) as ConfigError;
+    t.same(
+      error.problems.map((p) => p.name),
+      ['zumo:clusterPublicAccessCidrs'],
+      `Pulumi.${stack}.yaml: only the placeholder is wrong`,
+    );
   }
 });
 

@@ -76,7 +76,7 @@ export class Backups extends pulumi.ComponentResource {
       },
       parent,
     );
-    ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'].forEach(
+    const rolePolicies = ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'].map(
       (policy) =>
         new aws.iam.RolePolicyAttachment(
           `${name}-backup-${policy}`,
@@ -84,6 +84,7 @@ export class Backups extends pulumi.ComponentResource {
           parent,
         ),
     );
+    // AWS Backup assumes the role for the next job: it holds its policies before the selection exists.
     new aws.backup.Selection(
       `${name}-backup`,
       {
@@ -100,7 +101,7 @@ export class Backups extends pulumi.ComponentResource {
           },
         ],
       },
-      parent,
+      { ...parent, dependsOn: rolePolicies },
     );
 
     this.vaultName = vault.name;

@@ -79,7 +79,10 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    // The Amazon VPC user guide's role ("IAM role for publishing flow logs to CloudWatch Logs")
+    // narrowed to this log group, less logs:CreateLogGroup: the group is ours (retention, KMS), and
+    // a group the service made on its own would have neither.
+    const flowLogPolicy = new aws.iam.RolePolicy(
       `${name}-flow-logs`,
       {
         role: flowLogRole.id,
@@ -91,11 +94,14 @@ export class Network extends pulumi.ComponentResource {
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
               Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
             },
+            // A listing: IAM matches it against the account's log-group:* pattern, not one group.
+            { Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
           ],
         }),
       },
       { parent: this },
     );
+    // Delivery starts when the flow log exists: its role must already hold the policy.
     new aws.ec2.FlowLog(
       `${name}-flow-log`,
       {
@@ -107,7 +113,7 @@ export class Network extends pulumi.ComponentResource {
         maxAggregationInterval: 600,
         tags: args.tags,
       },
-      { parent: this },
+      { parent: this, dependsOn: [flowLogPolicy] },
     );
 
     const region = aws.getRegionOutput({}, { parent: this }).region;

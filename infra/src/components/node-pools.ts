@@ -59,7 +59,11 @@ export class NodePools extends pulumi.ComponentResource {
             ebs: { volumeSize: 20, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
           },
         ],
-        // What a node launches carries the stack tag: IAM tells the stacks' resources apart by it.
+        // Instances and their root volumes carry the stack tag, by which IAM tells the stacks apart.
+        // EKS managed node groups do not apply the network-interface specification to the nodes'
+        // interfaces (terraform-provider-aws#32151, aws/containers-roadmap#1496): a node's primary
+        // interface carries no stack tag, so tag-based denies do not cover it (docs/infra.md,
+        // "What the stack tag covers on the nodes"). It stays here in case EKS starts applying it.
         tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
           resourceType,
           tags: args.tags,

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { ConfigError, type ConfigProblem } from '@zumo/config';
-import { SUBNET_TIERS, addressesNeeded, maxZonesFor } from '../lib/network-plan.js';
+import { SUBNET_TIERS, addressesNeeded, cidrContains, maxZonesFor } from '../lib/network-plan.js';
 
 /**
  * EKS versions in standard support on the date below (AWS EKS version calendar); extended support
@@ -143,6 +143,14 @@ export function isPrivateVpcCidr(cidr: string): boolean {
   return address.range() === 'private';
 }
 
+/**
+ * RFC 5737's documentation ranges (TEST-NET-1 to 3): what examples and the stack files' placeholder
+ * use, never the address of a real workstation. An API endpoint that admits only them admits
+ * nobody: the first `pulumi up` runs from an admin's machine (the CI runner is created by that same
+ * up), and every Kubernetes resource of it would time out.
+ */
+export const DOCUMENTATION_RANGES = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'] as const;
+
 /** A public IPv4 CIDR for the EKS API allow-list (not private: the private endpoint covers those). */
 export function isValidAllowCidr(cidr: string): boolean {
   return (
@@ -244,6 +252,11 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     !clusterPublicAccessCidrs.every((c) => typeof c === 'string' && isValidAllowCidr(c))
   ) {
     bad('clusterPublicAccessCidrs', 'a list of IPv4 CIDRs (network addresses), empty for a private-only API endpoint');
+  } else if (clusterPublicAccessCidrs.some((c) => DOCUMENTATION_RANGES.some((d) => cidrContains(d, c)))) {
+    bad(
+      'clusterPublicAccessCidrs',
+      `the egress addresses of whoever runs \`pulumi up\` from outside the VPC (the first up is an admin's: e.g. the /32 that https://checkip.amazonaws.com shows) and your office or VPN ranges, not a documentation range (${DOCUMENTATION_RANGES.join(', ')}, the placeholder of the stack files)`,
+    );
   } else if (environment === 'prod' && clusterPublicAccessCidrs.includes('0.0.0.0/0')) {
     bad(
       'clusterPublicAccessCidrs',

@@ -132,6 +132,14 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     'ec2:GetManagedPrefixListEntries',
   ],
   'aws:kms/getAlias:getAlias': ['kms:ListAliases'],
+  // The connection preflight (config/github-connection.ts): the data source calls GetConnection and
+  // ListTagsForResource (internal/service/codestarconnections/connection_data_source.go); the
+  // connection bootstrap creates is a codeconnections one, and AWS matches the policy's service
+  // prefix to the resource's (Developer Tools console guide, "Connections rename").
+  'aws:codestarconnections/getConnection:getConnection': [
+    'codeconnections:GetConnection',
+    'codeconnections:ListTagsForResource',
+  ],
 };
 
 export function invokeReads(declared: DeclaredIam): Need[] {

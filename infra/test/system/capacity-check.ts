@@ -7,7 +7,7 @@ import { workloads, type Workload } from './workloads.js';
  * (Amazon EC2 user guide, "Maximum IP addresses per network interface"; amazon-eks-ami
  * templates/shared/runtime/eni-max-pods.txt gives 17 and 29 pods without prefixes).
  */
-const INSTANCE_TYPES: Record<string, { enis: number; ipv4PerEni: number; vcpus: number }> = {
+export const INSTANCE_TYPES: Record<string, { enis: number; ipv4PerEni: number; vcpus: number }> = {
   't3.medium': { enis: 3, ipv4PerEni: 6, vcpus: 2 },
   'm7i.large': { enis: 3, ipv4PerEni: 10, vcpus: 2 },
 };

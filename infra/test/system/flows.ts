@@ -15,7 +15,9 @@ export type Place =
   | 'prometheus-pod'
   | 'other-pod'
   | 'ci-runner'
-  | 'cluster-api';
+  | 'cluster-api'
+  | 'cluster-dns'
+  | 'kube-system-pod';
 
 export interface Flow {
   readonly from: Place;
@@ -34,6 +36,12 @@ export const INTENDED_FLOWS: Flow[] = [
   { from: 'alb', to: 'web-pod', port: APP.containerPort, why: 'the target group (ip targets) forwards to the pod' },
   { from: 'prometheus-pod', to: 'web-pod', port: APP.containerPort, why: 'Prometheus scrapes /metrics' },
   { from: 'node', to: 'web-pod', port: APP.containerPort, why: 'the kubelet runs the probes' },
+  {
+    from: 'web-pod',
+    to: 'cluster-dns',
+    port: 53,
+    why: "the service resolves names (Sentry) through the kube-dns Service's ClusterIP its resolv.conf names",
+  },
   {
     from: 'ci-runner',
     to: 'cluster-api',
@@ -59,6 +67,12 @@ export const FORBIDDEN_FLOWS: Flow[] = [
     to: 'web-pod',
     port: APP.containerPort,
     why: 'only the load balancer, Prometheus and the kubelet reach the pod (NetworkPolicy)',
+  },
+  {
+    from: 'web-pod',
+    to: 'kube-system-pod',
+    port: 53,
+    why: "the web pod's DNS egress reaches CoreDNS only, not whatever else runs in kube-system",
   },
   {
     from: 'ci-runner',

@@ -18,6 +18,8 @@ export interface OrderRule {
    * at least this many seconds.
    */
   readonly settle?: { readonly create?: number; readonly destroy?: number };
+  /** When set, only pairs for which it holds must be ordered (e.g. a role and its own policies). */
+  readonly related?: (later: Registered, earlier: Registered) => boolean;
   /** The upstream behaviour that makes this order necessary. */
   readonly why: string;
 }
@@ -98,6 +100,16 @@ export const ORDER_RULES: OrderRule[] = [
     earlier: (r) => r.type === 'aws:kms/key:Key' && /Kubernetes secrets/.test(r.inputs['description'] ?? ''),
     settle: { create: 60 },
     why: 'CreateCluster with encryptionConfig can fail on a key seconds old ("Access denied to KMS key"), a propagation race the AWS provider does not retry (hashicorp/terraform-provider-aws#49247)',
+  },
+  {
+    name: "a service's role has its permissions before the service uses it",
+    later: (r) => r.inputs['iamRoleArn'] !== undefined,
+    earlier: any(type('aws:iam/rolePolicy:RolePolicy'), type('aws:iam/rolePolicyAttachment:RolePolicyAttachment')),
+    related: (service, policy) =>
+      (service.propertyDependencies['iamRoleArn'] ?? []).some((role) =>
+        (policy.propertyDependencies['role'] ?? []).includes(role),
+      ),
+    why: 'a flow log starts delivering as soon as it exists and AWS Backup assumes its role on the next job; without the policy the flow log reports an access error (Amazon VPC user guide, "IAM role for publishing flow logs to CloudWatch Logs")',
   },
   {
     name: 'the network is deleted well after the VPC origin',

@@ -4,7 +4,14 @@ import { MANAGED_PREFIX_LISTS, type Registered } from '../mocks.js';
 import { renderApplication, type Manifest } from './argocd-render.js';
 import { FORBIDDEN_FLOWS, INTENDED_FLOWS, type Place } from './flows.js';
 import type { ResourceGraph } from './graph.js';
-import { ingressAllowed, type PodRef, type Source } from './network-policies.js';
+import {
+  egressAllowed,
+  ingressAllowed,
+  type Destination,
+  type PodRef,
+  type ServiceRef,
+  type Source,
+} from './network-policies.js';
 import { admits, declaredRules, eksClusterGroupRules, type Endpoint, type Rule } from './security-groups.js';
 
 /** The security group CloudFront creates in the VPC for its VPC origins (not ours to declare). */
@@ -15,8 +22,22 @@ const cloudFrontOriginFacing = MANAGED_PREFIX_LISTS.find(
 
 interface Where extends Endpoint {
   readonly reachableFromInternet: boolean;
+  /** The pod that receives the connection (a Service's: one of its backends). */
   readonly pod?: PodRef;
+  /** A Service's ClusterIP: what the sender dials, before kube-proxy translates it to a pod. */
+  readonly service?: ServiceRef;
 }
+
+/**
+ * The cluster DNS the CoreDNS add-on runs: pods labelled k8s-app=kube-dns in kube-system behind the
+ * Service kube-dns, which selects exactly that label (kubernetes cluster/addons/dns/coredns
+ * coredns.yaml.base, which the EKS add-on follows).
+ */
+const COREDNS = {
+  namespace: 'kube-system',
+  labels: { 'k8s-app': 'kube-dns', 'eks.amazonaws.com/component': 'coredns' },
+};
+const KUBE_DNS_SERVICE: ServiceRef = { namespace: 'kube-system', selector: { 'k8s-app': 'kube-dns' } };
 
 /** The subnet ranges of each tier, from the VPC's explicit layout; subnet ids as the mocks return them. */
 function subnetRanges(vpc: Registered) {
@@ -77,6 +98,8 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
     'web-pod': pod(APP.namespace, template.metadata.labels),
     'prometheus-pod': pod('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
     'other-pod': pod('default', { 'app.kubernetes.io/name': 'something-else' }),
+    'cluster-dns': { ...pod(COREDNS.namespace, COREDNS.labels), service: KUBE_DNS_SERVICE },
+    'kube-system-pod': pod('kube-system', { 'app.kubernetes.io/name': 'aws-load-balancer-controller' }),
     // The CodeBuild-hosted runner's network interfaces: in the private subnets, with its own group.
     'ci-runner': {
       groups: graph.one('aws:codebuild/project:Project').inputs['vpcConfig'].securityGroupIds,
@@ -123,6 +146,14 @@ export function reaches(model: Model, from: Place, to: Place, port: number, ever
   }
   if (!admits(model.rules, 'egress', src, dst, port, every)) return false;
   if (!admits(model.rules, 'ingress', dst, src, port, every)) return false;
+  if (src.pod) {
+    const destination: Destination = dst.service
+      ? { kind: 'service', service: dst.service }
+      : dst.pod
+        ? { kind: 'pod', pod: dst.pod }
+        : { kind: 'address', cidrs: dst.cidrs };
+    if (!egressAllowed(model.policies, model.enforced, src.pod, destination, port, every)) return false;
+  }
   if (!dst.pod) return true;
   const source: Source =
     from === 'node'

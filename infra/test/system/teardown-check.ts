@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { MONITORING_NAMESPACE } from '../../src/lib/alertmanager.js';
-import { REPO_ROOT, type Registered } from '../mocks.js';
+import { ACCOUNT, REPO_ROOT, type Registered } from '../mocks.js';
 import { ResourceGraph } from './graph.js';
 
 /**
@@ -15,7 +15,29 @@ interface TeardownStep {
   readonly why: string;
 }
 
+/** Stack outputs that name the program's autonamed buckets (the teardown empties them by it). */
+const BUCKET_OUTPUTS: Record<string, string> = { '-site': 'siteBucketName' };
+
+/** How the teardown names a bucket: its fixed name (the state bucket), or the stack output that holds it. */
+function bucketReference(r: Registered, stack: string): string {
+  if (typeof r.inputs['bucket'] === 'string') return r.inputs['bucket'].replaceAll(ACCOUNT, '<account-id>');
+  const output = Object.entries(BUCKET_OUTPUTS).find(([suffix]) => r.name.endsWith(suffix))?.[1];
+  if (!output)
+    throw new Error(`teardown-check.ts: which stack output names bucket ${r.name}? Add it to BUCKET_OUTPUTS`);
+  return `"$(pulumi stack output ${output} --stack ${stack})"`;
+}
+
 export const TEARDOWN_STEPS: TeardownStep[] = [
+  {
+    applies: (r) => r.protect,
+    command: (_, stack) => `pulumi state unprotect --all --stack ${stack}`,
+    why: 'the engine refuses to delete a protected resource',
+  },
+  {
+    applies: (r) => r.type === 'aws:s3/bucket:Bucket' && r.inputs['forceDestroy'] !== true,
+    command: (r, stack) => `empty_bucket ${bucketReference(r, stack)}`,
+    why: 'DeleteBucket refuses a bucket holding any object version or delete marker (BucketNotEmpty); deleting the objects of a versioned bucket leaves both',
+  },
   {
     applies: (r) => r.type === 'aws:ecr/repository:Repository' && r.inputs['forceDelete'] !== true,
     command: (r) => `aws ecr delete-repository --repository-name ${r.inputs['name']} --force`,
@@ -60,4 +82,5 @@ export function checkTeardown(t: Test, graph: ResourceGraph, stack: string) {
       const command = step.command(r, stack);
       t.ok(docs.includes(command), `${ResourceGraph.label(r)}: the teardown says \`${command}\` (${step.why})`);
     }
+  if (docs.includes('empty_bucket ')) t.match(docs, /^ *empty_bucket\(\) \{$/m, 'the teardown defines empty_bucket');
 }

@@ -1,0 +1,97 @@
+// docs/infra.md "Deploy from zero", checked against what it drives: the commands read the outputs
+// bootstrap really exports, from the backend its state really lives in, and create each stack with
+// the secrets provider its stack file and bootstrap name.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { ACCOUNT, REPO_ROOT } from './mocks.js';
+import { declaredBootstrap } from './ci/declared.js';
+
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+const docs = read('docs/infra.md');
+const start = docs.indexOf('## Deploy from zero');
+const section = docs.slice(start, docs.indexOf('\n## ', start + 1));
+const { outputs } = declaredBootstrap();
+/** The docs write the account id as a placeholder where bootstrap prints the real one. */
+const asDocumented = (value: string) => value.replaceAll(ACCOUNT, '<account-id>');
+
+/**
+ * Pulumi resolves the current backend as PULUMI_BACKEND_URL, else the project file's backend.url,
+ * else the stored login (pulumi/pulumi pkg/workspace/creds.go, GetCurrentCloudURLWithSource), and a
+ * relative file:// path against the working directory (pkg/backend/diy/backend.go, massageBlobPath).
+ */
+t.test("bootstrap's outputs are read from its own backend, after any login", async (t) => {
+  const project = parse(read('infra/bootstrap/Pulumi.yaml')) as { backend?: { url?: string } };
+  t.equal(
+    project.backend?.url,
+    'file://.',
+    'infra/bootstrap pins its file backend: the login to the bucket does not hide it',
+  );
+  t.match(
+    read('.gitignore'),
+    /^infra\/bootstrap\/\.pulumi\/$/m,
+    'where file://. puts it from infra/bootstrap is gitignored',
+  );
+  t.notMatch(section, /pulumi login file:/, 'no login to a file backend (it would move every later command there)');
+  const reads = [...section.matchAll(/cd infra\/bootstrap && pulumi stack output (\w+)/g)].map((m) => m[1]!);
+  t.ok(reads.length > 0, 'the docs read bootstrap outputs from infra/bootstrap');
+  for (const name of reads) t.ok(name in outputs, `bootstrap exports ${name}`);
+});
+
+t.test("the teardown destroys bootstrap from its own backend, after the stacks' state is gone", async (t) => {
+  const teardown = docs.slice(docs.indexOf('## Teardown'));
+  const destroy = teardown.indexOf('pulumi destroy --stack account');
+  t.ok(destroy > 0, 'the teardown destroys the bootstrap stack');
+  const before = teardown.slice(0, destroy);
+  const cd = before.lastIndexOf('cd infra/bootstrap');
+  t.ok(cd > 0, 'from infra/bootstrap, where its file backend resolves');
+  t.ok(before.lastIndexOf('unset PULUMI_BACKEND_URL') > cd, 'with nothing overriding the project backend');
+  t.notMatch(teardown, /pulumi login/, 'no login: it would not change where bootstrap state is read from');
+  t.ok(before.lastIndexOf('pulumi stack rm prod') > 0, "after the stacks' state is removed from the bucket it empties");
+});
+
+t.test('step 2 lists exactly the outputs bootstrap exports', async (t) => {
+  const from = section.indexOf('Outputs: ');
+  t.ok(from > 0, 'an Outputs: list');
+  const listed = section.slice(from, section.indexOf('.', from));
+  const names = [...listed.matchAll(/`(\w+)`/g)].map((m) => m[1]!).filter((n) => n !== 'dev' && n !== 'prod');
+  t.same(names.sort(), Object.keys(outputs).sort());
+});
+
+t.test('the login and each stack init are what bootstrap and the stack files say', async (t) => {
+  t.ok(section.includes(asDocumented(String(outputs['loginCommand']))), `the login is bootstrap's loginCommand`);
+  const providers = outputs['secretsProviders'] as Record<string, string>;
+  for (const stack of ['dev', 'prod']) {
+    const file = parse(read(`Pulumi.${stack}.yaml`)) as { secretsprovider: string; config: Record<string, string> };
+    const init = new RegExp(`pulumi stack init ${stack} +--secrets-provider '([^']+)'`).exec(section);
+    t.ok(
+      init,
+      `${stack}: created with a literal --secrets-provider (never empty: Pulumi would fall back to a passphrase)`,
+    );
+    t.equal(init?.[1], file.secretsprovider, `${stack}: the provider of Pulumi.${stack}.yaml`);
+    // bootstrap ran here in eu-west-1, the stack files' region.
+    t.equal(file.config['aws:region'], 'eu-west-1');
+    t.equal(init?.[1], providers[stack], `${stack}: bootstrap's secretsProviders.${stack}`);
+  }
+});
+
+t.test('the minimum Pulumi CLI is one CI uses and one with resource transforms', async (t) => {
+  const minimum = /the Pulumi CLI \*\*(\d+\.\d+\.\d+) or later\*\*/.exec(section)?.[1];
+  t.ok(minimum, 'the prerequisites name a minimum Pulumi CLI version');
+  const version = (v: string) =>
+    v
+      .split('.')
+      .map(Number)
+      .reduce((sum, part) => sum * 1000 + part, 0);
+  // Transforms became stable in the engine and the Node SDK in 3.115.0 (pulumi/pulumi CHANGELOG,
+  // #16080); lib/permissions-boundary.ts registers one, which an older CLI refuses.
+  t.ok(version(minimum ?? '0.0.0') >= version('3.115.0'), `${minimum} supports resource transforms`);
+  for (const workflow of ['drift', 'infra-preview', 'infra-up']) {
+    const pinned = /PULUMI_VERSION: (\S+)/.exec(read(`.github/workflows/${workflow}.yml`))?.[1];
+    t.ok(
+      pinned && version(pinned) >= version(minimum ?? '0.0.0'),
+      `${workflow}.yml pins ${pinned}, at least ${minimum}`,
+    );
+  }
+});

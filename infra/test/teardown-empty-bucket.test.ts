@@ -1,0 +1,138 @@
+// The teardown's empty_bucket (docs/infra.md), run as written by bash and the real AWS CLI against
+// moto's S3 on 127.0.0.1: a versioned bucket with more versions and delete markers than one
+// DeleteObjects request takes ends up deletable, and an object S3 refuses to delete stops it.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import t from 'tap';
+import { REPO_ROOT } from './mocks.js';
+
+const which = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+const aws = which('aws');
+const motoServer = which('moto_server');
+if (!aws || !motoServer) {
+  t.skip(
+    `needs the AWS CLI and moto's S3 server (pip install awscli 'moto[server]'); missing: ${[!aws && 'aws', !motoServer && 'moto_server'].filter(Boolean).join(', ')}`,
+  );
+} else {
+  await run();
+}
+
+function emptyBucketFunction(): string {
+  const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
+  const teardown = docs.slice(docs.indexOf('## Teardown'));
+  const fn = /^empty_bucket\(\) \{\n[\s\S]*?\n\}$/m.exec(teardown)?.[0];
+  if (!fn) throw new Error('docs/infra.md: the teardown defines no empty_bucket() { ... }');
+  return fn;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function run() {
+  const dir = t.testdir({});
+  const port = await freePort();
+  const moto = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  t.teardown(() => void moto.kill());
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(endpoint).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  // Every call of the CLI goes through a shim that counts the keys each DeleteObjects carries.
+  const shims = join(dir, 'bin');
+  const counts = join(dir, 'delete-objects.log');
+  mkdirSync(shims);
+  writeFileSync(
+    join(shims, 'aws'),
+    `#!/bin/sh\nif [ "$2" = delete-objects ]; then printf '%s\\n' "$*" | grep -o '"Key"' | wc -l >> '${counts}'; fi\nexec '${aws}' "$@"\n`,
+  );
+  chmodSync(join(shims, 'aws'), 0o755);
+  writeFileSync(counts, '');
+  const env = {
+    ...process.env,
+    PATH: `${shims}:${process.env['PATH']}`,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_DEFAULT_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+  };
+  const sh = (script: string, timeout = 60_000) =>
+    spawnSync('bash', ['-c', `set -u\n${emptyBucketFunction()}\n${script}`], { env, encoding: 'utf8', timeout });
+  // The CLI applies --query to each page it fetches: one line of [versions, markers] per page.
+  const versions = (bucket: string) =>
+    sh(
+      `aws s3api list-object-versions --bucket ${bucket} --query '[length(Versions || \`[]\`), length(DeleteMarkers || \`[]\`)]' --output text`,
+    )
+      .stdout.trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/).map(Number))
+      .reduce(([v, m], [pv = 0, pm = 0]) => [v + pv, m + pm], [0, 0])
+      .join(' ');
+
+  t.test('a versioned state bucket: every version and delete marker goes, then the bucket', async (t) => {
+    const seed = join(dir, 'seed');
+    mkdirSync(seed);
+    for (let i = 0; i < 250; i++) {
+      writeFileSync(join(seed, `a-${i}.json`), '{}');
+      writeFileSync(join(seed, `b-${i}.json`), '{}');
+    }
+    const bucket = 'zumo-pulumi-state-123456789012';
+    const seeded = sh(
+      [
+        `aws s3api create-bucket --bucket ${bucket} --create-bucket-configuration LocationConstraint=eu-west-1 >/dev/null`,
+        `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled`,
+        // Two checkpoints of 500 files (1,000 versions), then 250 deleted (delete markers).
+        `aws s3 cp '${seed}' s3://${bucket}/.pulumi/ --recursive --quiet`,
+        `aws s3 cp '${seed}' s3://${bucket}/.pulumi/ --recursive --quiet`,
+        `aws s3 rm s3://${bucket}/.pulumi/ --recursive --exclude '*' --include 'a-*' --quiet`,
+      ].join(' && '),
+      90_000,
+    );
+    t.equal(seeded.status, 0, `seeded (${seeded.stderr})`);
+    t.equal(versions(bucket), '1000 250', '1,000 versions and 250 delete markers: more than one DeleteObjects takes');
+    const gone = sh(`empty_bucket ${bucket}`, 120_000);
+    t.equal(gone.status, 0, `empty_bucket succeeds (${gone.stderr})`);
+    t.equal(versions(bucket), '0 0', 'no version and no delete marker is left');
+    const batches = readFileSync(counts, 'utf8').trim().split('\n').map(Number);
+    t.ok(batches.length >= 2, `it deleted in rounds (${batches.join(', ')} keys)`);
+    t.ok(
+      batches.every((n) => n > 0 && n <= 1000),
+      'never more than DeleteObjects takes (1,000), never an empty request',
+    );
+    t.equal(sh(`aws s3api delete-bucket --bucket ${bucket}`).status, 0, 'S3 now deletes the bucket');
+  });
+
+  t.test('an object S3 refuses to delete stops it with the error, instead of looping', async (t) => {
+    const bucket = 'zumo-locked-123456789012';
+    const body = join(dir, 'held.json');
+    writeFileSync(body, '{}');
+    const seeded = sh(
+      [
+        `aws s3api create-bucket --bucket ${bucket} --create-bucket-configuration LocationConstraint=eu-west-1 --object-lock-enabled-for-bucket >/dev/null`,
+        `aws s3api put-object --bucket ${bucket} --key held --body '${body}' --object-lock-legal-hold-status ON >/dev/null`,
+      ].join(' && '),
+    );
+    t.equal(seeded.status, 0, `seeded (${seeded.stderr})`);
+    const stopped = sh(`empty_bucket ${bucket}`);
+    t.equal(stopped.signal, null, 'it returns (no endless retry)');
+    t.not(stopped.status, 0, 'with a failure status');
+    t.match(stopped.stderr, /"Errors"[\s\S]*"Key": "held"/, 'showing which object S3 refused');
+  });
+}
