@@ -109,8 +109,11 @@ export const MANAGED_PREFIX_LISTS = [
  */
 export const GITHUB_CONNECTION = { status: 'AVAILABLE' };
 
-/** Every provider function the program called (the identity matrix checks the CI roles may call them). */
-export const invokedTokens = new Set<string>();
+/**
+ * Every provider function the program called, with the ARN it named (`*` when it named none): the
+ * identity matrix checks the CI roles may call each on that resource.
+ */
+export const invokedCalls = new Map<string, { token: string; resource: string }>();
 
 /** Provider functions the program may call; any other token fails the test (no silent stubs). */
 const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
@@ -221,7 +224,8 @@ async function installProjectMocks(
         return { id, state };
       },
       call(args) {
-        invokedTokens.add(args.token);
+        const resource = typeof args.inputs['arn'] === 'string' ? (args.inputs['arn'] as string) : '*';
+        invokedCalls.set(`${args.token} ${resource}`, { token: args.token, resource });
         const handler = CALLS[args.token];
         if (!handler) throw new Error(`unexpected provider call ${args.token}: add it to the mocks deliberately`);
         return handler(args.inputs);

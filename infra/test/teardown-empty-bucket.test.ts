@@ -5,19 +5,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { REPO_ROOT } from './mocks.js';
 
 const which = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
 const aws = which('aws');
 const motoServer = which('moto_server');
-if (!aws || !motoServer) {
-  t.skip(
-    `needs the AWS CLI and moto's S3 server (pip install awscli 'moto[server]'); missing: ${[!aws && 'aws', !motoServer && 'moto_server'].filter(Boolean).join(', ')}`,
-  );
-} else {
-  await run();
-}
+const missing = [!aws && 'aws', !motoServer && 'moto_server'].filter(Boolean).join(', ');
+t.test(
+  "the teardown's empty_bucket against a local S3",
+  { skip: missing && `needs the AWS CLI and moto's S3 server (pip install awscli 'moto[server]'); missing: ${missing}` },
+  run,
+);
 
 function emptyBucketFunction(): string {
   const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
@@ -35,7 +34,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function run() {
+async function run(t: Test) {
   const dir = t.testdir({});
   const port = await freePort();
   const moto = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
@@ -83,7 +82,7 @@ async function run() {
       .stdout.trim()
       .split('\n')
       .map((line) => line.split(/\s+/).map(Number))
-      .reduce(([v, m], [pv = 0, pm = 0]) => [v + pv, m + pm], [0, 0])
+      .reduce<[number, number]>(([v, m], [pv = 0, pm = 0]) => [v + pv, m + pm], [0, 0])
       .join(' ');
 
   t.test('a versioned state bucket: every version and delete marker goes, then the bucket', async (t) => {

@@ -87,8 +87,9 @@ export const PREVIEW_READS = [
   'logs:Describe*',
   'logs:ListTagsForResource',
   'logs:ListTagsLogGroup',
-  'codeconnections:GetConnection',
+  'codeconnections:GetConnection', // with its tags: the connection preflight (config/github-connection.ts)
   'codeconnections:ListConnections',
+  'codeconnections:ListTagsForResource',
   'sts:GetCallerIdentity',
 ];
 

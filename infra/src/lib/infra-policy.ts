@@ -247,6 +247,7 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
         Action: [
           'codeconnections:GetConnection',
           'codeconnections:GetConnectionToken',
+          'codeconnections:ListTagsForResource', // the preflight reads it with its tags (config/github-connection.ts)
           'codeconnections:PassConnection',
           'codeconnections:UseConnection',
         ],

@@ -5,7 +5,7 @@
  *   node <loader args> declared-iam.ts dev [config overrides as JSON, e.g. '{"zumo:waf":true}']
  */
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, invokedTokens, settle, valueOf } from '../mocks.js';
+import { installMocks, invokedCalls, settle, valueOf } from '../mocks.js';
 import type { DeclaredIam } from './declared.js';
 
 type Program = typeof import('../../src/index.js'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- the module is imported after the mocks
@@ -55,7 +55,7 @@ const declared: DeclaredIam = {
         .map((r) => String(r.inputs['policyArn'])),
     })),
   resourceTypes: [...new Set(recorded.map((r) => r.type))].sort(),
-  invokes: [...invokedTokens].sort(),
+  invokes: [...invokedCalls.values()].sort((a, b) => `${a.token} ${a.resource}`.localeCompare(`${b.token} ${b.resource}`)),
   outputs: {
     releaseRoleArn: await valueOf(program.releaseRoleArn),
     previewRoleArn: await valueOf(program.previewRoleArn),

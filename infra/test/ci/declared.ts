@@ -19,8 +19,8 @@ export interface DeclaredIam {
   accessEntries: { principalArn: string; policies: string[] }[];
   /** Every resource type the stack declares. */
   resourceTypes: string[];
-  /** Every provider function (data source) the program calls while it runs. */
-  invokes: string[];
+  /** Every provider function (data source) the program calls while it runs, on the ARN it names. */
+  invokes: { token: string; resource: string }[];
   outputs: { releaseRoleArn: string; previewRoleArn: string; infraRoleArn: string };
   /** ARNs and names of what the CI roles work on, as the stack declares them. */
   resources: {

@@ -143,10 +143,10 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
 };
 
 export function invokeReads(declared: DeclaredIam): Need[] {
-  return declared.invokes.flatMap((token) => {
+  return declared.invokes.flatMap(({ token, resource }) => {
     const actions = INVOKE_ACTIONS[token];
     if (!actions) throw new Error(`${token}: the program calls it but INVOKE_ACTIONS lists no actions for it`);
-    return actions.map((action) => ({ action, resource: '*' }));
+    return actions.map((action) => ({ action, resource }));
   });
 }
 
