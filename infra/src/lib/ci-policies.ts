@@ -90,6 +90,9 @@ export const PREVIEW_READS = [
   'codeconnections:GetConnection', // with its tags: the connection preflight (config/github-connection.ts)
   'codeconnections:ListConnections',
   'codeconnections:ListTagsForResource',
+  // The same reads under the old prefix: the preflight's data source calls the CodeStar Connections endpoint.
+  'codestar-connections:GetConnection',
+  'codestar-connections:ListTagsForResource',
   'sts:GetCallerIdentity',
 ];
 

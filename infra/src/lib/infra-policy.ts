@@ -250,8 +250,13 @@ export function infraPolicy(s: InfraScope): PolicyDocument {
           'codeconnections:ListTagsForResource', // the preflight reads it with its tags (config/github-connection.ts)
           'codeconnections:PassConnection',
           'codeconnections:UseConnection',
+          // The preflight's data source calls the connection through the CodeStar Connections
+          // endpoint (terraform-provider-aws codestarconnections/connection_data_source.go); AWS
+          // keeps both service prefixes, so it may be authorized under the old one.
+          'codestar-connections:GetConnection',
+          'codestar-connections:ListTagsForResource',
         ],
-        Resource: s.githubConnectionArn,
+        Resource: [s.githubConnectionArn, s.githubConnectionArn.replace(':codeconnections:', ':codestar-connections:')],
       },
       {
         Sid: 'RolesWithBoundary',

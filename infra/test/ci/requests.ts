@@ -136,9 +136,12 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
   // ListTagsForResource (internal/service/codestarconnections/connection_data_source.go); the
   // connection bootstrap creates is a codeconnections one, and AWS matches the policy's service
   // prefix to the resource's (Developer Tools console guide, "Connections rename").
+  // Which prefix AWS authorizes a call to the old endpoint under is not documented: both must pass.
   'aws:codestarconnections/getConnection:getConnection': [
     'codeconnections:GetConnection',
     'codeconnections:ListTagsForResource',
+    'codestar-connections:GetConnection',
+    'codestar-connections:ListTagsForResource',
   ],
 };
 
@@ -146,7 +149,13 @@ export function invokeReads(declared: DeclaredIam): Need[] {
   return declared.invokes.flatMap(({ token, resource }) => {
     const actions = INVOKE_ACTIONS[token];
     if (!actions) throw new Error(`${token}: the program calls it but INVOKE_ACTIONS lists no actions for it`);
-    return actions.map((action) => ({ action, resource }));
+    // An action is judged on the resource under its own service prefix (the connection's two names).
+    return actions.map((action) => ({
+      action,
+      resource: action.startsWith('codestar-connections:')
+        ? resource.replace(':codeconnections:', ':codestar-connections:')
+        : resource,
+    }));
   });
 }
 
