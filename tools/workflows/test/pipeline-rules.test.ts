@@ -56,6 +56,15 @@ t.test('least privilege: nothing at the top, an explicit permissions map on ever
   }
 });
 
+t.test('every job that checks out the repository may read it (a private repository refuses otherwise)', async (t) => {
+  // A job that names any permission gets none it does not name: `contents` is then `none`, and
+  // actions/checkout of a private repository fails (GitHub's "permissions for the GITHUB_TOKEN").
+  for (const w of workflows)
+    for (const [id, job] of jobs(w))
+      if (job.steps.some((s) => s.uses?.startsWith('actions/checkout@')))
+        t.equal((job.permissions as Record<string, string>)['contents'], 'read', `${w.file}/${id}: contents: read`);
+});
+
 t.test('no untrusted expression is pasted into a shell script', async (t) => {
   for (const w of workflows)
     for (const run of runs(w))
