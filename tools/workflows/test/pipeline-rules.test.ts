@@ -182,6 +182,16 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
       t.match(job.concurrency?.group, /^(infra|drift)-(dev|prod)$/, `${name}/${id} queues per stack`);
     }
   }
+  // GitHub keeps one pending run per group and cancels the older pending one: a promotion
+  // dispatched while a merged promotion waits to publish must not cancel that publication.
+  const promote = byName('promote');
+  t.notOk(promote.concurrency, 'promote: no workflow-wide group (a dispatch would cancel a pending publish-prod)');
+  // One group per job: a run's next job entering a shared group would displace another run's pending one.
+  t.same(
+    Object.fromEntries(jobs(promote).map(([id, job]) => [id, job.concurrency?.group])),
+    { copy: 'promote-copy', 'pull-request': 'promote-pr', 'publish-prod': 'publish-prod' },
+    'copies, proposals and publications queue separately',
+  );
   const up = byName('infra-up');
   t.equal(up.jobs['up-dev']!.concurrency?.group, 'infra-dev');
   t.equal(up.jobs['up-prod']!.concurrency?.group, 'infra-prod');
