@@ -241,6 +241,7 @@ export const vpcId = network.vpcId;
 export const eksClusterName = cluster.name;
 export const kubeconfig = cluster.kubeconfig;
 export const releaseRoleArn = ci.releaseRoleArn;
+export const publishRoleArn = ci.publishRoleArn;
 export const previewRoleArn = ci.previewRoleArn;
 export const infraRoleArn = ci.infraRoleArn;
 export const reportsBucketName = ci.reportsBucketName;

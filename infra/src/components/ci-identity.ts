@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { PrivateBucket } from './private-bucket.js';
 import { githubSubjects, githubTrustPolicy, type CiRole, type PolicyDocument } from '../lib/iam.js';
-import { previewPolicy, releasePolicy } from '../lib/ci-policies.js';
+import { previewPolicy, publishPolicy, releasePolicy } from '../lib/ci-policies.js';
 import { infraPolicy } from '../lib/infra-policy.js';
 import type { StateBackend } from '../lib/state-access.js';
 
@@ -46,12 +46,13 @@ export interface CiIdentityArgs {
 }
 
 /**
- * GitHub Actions' identities in AWS for one stack: the release, preview and infra roles, each
- * trusted by exactly its GitHub environment (dev preview also by pull requests), each capped by
- * the stack's permissions boundary; and a private bucket for ci's test reports.
+ * GitHub Actions' identities in AWS for one stack: the release, publish, preview and infra roles,
+ * each trusted by exactly its GitHub environment (dev preview also by pull requests), each capped
+ * by the stack's permissions boundary; and a private bucket for ci's test reports.
  */
 export class CiIdentity extends pulumi.ComponentResource {
   public readonly releaseRoleArn: pulumi.Output<string>;
+  public readonly publishRoleArn: pulumi.Output<string>;
   public readonly previewRoleArn: pulumi.Output<string>;
   public readonly infraRoleArn: pulumi.Output<string>;
   public readonly reportsBucketName: pulumi.Output<string>;
@@ -97,24 +98,26 @@ export class CiIdentity extends pulumi.ComponentResource {
         region: args.region,
       }));
 
+    // Images only: the jobs that use it run no dependency on the host (the image builds in Docker).
     const release = role(
       'release',
       pulumi
-        .all([
-          args.repositoryArn,
-          args.siteBucketArn,
-          args.distributionArn,
-          reports.arn,
-          args.promotionSourceRepositoryArn,
-        ])
-        .apply(([repositoryArn, siteBucketArn, distributionArn, reportsBucketArn, promotionSourceRepositoryArn]) =>
-          releasePolicy({
-            repositoryArn,
+        .all([args.repositoryArn, args.promotionSourceRepositoryArn])
+        .apply(([repositoryArn, promotionSourceRepositoryArn]) =>
+          releasePolicy({ repositoryArn, promotionSourceRepositoryArn }),
+        ),
+    );
+    // The page (and dev's test reports): its jobs run `npm ci` and the build, so no image rights.
+    const publish = role(
+      'publish',
+      pulumi
+        .all([args.siteBucketArn, args.distributionArn, reports.arn])
+        .apply(([siteBucketArn, distributionArn, reportsBucketArn]) =>
+          publishPolicy({
             siteBucketArn,
             distributionArn,
-            reportsBucketArn,
+            reportsBucketArn: args.stack === 'dev' ? reportsBucketArn : undefined,
             reportsPrefix: 'test-reports/',
-            promotionSourceRepositoryArn,
           }),
         ),
     );
@@ -141,11 +144,13 @@ export class CiIdentity extends pulumi.ComponentResource {
     );
 
     this.releaseRoleArn = release.arn;
+    this.publishRoleArn = publish.arn;
     this.previewRoleArn = preview.arn;
     this.infraRoleArn = infra.arn;
     this.reportsBucketName = reports.name;
     this.registerOutputs({
       releaseRoleArn: this.releaseRoleArn,
+      publishRoleArn: this.publishRoleArn,
       previewRoleArn: this.previewRoleArn,
       infraRoleArn: this.infraRoleArn,
     });

@@ -58,6 +58,7 @@ const declared: DeclaredIam = {
   invokes: [...invokedTokens].sort(),
   outputs: {
     releaseRoleArn: await valueOf(program.releaseRoleArn),
+    publishRoleArn: await valueOf(program.publishRoleArn),
     previewRoleArn: await valueOf(program.previewRoleArn),
     infraRoleArn: await valueOf(program.infraRoleArn),
   },

@@ -21,7 +21,7 @@ export interface DeclaredIam {
   resourceTypes: string[];
   /** Every provider function (data source) the program calls while it runs. */
   invokes: string[];
-  outputs: { releaseRoleArn: string; previewRoleArn: string; infraRoleArn: string };
+  outputs: { releaseRoleArn: string; publishRoleArn: string; previewRoleArn: string; infraRoleArn: string };
   /** ARNs and names of what the CI roles work on, as the stack declares them. */
   resources: {
     repositoryArn: string;

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../mocks.js';
 
 export type Stack = 'dev' | 'prod';
-export type Kind = 'release' | 'preview' | 'infra';
+export type Kind = 'release' | 'publish' | 'preview' | 'infra';
 
 /** What a job's steps do in AWS, by the command that does it. */
 export type Capability =
@@ -53,8 +53,9 @@ function capabilities(job: RawJob, workflowEnv: Record<string, string>): Capabil
     const run = step.run ?? '';
     const env = { ...jobEnv, ...step.env };
     const envText = JSON.stringify(env);
-    if (/docker buildx build[\s\S]*--push/.test(run)) {
-      const stack = stackOfVar(JSON.stringify(env['REPOSITORY'] ?? ''), 'ECR_REPOSITORY_URL');
+    const push = /release-image\.sh "\$(\w+)"/.exec(run);
+    if (push) {
+      const stack = stackOfVar(String(env[push[1]!] ?? ''), 'ECR_REPOSITORY_URL');
       if (stack) found.push({ kind: 'image-push', stack });
     }
     const copy = /promote-image\.sh "\$(\w+)" "\$(\w+)"/.exec(run);
@@ -119,7 +120,9 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
                   ),
                 ];
         const roles = job.steps.flatMap((s) => {
-          const m = /vars\.(DEV|PROD)_(RELEASE|PREVIEW|INFRA)_ROLE_ARN/.exec(String(s.with?.['role-to-assume'] ?? ''));
+          const m = /vars\.(DEV|PROD)_(RELEASE|PUBLISH|PREVIEW|INFRA)_ROLE_ARN/.exec(
+            String(s.with?.['role-to-assume'] ?? ''),
+          );
           return m ? [{ stack: STACK_OF[m[1]!]!, kind: m[2]!.toLowerCase() as Kind }] : [];
         });
         return {

@@ -12,7 +12,10 @@ import type { Test } from 'tap';
 import { SCRIPTS_DIR } from './workflows.js';
 
 export interface RegistryState {
-  repos: Record<string, { manifests: Record<string, string>; tags: Record<string, string>; pushedAt: Record<string, string> }>;
+  repos: Record<
+    string,
+    { manifests: Record<string, string>; tags: Record<string, string>; pushedAt: Record<string, string> }
+  >;
 }
 
 export const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

@@ -35,7 +35,10 @@ t.test('promote-image: when the copy would change the digest, nothing is pushed'
   const digest = r.seed(DEV, 'abc1234');
   const result = r.run('promote-image.sh', [DEV, PROD, 'abc1234', digest]);
   t.equal(result.status, 1);
-  t.match(result.stdout, /::error::the copy of .* would be sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64}: nothing pushed/);
+  t.match(
+    result.stdout,
+    /::error::the copy of .* would be sha256:[0-9a-f]{64}, not sha256:[0-9a-f]{64}: nothing pushed/,
+  );
   t.equal(r.tagged(PROD, 'abc1234'), undefined, 'no prod tag left behind (it could never be replaced)');
 });
 
