@@ -302,10 +302,25 @@ t.test(
       'never before ci passed',
     );
     t.match(up.jobs['changes']!.if, "workflow_run.conclusion == 'success'");
-    t.match(jobRuns(up.jobs['changes']!).join('\n'), 'nx show projects --affected');
+    t.match(jobRuns(up.jobs['changes']!).join('\n'), 'bash .github/scripts/infra-affected.sh "$COMMIT"');
     t.equal(up.jobs['up-dev']!.needs, 'changes');
-    t.equal(up.jobs['preview-prod']!.needs, 'up-dev');
+    t.equal(up.jobs['up-dev']!.if, "${{ needs.changes.outputs.dev == 'true' }}", 'dev when dev has something to apply');
+    t.same(up.jobs['preview-prod']!.needs, ['changes', 'up-dev']);
+    t.match(
+      up.jobs['preview-prod']!.if,
+      "needs.changes.outputs.prod == 'true'",
+      'prod when prod has something to apply',
+    );
+    t.match(
+      up.jobs['preview-prod']!.if,
+      "(needs.up-dev.result == 'success' || needs.up-dev.result == 'skipped')",
+      'after dev, or without it; never after a failed dev',
+    );
     t.equal(up.jobs['up-prod']!.needs, 'preview-prod', 'approvers see the prod preview before they approve');
+    // A skipped job skips every later job unless its `if` has a status function (actions/runner#2205).
+    for (const id of ['preview-prod', 'up-prod'])
+      t.match(up.jobs[id]!.if, /^\$\{\{ !cancelled\(\) && /, `${id}: runs when dev was skipped`);
+    t.match(up.jobs['up-prod']!.if, "needs.preview-prod.result == 'success'");
     t.same(Object.fromEntries(jobs(up).map(([id, job]) => [id, environment(job)])), {
       changes: undefined,
       'up-dev': 'dev-infra',
