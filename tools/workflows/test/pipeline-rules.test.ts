@@ -65,6 +65,37 @@ t.test('every job that checks out the repository may read it (a private reposito
         t.equal((job.permissions as Record<string, string>)['contents'], 'read', `${w.file}/${id}: contents: read`);
 });
 
+t.test('install scripts run only in ci, which holds no credential', async (t) => {
+  // A dependency's install script runs with whatever its job holds. Only ci needs them (the tests
+  // load better-sqlite3's native build); every other job builds with esbuild and tsc, which need
+  // none, and Pulumi installs its plugins itself (the npm install scripts find no CLI there anyway).
+  for (const w of workflows)
+    for (const [id, job] of jobs(w))
+      for (const run of jobRuns(job).filter((r) => /\bnpm ci\b/.test(r))) {
+        if (w.file === 'ci.yml') {
+          t.notMatch(JSON.stringify(job), /id-token|secrets\./, `${w.file}/${id}: no OIDC token, no secret`);
+          t.same(job.permissions, { contents: 'read', actions: 'read' }, `${w.file}/${id}: read-only token`);
+        } else t.match(run, 'npm ci --ignore-scripts', `${w.file}/${id}: npm ci --ignore-scripts`);
+      }
+});
+
+t.test('no job with AWS credentials runs for a Dependabot pull request', async (t) => {
+  // Dependabot's pull requests change the lockfile: their packages would run with the dev preview
+  // role before anyone reviewed them. GitHub treats them as forks (read-only token, no Actions
+  // secrets) but a job may still ask for id-token: write. The restriction holds on a rerun by
+  // someone else (GitHub's "Troubleshooting Dependabot on GitHub Actions"), so both the actor and
+  // the pull request's author are checked.
+  for (const w of workflows.filter((w) => 'pull_request' in w.on))
+    for (const [id, job] of jobs(w).filter(([, job]) => (job.permissions as Record<string, string>)['id-token'])) {
+      t.match(job.if, "github.actor != 'dependabot[bot]'", `${w.file}/${id}: not for Dependabot's runs`);
+      t.match(
+        job.if,
+        "github.event.pull_request.user.login != 'dependabot[bot]'",
+        `${w.file}/${id}: not for Dependabot's pull requests, whoever pushed`,
+      );
+    }
+});
+
 t.test('no untrusted expression is pasted into a shell script', async (t) => {
   for (const w of workflows)
     for (const run of runs(w))
