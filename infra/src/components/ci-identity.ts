@@ -1,7 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { PrivateBucket } from './private-bucket.js';
-import { githubSubjects, githubTrustPolicy, type CiRole, type PolicyDocument } from '../lib/iam.js';
+import {
+  githubSubjects,
+  githubTrustPolicy,
+  MAX_SESSION_SECONDS,
+  type CiRole,
+  type PolicyDocument,
+} from '../lib/iam.js';
 import { previewPolicy, publishPolicy, releasePolicy } from '../lib/ci-policies.js';
 import { infraPolicy } from '../lib/infra-policy.js';
 import type { StateBackend } from '../lib/state-access.js';
@@ -76,7 +82,7 @@ export class CiIdentity extends pulumi.ComponentResource {
           description: `GitHub Actions (${args.githubRepository}, environment ${subjects[kind].join(' or ')}): ${kind}`,
           assumeRolePolicy: JSON.stringify(githubTrustPolicy(args.oidcProviderArn, subjects[kind])),
           permissionsBoundary: args.permissionsBoundaryArn,
-          maxSessionDuration: 3600,
+          maxSessionDuration: MAX_SESSION_SECONDS[kind],
           tags: args.tags,
         },
         parent,

@@ -28,6 +28,9 @@ export interface CiRunnerArgs {
   readonly tags?: Record<string, string>;
 }
 
+/** A runner build lives this long at most (CodeBuild's buildTimeout, minutes). */
+export const RUNNER_BUILD_TIMEOUT_MINUTES = 180;
+
 /** CodeBuild's Amazon Linux standard image: git, curl, tar, gcc and the AWS CLI, as the jobs need. */
 export const RUNNER_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
@@ -145,7 +148,9 @@ export class CiRunner extends pulumi.ComponentResource {
         },
         vpcConfig: { vpcId: args.vpcId, subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
         logsConfig: { cloudwatchLogs: { groupName: logGroup.name, status: 'ENABLED' } },
-        buildTimeout: 90,
+        // Longer than the longest job it runs (infra-up's `pulumi up`, 150 minutes): a build that
+        // stops mid-update leaves the stack locked.
+        buildTimeout: RUNNER_BUILD_TIMEOUT_MINUTES,
         queuedTimeout: 60,
         tags: args.tags,
       },

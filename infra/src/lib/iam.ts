@@ -31,6 +31,18 @@ export const CI_ROLES = ['release', 'publish', 'preview', 'infra'] as const;
 export type CiRole = (typeof CI_ROLES)[number];
 
 /**
+ * How long a role's sessions may last (IAM MaxSessionDuration). An infra job's `pulumi up` may
+ * take its whole 150-minute timeout, and credentials that expire mid-update leave the stack
+ * locked with a stale checkpoint; the others finish within the hour.
+ */
+export const MAX_SESSION_SECONDS: Record<CiRole, number> = {
+  release: 3600,
+  publish: 3600,
+  preview: 3600,
+  infra: 3 * 3600,
+};
+
+/**
  * The GitHub environment whose jobs may assume a role: `<stack>-<role>`, e.g. prod-infra. Each
  * environment allows only the main branch (and prod-infra requires reviewers), so the subject
  * `repo:<owner/name>:environment:<stack>-<role>` is presented only by reviewed code on main.

@@ -35,6 +35,7 @@ const declared: DeclaredIam = {
     arn: String(role.state['arn']),
     trust: json(role.inputs['assumeRolePolicy']),
     permissionsBoundary: role.inputs['permissionsBoundary'],
+    maxSessionDuration: role.inputs['maxSessionDuration'] ?? 3600,
     inline: recorded
       .filter((r) => r.type === 'aws:iam/rolePolicy:RolePolicy' && r.inputs['role'] === `${role.name}-id`)
       .map((r) => ({ name: r.name, policy: json(r.inputs['policy']) })),
@@ -70,6 +71,11 @@ const declared: DeclaredIam = {
     runnerProject: await valueOf(program.ciRunnerProject),
     clusterName: await valueOf(program.eksClusterName),
     runnerWebhookFilters: recorded.find((r) => r.type === 'aws:codebuild/webhook:Webhook')?.inputs['filterGroups'],
+    runnerProjectSettings: (({ buildTimeout, queuedTimeout, concurrentBuildLimit }) => ({
+      buildTimeout,
+      queuedTimeout,
+      concurrentBuildLimit,
+    }))(recorded.find((r) => r.type === 'aws:codebuild/project:Project')!.inputs),
   },
 };
 process.stdout.write(JSON.stringify(declared));

@@ -8,6 +8,8 @@ export interface DeclaredRole {
   arn: string;
   trust: PolicyDocument & { Statement: { Principal?: unknown }[] };
   permissionsBoundary: string | undefined;
+  /** Seconds (IAM's default 3600 when the program sets none). */
+  maxSessionDuration: number;
   inline: { name: string; policy: PolicyDocument }[];
   managed: string[];
 }
@@ -32,6 +34,8 @@ export interface DeclaredIam {
     clusterName: string;
     /** The filter groups of the runner's CodeBuild webhook. */
     runnerWebhookFilters: { filters: { type: string; pattern: string }[] }[];
+    /** The runner project's timeouts (minutes) and concurrent build limit. */
+    runnerProjectSettings: { buildTimeout?: number; queuedTimeout?: number; concurrentBuildLimit?: number };
   };
 }
 

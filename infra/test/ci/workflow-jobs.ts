@@ -31,10 +31,15 @@ export interface JobRow {
   roles: { stack: Stack; kind: Kind }[];
   runsOn: string;
   capabilities: Capability[];
+  /** The job's timeout-minutes (GitHub's default is 360). */
+  timeoutMinutes: number;
+  /** How long the AWS session it asks for lasts (configure-aws-credentials role-duration-seconds, default 3600). */
+  roleDurationSeconds: number | undefined;
 }
 
 interface RawJob {
   'runs-on': string;
+  'timeout-minutes'?: number;
   permissions?: Record<string, string>;
   environment?: string | { name: string };
   steps: { uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> }[];
@@ -125,6 +130,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
           );
           return m ? [{ stack: STACK_OF[m[1]!]!, kind: m[2]!.toLowerCase() as Kind }] : [];
         });
+        const assume = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
         return {
           id: `${file}/${id}`,
           workflow: workflow.name,
@@ -134,6 +140,8 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
           roles,
           runsOn: job['runs-on'],
           capabilities: capabilities(job, workflow.env ?? {}),
+          timeoutMinutes: job['timeout-minutes'] ?? 360,
+          roleDurationSeconds: assume ? Number(assume.with?.['role-duration-seconds'] ?? 3600) : undefined,
         };
       });
     });
