@@ -220,6 +220,8 @@ const runner = new CiRunner(name, {
   githubRepository: config.githubRepository,
   // The workflows with jobs on this stack's runner (.github/workflows; the identity matrix checks).
   workflowNames: config.environment === 'prod' ? ['infra-up', 'drift'] : ['infra-preview', 'infra-up', 'drift'],
+  // infra-<stack> and drift-<stack> run one job each at a time; dev adds two pull request previews.
+  concurrentBuildLimit: config.environment === 'prod' ? 2 : 4,
   githubConnectionArn: config.githubConnectionArn,
   vpcId: network.vpcId,
   privateSubnetIds: network.privateSubnetIds,

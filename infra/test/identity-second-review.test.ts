@@ -41,3 +41,25 @@ t.test('item 6: nothing a job holds expires before the job times out', async (t)
     );
   }
 });
+
+t.test('item 9: a runner project starts at most the builds its own jobs can use at once', async (t) => {
+  // Without a limit, a pull request that adds workflows (a workflow's name is what its file says,
+  // and the runner's webhook filters by name) starts as many builds as it likes in the VPC. With a
+  // limit, CodeBuild refuses a build beyond it instead of queueing it ("Builds in AWS CodeBuild"),
+  // and the refused job waits in GitHub's queue: so the limit admits every job that can
+  // legitimately run at once. Main-branch jobs of one concurrency group run one at a time; pull
+  // request previews have a group per pull request, so they get a fixed share.
+  const PR_PREVIEWS_AT_ONCE = 2;
+  for (const d of Object.values(stacks)) {
+    const mine = jobs.filter(onRunner(d));
+    const groups = new Set(mine.filter((j) => !j.events.includes('pull_request')).map((j) => j.concurrencyGroup));
+    t.notOk(groups.has(undefined), `${d.stack}: every main-branch job on the runner has a concurrency group`);
+    const fromPullRequests = mine.some((j) => j.events.includes('pull_request'));
+    const needed = groups.size + (fromPullRequests ? PR_PREVIEWS_AT_ONCE : 0);
+    t.equal(
+      d.resources.runnerProjectSettings.concurrentBuildLimit,
+      needed,
+      `${d.stack}: ${needed} builds at once (${[...groups].join(', ')}${fromPullRequests ? `, ${PR_PREVIEWS_AT_ONCE} pull request previews` : ''})`,
+    );
+  }
+});

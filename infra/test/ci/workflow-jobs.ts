@@ -33,12 +33,15 @@ export interface JobRow {
   capabilities: Capability[];
   /** The job's timeout-minutes (GitHub's default is 360). */
   timeoutMinutes: number;
+  /** The concurrency group it runs in (its own, else its workflow's): one job of a group runs at a time. */
+  concurrencyGroup: string | undefined;
   /** How long the AWS session it asks for lasts (configure-aws-credentials role-duration-seconds, default 3600). */
   roleDurationSeconds: number | undefined;
 }
 
 interface RawJob {
   'runs-on': string;
+  concurrency?: { group: string };
   'timeout-minutes'?: number;
   permissions?: Record<string, string>;
   environment?: string | { name: string };
@@ -104,6 +107,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
         name: string;
         on: Record<string, unknown>;
         env?: Record<string, string>;
+        concurrency?: { group: string };
         jobs: Record<string, RawJob>;
       };
       const events = Object.keys(workflow.on);
@@ -140,6 +144,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
           roles,
           runsOn: job['runs-on'],
           capabilities: capabilities(job, workflow.env ?? {}),
+          concurrencyGroup: (job.concurrency ?? workflow.concurrency)?.group,
           timeoutMinutes: job['timeout-minutes'] ?? 360,
           roleDurationSeconds: assume ? Number(assume.with?.['role-duration-seconds'] ?? 3600) : undefined,
         };
