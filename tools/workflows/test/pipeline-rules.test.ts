@@ -400,6 +400,32 @@ t.test('infra-preview and drift: dev from pull requests, both stacks at night, o
   t.match(driftScript, 'drift-issue.sh');
 });
 
+t.test("prod's preview reaches GitHub (log, run summary, artifact, issue) as its summary only", async (t) => {
+  // In a public repository logs, run summaries, artifacts and issues are public; a prod diff holds
+  // alert e-mail addresses, CIDRs, ARNs and outputs (tools/release/src/preview-summary.ts).
+  for (const w of workflows)
+    for (const [id, job] of jobs(w)) {
+      const preview = job.steps.findIndex((s) => /nx run infra:preview:prod\b/.test(s.run ?? ''));
+      if (preview < 0) continue;
+      const run = job.steps[preview]!.run!;
+      t.match(run, /> preview-prod\.txt 2>&1$/m, `${w.file}/${id}: the full output goes to a file on the runner`);
+      t.notMatch(run, /\btee\b/, `${w.file}/${id}: and not to the log`);
+      const summary = job.steps.findIndex((s) =>
+        /--summary-only prod\b|preview-summary-cli\.js --stack prod\b/.test(s.run ?? ''),
+      );
+      t.ok(summary > preview, `${w.file}/${id}: summarized after the preview`);
+      t.equal(job.steps[summary]?.if?.includes('!cancelled()'), true, `${w.file}/${id}: also when the preview failed`);
+      for (const [i, step] of job.steps.entries())
+        if (step.uses?.startsWith('actions/upload-artifact@') || /GITHUB_STEP_SUMMARY/.test(step.run ?? ''))
+          t.ok(i >= summary, `${w.file}/${id}: ${step.name ?? step.uses} only after the summary`);
+      t.notMatch(
+        JSON.stringify(job.steps.slice(preview + 1).filter((s) => s !== job.steps[summary])),
+        /cat preview-prod\.txt/,
+        `${w.file}/${id}: the full output is never printed`,
+      );
+    }
+});
+
 t.test('Dependabot keeps actions and npm packages current, in groups', async (t) => {
   const config = parse(readFileSync(join(REPO_ROOT, '.github/dependabot.yml'), 'utf8')) as {
     updates: { 'package-ecosystem': string; groups?: Record<string, unknown> }[];
