@@ -25,6 +25,7 @@ import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
 import { CiRunner } from './components/ci-runner.js';
 import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
+import { bootstrapKeyArn } from './bootstrap/lookup.js';
 
 const config = readStackConfig();
 const secrets = readStackSecrets(config);
@@ -85,8 +86,8 @@ const edge = new Edge(name, {
 });
 
 // The CI roles first: the cluster gives them access entries (the Kubernetes provider waits for those).
-const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
-const stateKey = aws.kms.getAliasOutput({ name: config.stateKeyAlias });
+const secretsKeyArn = await bootstrapKeyArn(config.secretsKeyAlias, config.region);
+const stateKeyArn = await bootstrapKeyArn(config.stateKeyAlias, config.region);
 const ci = new CiIdentity(name, {
   githubRepository: config.githubRepository,
   githubSubjectPrefix: config.githubOidcSubjectPrefix,
@@ -108,8 +109,8 @@ const ci = new CiIdentity(name, {
   state: {
     bucketName: config.stateBucketName,
     project: pulumi.getProject(),
-    stateKeyArn: stateKey.targetKeyArn,
-    secretsKeyArn: secretsKey.targetKeyArn,
+    stateKeyArn,
+    secretsKeyArn,
   },
   githubConnectionArn: config.githubConnectionArn,
   clusterName,

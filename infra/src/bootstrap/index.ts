@@ -33,11 +33,13 @@ const identity = new AccountIdentity(PROJECT, {
   imageRepository: (stack) => `${APP.imageRepository}-${stack}`,
   tags,
 });
-const region = aws.getRegionOutput().region;
+/** Where the backend and the keys are (infra/bootstrap/Pulumi.yaml aws:region): the stacks' region. */
+export const region = aws.getRegionOutput().region;
 
 export const stateBucketName = backend.bucketName;
 export const stateKeyAlias = backend.keyAlias;
-export const loginCommand = pulumi.interpolate`pulumi login s3://${backend.bucketName}`;
+/** Also the repository variable PULUMI_BACKEND_URL (the part in quotes). */
+export const loginCommand = pulumi.interpolate`pulumi login 's3://${backend.bucketName}?region=${region}'`;
 export const githubOidcProviderArn = identity.githubOidcProviderArn;
 export const githubConnectionArn = identity.githubConnectionArn;
 export const permissionsBoundaryArns = identity.boundaryArns;
