@@ -1,7 +1,7 @@
 import t from 'tap';
 import { githubSubjects, githubTrustPolicy, grantsEverything } from '../src/lib/iam.js';
 import { previewPolicy, publishPolicy, releasePolicy } from '../src/lib/ci-policies.js';
-import { infraPolicy } from '../src/lib/infra-policy.js';
+import { INFRA_POLICY_PARTS, infraPolicies } from '../src/lib/infra-policy.js';
 import { stateObjectKeys } from '../src/lib/state-access.js';
 import { lifecyclePolicy } from '../src/components/registry.js';
 
@@ -20,7 +20,7 @@ const publish = publishPolicy({
   reportsBucketArn: 'arn:aws:s3:::reports',
   reportsPrefix: 'test-reports/',
 });
-const infra = infraPolicy({
+const infraParts = infraPolicies({
   state,
   accountId: '123456789012',
   namePrefix: 'zumo-dev-',
@@ -29,6 +29,8 @@ const infra = infraPolicy({
   githubConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/c',
   clusterName: 'zumo-dev-eks',
 });
+// What the infra role holds: its managed policies together.
+const infra = { Version: '2012-10-17' as const, Statement: INFRA_POLICY_PARTS.flatMap((p) => infraParts[p].Statement) };
 
 t.test('each role trusts exactly its environment; only dev preview also pull requests', async (t) => {
   t.same(githubSubjects('repo:acme/zumo', 'dev'), {

@@ -4,6 +4,9 @@
 import t from 'tap';
 import { declaredIam, type DeclaredIam } from './ci/declared.js';
 import { workflowJobs, type JobRow } from './ci/workflow-jobs.js';
+import { boundaryDocuments } from './ci/declared.js';
+import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
+import { ACCOUNT } from './mocks.js';
 
 const stacks = { dev: declaredIam('dev'), prod: declaredIam('prod') };
 const jobs = workflowJobs('repo:zumo-platform/zumo');
@@ -60,6 +63,71 @@ t.test('item 9: a runner project starts at most the builds its own jobs can use 
       d.resources.runnerProjectSettings.concurrentBuildLimit,
       needed,
       `${d.stack}: ${needed} builds at once (${[...groups].join(', ')}${fromPullRequests ? `, ${PR_PREVIEWS_AT_ONCE} pull request previews` : ''})`,
+    );
+  }
+});
+
+t.test("item 7: no role of a stack writes, attaches or detaches the infra role's managed policies", async (t) => {
+  // They hold the infra role's rights: whoever could add a version to one, or attach it to a role
+  // they can assume, would hold them too. Only an admin's `up` writes them (docs/delivery.md).
+  const boundaries = boundaryDocuments();
+  for (const d of Object.values(stacks)) {
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/zumo-${d.stack}-boundary`;
+    const infra = roleOf(d, 'infra');
+    const principals: [string, Principal][] = [
+      ...['release', 'publish', 'preview', 'infra'].map((kind): [string, Principal] => [
+        kind,
+        principalOf(roleOf(d, kind), boundaries),
+      ]),
+      // A role the infra role could create with any policy: only the boundary caps it.
+      [
+        'a role the infra role creates',
+        {
+          arn: `arn:aws:iam::${ACCOUNT}:role/zumo-${d.stack}-created`,
+          policies: [
+            {
+              name: 'any',
+              policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+            },
+          ],
+          boundary: boundaries[boundary],
+        },
+      ],
+    ];
+    t.equal(infra.customerManaged.length, 3, `${d.stack}: the infra role's managed policies are declared`);
+    for (const { arn } of infra.customerManaged) {
+      const never: Request[] = [
+        ...['CreatePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicyVersion', 'DeletePolicy', 'TagPolicy'].map(
+          (action) => ({ action: `iam:${action}`, resource: arn }),
+        ),
+        { action: 'iam:CreatePolicy', resource: arn.replace(/-(core|network|services)$/, '-more') },
+        {
+          action: 'iam:AttachRolePolicy',
+          resource: `arn:aws:iam::${ACCOUNT}:role/zumo-${d.stack}-created`,
+          context: { 'iam:PolicyARN': arn, 'iam:PermissionsBoundary': boundary },
+        },
+        { action: 'iam:DetachRolePolicy', resource: infra.arn, context: { 'iam:PolicyARN': arn } },
+      ];
+      for (const [who, principal] of principals)
+        for (const request of never)
+          t.not(
+            await decide(principal, request),
+            'Allowed',
+            `${d.stack}: ${who} must never ${request.action} ${request.resource}`,
+          );
+    }
+    // The fence is no wider than that: the infra role still attaches AWS managed policies to its roles.
+    t.equal(
+      await decide(principalOf(infra, boundaries), {
+        action: 'iam:AttachRolePolicy',
+        resource: `arn:aws:iam::${ACCOUNT}:role/zumo-${d.stack}-nodes-1234567`,
+        context: {
+          'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+          'iam:PermissionsBoundary': boundary,
+        },
+      }),
+      'Allowed',
+      `${d.stack}: the infra role attaches AWS managed policies to the roles it creates`,
     );
   }
 });

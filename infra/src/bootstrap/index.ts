@@ -8,14 +8,11 @@ import * as aws from '@pulumi/aws';
 import { APP } from '@zumo/config';
 import { StateBackend } from './state-backend.js';
 import { AccountIdentity } from './account-identity.js';
+import { accountStacks } from '../lib/boundary.js';
 
 const PROJECT = 'zumo';
 const config = new pulumi.Config();
-const stacks = config.getObject<string[]>('stacks') ?? ['dev', 'prod'];
-if (!Array.isArray(stacks) || stacks.length === 0 || !stacks.every((s) => /^[a-z][a-z0-9-]{0,20}$/.test(s)))
-  throw new Error(
-    `zumo-bootstrap:stacks must be a non-empty list of stack names such as ["dev","prod"], got ${JSON.stringify(stacks)}`,
-  );
+const stacks = accountStacks(config.getObject<unknown>('stacks') ?? ['dev', 'prod']);
 const tags = { project: PROJECT, 'managed-by': 'pulumi' };
 
 const backend = new StateBackend(PROJECT, {

@@ -9,7 +9,7 @@ import {
   type PolicyDocument,
 } from '../lib/iam.js';
 import { previewPolicy, publishPolicy, releasePolicy } from '../lib/ci-policies.js';
-import { infraPolicy } from '../lib/infra-policy.js';
+import { INFRA_POLICY_PARTS, infraPolicies } from '../lib/infra-policy.js';
 import type { StateBackend } from '../lib/state-access.js';
 
 export interface CiIdentityArgs {
@@ -75,7 +75,11 @@ export class CiIdentity extends pulumi.ComponentResource {
     );
 
     const subjects = githubSubjects(args.githubSubjectPrefix, args.stack);
-    const role = (kind: CiRole, policy: pulumi.Output<PolicyDocument>, managedPolicyArns: string[] = []) => {
+    /** A role with an inline policy, or (infra: too big for IAM's inline quota) managed policies of its own. */
+    const role = (
+      kind: CiRole,
+      policy: pulumi.Output<PolicyDocument> | Record<string, pulumi.Output<PolicyDocument>>,
+    ) => {
       const created = new aws.iam.Role(
         `${name}-${kind}`,
         {
@@ -87,11 +91,28 @@ export class CiIdentity extends pulumi.ComponentResource {
         },
         parent,
       );
-      new aws.iam.RolePolicy(`${name}-${kind}`, { role: created.id, policy: pulumi.jsonStringify(policy) }, parent);
-      managedPolicyArns.forEach(
-        (policyArn, i) =>
-          new aws.iam.RolePolicyAttachment(`${name}-${kind}-${i}`, { role: created.name, policyArn }, parent),
-      );
+      if (pulumi.Output.isInstance(policy)) {
+        new aws.iam.RolePolicy(`${name}-${kind}`, { role: created.id, policy: pulumi.jsonStringify(policy) }, parent);
+        return created;
+      }
+      // `zumo-<stack>-<kind>-<part>`: no role of a stack may write a customer-managed policy or
+      // attach one (lib/boundary.ts), so only an admin's `up` creates and changes them.
+      for (const [part, document] of Object.entries(policy)) {
+        const managed = new aws.iam.Policy(
+          `${name}-${kind}-${part}`,
+          {
+            description: `GitHub Actions ${kind} role of the ${args.stack} stack: ${part}`,
+            policy: pulumi.jsonStringify(document),
+            tags: args.tags,
+          },
+          parent,
+        );
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${kind}-${part}`,
+          { role: created.name, policyArn: managed.arn },
+          parent,
+        );
+      }
       return created;
     };
     const state = pulumi
@@ -133,20 +154,21 @@ export class CiIdentity extends pulumi.ComponentResource {
       'preview',
       state.apply((s) => previewPolicy(s, args.namePrefix)),
     );
+    const infraDocuments = pulumi.all([state, args.accountId]).apply(([s, accountId]) =>
+      infraPolicies({
+        state: s,
+        accountId,
+        namePrefix: args.namePrefix,
+        imageRepository: args.imageRepository,
+        boundaryArn: args.permissionsBoundaryArn,
+        githubConnectionArn: args.githubConnectionArn,
+        clusterName: args.clusterName,
+        hostedZoneId: args.hostedZoneId,
+      }),
+    );
     const infra = role(
       'infra',
-      pulumi.all([state, args.accountId]).apply(([s, accountId]) =>
-        infraPolicy({
-          state: s,
-          accountId,
-          namePrefix: args.namePrefix,
-          imageRepository: args.imageRepository,
-          boundaryArn: args.permissionsBoundaryArn,
-          githubConnectionArn: args.githubConnectionArn,
-          clusterName: args.clusterName,
-          hostedZoneId: args.hostedZoneId,
-        }),
-      ),
+      Object.fromEntries(INFRA_POLICY_PARTS.map((part) => [part, infraDocuments.apply((d) => d[part])])),
     );
 
     this.releaseRoleArn = release.arn;

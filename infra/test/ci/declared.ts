@@ -11,12 +11,17 @@ export interface DeclaredRole {
   /** Seconds (IAM's default 3600 when the program sets none). */
   maxSessionDuration: number;
   inline: { name: string; policy: PolicyDocument }[];
+  /** ARNs of every attached managed policy, AWS managed and the program's own. */
   managed: string[];
+  /** The program's own (customer-managed) policies among them, with their documents. */
+  customerManaged: { name: string; arn: string; policy: PolicyDocument }[];
 }
 
 export interface DeclaredIam {
   stack: 'dev' | 'prod';
   roles: DeclaredRole[];
+  /** Every customer-managed policy the stack declares, attached or not. */
+  customerPolicies: { name: string; arn: string; policy: PolicyDocument }[];
   /** aws.eks.AccessEntry resources with the access policies associated to their principal. */
   accessEntries: { principalArn: string; policies: string[] }[];
   /** Every resource type the stack declares. */
