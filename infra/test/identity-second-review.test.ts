@@ -7,6 +7,8 @@ import { workflowJobs, type JobRow } from './ci/workflow-jobs.js';
 import { boundaryDocuments } from './ci/declared.js';
 import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
 import { ACCOUNT } from './mocks.js';
+import { createRequire } from 'node:module';
+import { ACCESS_POLICIES } from '../src/lib/eks.js';
 
 const stacks = { dev: declaredIam('dev'), prod: declaredIam('prod') };
 const jobs = workflowJobs('repo:zumo-platform/zumo');
@@ -131,3 +133,23 @@ t.test("item 7: no role of a stack writes, attaches or detaches the infra role's
     );
   }
 });
+
+t.test(
+  'item 5: previews stay view-only on the cluster; the provider previews refused dry runs client-side',
+  async (t) => {
+    // Server-side apply previews are dry-run creates and patches, which RBAC authorizes as the real
+    // verbs. pulumi-kubernetes 4.1.0 answers a 403 with a client-side preview (#2419, #2522), so the
+    // view-only role works; an older provider would fail every preview of a new object.
+    const { version } = createRequire(import.meta.url)('@pulumi/kubernetes/package.json') as { version: string };
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    t.ok(major > 4 || (major === 4 && minor >= 1), `@pulumi/kubernetes ${version} falls back to client-side previews`);
+    for (const d of Object.values(stacks)) {
+      const preview = roleOf(d, 'preview').arn;
+      t.same(
+        d.accessEntries.filter((e) => e.principalArn === preview).flatMap((e) => e.policies),
+        [ACCESS_POLICIES.adminView],
+        `${d.stack}: the preview role reads the cluster and writes nothing, not even dry runs`,
+      );
+    }
+  },
+);
