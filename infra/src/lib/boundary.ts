@@ -41,7 +41,7 @@ export const boundaryName = (project: string, stack: string) => `${project}-${st
  * The stacks one account's bootstrap supports: each boundary fences every other stack by name and
  * tag, so it grows with their number and their names' length. Two stacks of up to ten characters
  * keep each boundary 10% under IAM's 6,144 characters for a managed policy with a 63-character
- * state bucket (identity-second-review.test.ts measures it); a third stack belongs in an account
+ * state bucket (identity-iam-size.test.ts measures it); a third stack belongs in an account
  * of its own (docs/delivery.md, "IAM size limits").
  */
 export const MAX_ACCOUNT_STACKS = 2;
