@@ -26,6 +26,7 @@ import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
 import { CiRunner } from './components/ci-runner.js';
 import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
+import { bootstrapKeyArn } from './bootstrap/lookup.js';
 
 const config = readStackConfig();
 const secrets = readStackSecrets(config);
@@ -88,8 +89,8 @@ const edge = new Edge(name, {
 });
 
 // The CI roles first: the cluster gives them access entries (the Kubernetes provider waits for those).
-const secretsKey = aws.kms.getAliasOutput({ name: config.secretsKeyAlias });
-const stateKey = aws.kms.getAliasOutput({ name: config.stateKeyAlias });
+const secretsKeyArn = await bootstrapKeyArn(config.secretsKeyAlias, config.region);
+const stateKeyArn = await bootstrapKeyArn(config.stateKeyAlias, config.region);
 const ci = new CiIdentity(name, {
   githubRepository: config.githubRepository,
   githubSubjectPrefix: config.githubOidcSubjectPrefix,
@@ -111,8 +112,8 @@ const ci = new CiIdentity(name, {
   state: {
     bucketName: config.stateBucketName,
     project: pulumi.getProject(),
-    stateKeyArn: stateKey.targetKeyArn,
-    secretsKeyArn: secretsKey.targetKeyArn,
+    stateKeyArn,
+    secretsKeyArn,
   },
   githubConnectionArn: config.githubConnectionArn,
   clusterName,
@@ -223,6 +224,8 @@ const runner = new CiRunner(name, {
   githubRepository: config.githubRepository,
   // The workflows with jobs on this stack's runner (.github/workflows; the identity matrix checks).
   workflowNames: config.environment === 'prod' ? ['infra-up', 'drift'] : ['infra-preview', 'infra-up', 'drift'],
+  // infra-<stack> and drift-<stack> run one job each at a time; dev adds two pull request previews.
+  concurrentBuildLimit: config.environment === 'prod' ? 2 : 4,
   githubConnectionArn: config.githubConnectionArn,
   vpcId: network.vpcId,
   privateSubnetIds: network.privateSubnetIds,
@@ -244,6 +247,7 @@ export const vpcId = network.vpcId;
 export const eksClusterName = cluster.name;
 export const kubeconfig = cluster.kubeconfig;
 export const releaseRoleArn = ci.releaseRoleArn;
+export const publishRoleArn = ci.publishRoleArn;
 export const previewRoleArn = ci.previewRoleArn;
 export const infraRoleArn = ci.infraRoleArn;
 export const reportsBucketName = ci.reportsBucketName;

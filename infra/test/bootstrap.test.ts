@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 import t from 'tap';
-import { ACCOUNT } from './mocks.js';
+import { parse } from 'yaml';
+import { ACCOUNT, REPO_ROOT } from './mocks.js';
 import { declaredBootstrap } from './ci/declared.js';
+import { bootstrapKeyArn } from '../src/bootstrap/lookup.js';
 
 const { recorded, outputs } = declaredBootstrap();
 const all = (type: string) => recorded.filter((r) => r.type === type);
@@ -11,9 +16,9 @@ const one = (type: string, namePart = '') => {
 };
 
 t.test('the state backend', async (t) => {
-  t.equal(
+  t.match(
     outputs['loginCommand'],
-    `pulumi login s3://zumo-pulumi-state-${ACCOUNT}`,
+    `pulumi login 's3://zumo-pulumi-state-${ACCOUNT}`,
     'the login command for the main project',
   );
   const bucket = one('aws:s3/bucket:Bucket', '-state');
@@ -61,4 +66,47 @@ t.test('the account-wide GitHub identity: one provider, a connection, per stack 
       enableKeyRotation: true,
       tags: { stack, purpose: 'pulumi-secrets' },
     });
+});
+
+t.test('item 11: bootstrap and the stacks use one region', async (t) => {
+  // The state bucket, its key and the secrets keys live where bootstrap ran; the stacks look the
+  // keys up in their own region, the CI roles decrypt the state only through S3 in the stacks'
+  // region (kms:ViaService s3.<region>.amazonaws.com) and the secrets providers name a region.
+  const project = parse(readFileSync(join(REPO_ROOT, 'infra/bootstrap/Pulumi.yaml'), 'utf8')) as {
+    config: Record<string, unknown>;
+  };
+  const region = project.config['aws:region'];
+  t.equal(typeof region, 'string', 'infra/bootstrap sets aws:region (a default an admin may override)');
+  t.equal(outputs['region'], 'eu-west-1', 'and exports the region it ran in');
+  t.equal(
+    outputs['loginCommand'],
+    `pulumi login 's3://zumo-pulumi-state-${ACCOUNT}?region=eu-west-1'`,
+    "the login names the bucket's region (PULUMI_BACKEND_URL)",
+  );
+  for (const stack of ['dev', 'prod']) {
+    const file = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
+      secretsprovider: string;
+      config: Record<string, unknown>;
+    };
+    t.equal(file.config['aws:region'], region, `Pulumi.${stack}.yaml: the bootstrap region`);
+    t.equal(new URL(file.secretsprovider).searchParams.get('region'), region, `${stack}: its secrets key's region`);
+  }
+});
+
+t.test('item 11: a stack whose region has no bootstrap keys says so', async (t) => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: args.name, state: args.inputs }),
+      call: (args) => {
+        if (args.token === 'aws:kms/getAlias:getAlias') throw new Error('NotFoundException: Alias is not found.');
+        return {};
+      },
+    },
+    'zumo',
+    'dev',
+  );
+  await t.rejects(
+    bootstrapKeyArn('alias/zumo-pulumi-state', 'us-east-1'),
+    /alias\/zumo-pulumi-state is not in us-east-1.*infra\/bootstrap.*aws:region/,
+  );
 });

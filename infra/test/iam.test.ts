@@ -1,7 +1,7 @@
 import t from 'tap';
 import { githubSubjects, githubTrustPolicy, grantsEverything } from '../src/lib/iam.js';
-import { previewPolicy, releasePolicy } from '../src/lib/ci-policies.js';
-import { infraPolicy } from '../src/lib/infra-policy.js';
+import { previewPolicy, publishPolicy, releasePolicy } from '../src/lib/ci-policies.js';
+import { INFRA_POLICY_PARTS, infraPolicies } from '../src/lib/infra-policy.js';
 import { stateObjectKeys } from '../src/lib/state-access.js';
 import { lifecyclePolicy } from '../src/components/registry.js';
 
@@ -13,14 +13,14 @@ const state = {
   stack: 'dev',
   region: 'eu-west-1',
 };
-const release = releasePolicy({
-  repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/zumo/web-dev',
+const release = releasePolicy({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/zumo/web-dev' });
+const publish = publishPolicy({
   siteBucketArn: 'arn:aws:s3:::site',
   distributionArn: 'arn:aws:cloudfront::123456789012:distribution/E1',
   reportsBucketArn: 'arn:aws:s3:::reports',
   reportsPrefix: 'test-reports/',
 });
-const infra = infraPolicy({
+const infraParts = infraPolicies({
   state,
   accountId: '123456789012',
   namePrefix: 'zumo-dev-',
@@ -29,15 +29,19 @@ const infra = infraPolicy({
   githubConnectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/c',
   clusterName: 'zumo-dev-eks',
 });
+// What the infra role holds: its managed policies together.
+const infra = { Version: '2012-10-17' as const, Statement: INFRA_POLICY_PARTS.flatMap((p) => infraParts[p].Statement) };
 
 t.test('each role trusts exactly its environment; only dev preview also pull requests', async (t) => {
   t.same(githubSubjects('repo:acme/zumo', 'dev'), {
     release: ['repo:acme/zumo:environment:dev-release'],
+    publish: ['repo:acme/zumo:environment:dev-publish'],
     preview: ['repo:acme/zumo:pull_request', 'repo:acme/zumo:environment:dev-preview'],
     infra: ['repo:acme/zumo:environment:dev-infra'],
   });
   t.same(githubSubjects('repo:acme/zumo', 'prod'), {
     release: ['repo:acme/zumo:environment:prod-release'],
+    publish: ['repo:acme/zumo:environment:prod-publish'],
     preview: ['repo:acme/zumo:environment:prod-preview'],
     infra: ['repo:acme/zumo:environment:prod-infra'],
   });
@@ -58,8 +62,8 @@ t.test('each role trusts exactly its environment; only dev preview also pull req
   t.equal(trust.Statement[0]!.Action, 'sts:AssumeRoleWithWebIdentity');
 });
 
-t.test('no policy grants * on *, and release is scoped to its resources', async (t) => {
-  for (const [name, doc] of Object.entries({ release, preview: previewPolicy(state, 'zumo-dev-'), infra })) {
+t.test('no policy grants * on *; release holds images only, publish the page only', async (t) => {
+  for (const [name, doc] of Object.entries({ release, publish, preview: previewPolicy(state, 'zumo-dev-'), infra })) {
     t.notOk(doc.Statement.some(grantsEverything), `${name}: no * on *`);
     t.notOk(
       doc.Statement.some((s) => s.Effect === 'Allow' && [s.Action ?? []].flat().includes('*')),
@@ -67,13 +71,17 @@ t.test('no policy grants * on *, and release is scoped to its resources', async 
     );
   }
   t.ok(grantsEverything({ Effect: 'Allow', Action: '*', Resource: '*' }), 'the check itself catches * on *');
-  const byId = Object.fromEntries(release.Statement.map((s) => [s.Sid, s]));
+  const byId = Object.fromEntries([...release.Statement, ...publish.Statement].map((s) => [s.Sid, s]));
   t.equal(byId['EcrPushPull']!.Resource, 'arn:aws:ecr:eu-west-1:123456789012:repository/zumo/web-dev');
   t.ok([byId['EcrPushPull']!.Action].flat().includes('ecr:GetDownloadUrlForLayer'), 'release can pull its images');
   t.equal(byId['SiteWrite']!.Resource, 'arn:aws:s3:::site/*');
   t.equal(byId['Invalidate']!.Resource, 'arn:aws:cloudfront::123456789012:distribution/E1');
   t.equal(byId['Reports']!.Resource, 'arn:aws:s3:::reports/test-reports/*', 'reports only under their prefix');
   t.notOk(byId['PromotionSource'], 'no promotion source unless the stack promotes');
+  const services = (doc: typeof release) =>
+    [...new Set(doc.Statement.flatMap((s) => [s.Action ?? []].flat()).map((a) => a.split(':')[0]))].sort();
+  t.same(services(release), ['ecr'], 'release: images only');
+  t.same(services(publish), ['cloudfront', 's3'], 'publish: the page bucket and the distribution only');
 });
 
 t.test('preview writes nothing; the state paths are the DIY backend layout of one stack', async (t) => {

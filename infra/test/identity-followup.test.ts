@@ -132,12 +132,14 @@ t.test(
 t.test('the boundaries and the roles fit IAM size limits (a first real up would fail otherwise)', async (t) => {
   const size = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
   // IAM quotas: a managed policy at most 6,144 characters, a role's inline policies 10,240 together
-  // (whitespace not counted).
+  // (whitespace not counted). identity-iam-size.test.ts measures the worst case of real inputs.
   for (const [arn, doc] of Object.entries(boundaries)) t.ok(size(doc) <= 6144, `${arn}: ${size(doc)} of 6144`);
   for (const d of Object.values(stacks))
     for (const declared of d.roles) {
       const inline = declared.inline.reduce((sum, { policy }) => sum + size(policy), 0);
       t.ok(inline <= 10240, `${declared.name}: inline ${inline} of 10240`);
+      for (const { name, policy } of declared.customerManaged)
+        t.ok(size(policy) <= 6144, `${declared.name}: ${name} ${size(policy)} of 6144`);
     }
 });
 

@@ -15,7 +15,7 @@ import { ACCESS_POLICIES } from '../src/lib/eks.js';
 const REPO = 'zumo-platform/zumo';
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 const STACKS: Stack[] = ['dev', 'prod'];
-const KINDS: Kind[] = ['release', 'preview', 'infra'];
+const KINDS: Kind[] = ['release', 'publish', 'preview', 'infra'];
 const declared: Record<Stack, DeclaredIam> = { dev: declaredIam('dev'), prod: declaredIam('prod') };
 const boundaries = boundaryDocuments();
 const jobs = workflowJobs(`repo:${REPO}`);
@@ -312,10 +312,11 @@ t.test(
         [ACCESS_POLICIES.adminView],
         `${stack}: the preview role reads, never writes`,
       );
-      t.notOk(
-        entries.some((e) => e.principalArn === roleOf(stack, 'release').arn),
-        `${stack}: the release role has no cluster access (GitOps)`,
-      );
+      for (const kind of ['release', 'publish'] as const)
+        t.notOk(
+          entries.some((e) => e.principalArn === roleOf(stack, kind).arn),
+          `${stack}: the ${kind} role has no cluster access (GitOps)`,
+        );
     }
   },
 );

@@ -63,6 +63,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { result: 'x'.repeat(Number(inputs['length'])) };
     case 'aws:iam/role:Role':
       return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
+    case 'aws:iam/policy:Policy':
+      return { arn: `arn:aws:iam::${ACCOUNT}:policy/${inputs['name'] ?? name}`, name: inputs['name'] ?? name };
     case 'aws:codebuild/project:Project':
       return { arn: arn('codebuild', 'project'), name: inputs['name'] };
     case 'aws:cloudwatch/logGroup:LogGroup':

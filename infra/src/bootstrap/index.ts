@@ -8,14 +8,11 @@ import * as aws from '@pulumi/aws';
 import { APP } from '@zumo/config';
 import { StateBackend } from './state-backend.js';
 import { AccountIdentity } from './account-identity.js';
+import { accountStacks } from '../lib/boundary.js';
 
 const PROJECT = 'zumo';
 const config = new pulumi.Config();
-const stacks = config.getObject<string[]>('stacks') ?? ['dev', 'prod'];
-if (!Array.isArray(stacks) || stacks.length === 0 || !stacks.every((s) => /^[a-z][a-z0-9-]{0,20}$/.test(s)))
-  throw new Error(
-    `zumo-bootstrap:stacks must be a non-empty list of stack names such as ["dev","prod"], got ${JSON.stringify(stacks)}`,
-  );
+const stacks = accountStacks(config.getObject<unknown>('stacks') ?? ['dev', 'prod']);
 const tags = { project: PROJECT, 'managed-by': 'pulumi' };
 
 const backend = new StateBackend(PROJECT, {
@@ -33,11 +30,13 @@ const identity = new AccountIdentity(PROJECT, {
   imageRepository: (stack) => `${APP.imageRepository}-${stack}`,
   tags,
 });
-const region = aws.getRegionOutput().region;
+/** Where the backend and the keys are (infra/bootstrap/Pulumi.yaml aws:region): the stacks' region. */
+export const region = aws.getRegionOutput().region;
 
 export const stateBucketName = backend.bucketName;
 export const stateKeyAlias = backend.keyAlias;
-export const loginCommand = pulumi.interpolate`pulumi login s3://${backend.bucketName}`;
+/** Also the repository variable PULUMI_BACKEND_URL (the part in quotes). */
+export const loginCommand = pulumi.interpolate`pulumi login 's3://${backend.bucketName}?region=${region}'`;
 export const githubOidcProviderArn = identity.githubOidcProviderArn;
 export const githubConnectionArn = identity.githubConnectionArn;
 export const permissionsBoundaryArns = identity.boundaryArns;

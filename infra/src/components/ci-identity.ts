@@ -1,9 +1,15 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { PrivateBucket } from './private-bucket.js';
-import { githubSubjects, githubTrustPolicy, type CiRole, type PolicyDocument } from '../lib/iam.js';
-import { previewPolicy, releasePolicy } from '../lib/ci-policies.js';
-import { infraPolicy } from '../lib/infra-policy.js';
+import {
+  githubSubjects,
+  githubTrustPolicy,
+  MAX_SESSION_SECONDS,
+  type CiRole,
+  type PolicyDocument,
+} from '../lib/iam.js';
+import { previewPolicy, publishPolicy, releasePolicy } from '../lib/ci-policies.js';
+import { INFRA_POLICY_PARTS, infraPolicies } from '../lib/infra-policy.js';
 import type { StateBackend } from '../lib/state-access.js';
 
 export interface CiIdentityArgs {
@@ -46,12 +52,13 @@ export interface CiIdentityArgs {
 }
 
 /**
- * GitHub Actions' identities in AWS for one stack: the release, preview and infra roles, each
- * trusted by exactly its GitHub environment (dev preview also by pull requests), each capped by
- * the stack's permissions boundary; and a private bucket for ci's test reports.
+ * GitHub Actions' identities in AWS for one stack: the release, publish, preview and infra roles,
+ * each trusted by exactly its GitHub environment (dev preview also by pull requests), each capped
+ * by the stack's permissions boundary; and a private bucket for ci's test reports.
  */
 export class CiIdentity extends pulumi.ComponentResource {
   public readonly releaseRoleArn: pulumi.Output<string>;
+  public readonly publishRoleArn: pulumi.Output<string>;
   public readonly previewRoleArn: pulumi.Output<string>;
   public readonly infraRoleArn: pulumi.Output<string>;
   public readonly reportsBucketName: pulumi.Output<string>;
@@ -68,23 +75,44 @@ export class CiIdentity extends pulumi.ComponentResource {
     );
 
     const subjects = githubSubjects(args.githubSubjectPrefix, args.stack);
-    const role = (kind: CiRole, policy: pulumi.Output<PolicyDocument>, managedPolicyArns: string[] = []) => {
+    /** A role with an inline policy, or (infra: too big for IAM's inline quota) managed policies of its own. */
+    const role = (
+      kind: CiRole,
+      policy: pulumi.Output<PolicyDocument> | Record<string, pulumi.Output<PolicyDocument>>,
+    ) => {
       const created = new aws.iam.Role(
         `${name}-${kind}`,
         {
           description: `GitHub Actions (${args.githubRepository}, environment ${subjects[kind].join(' or ')}): ${kind}`,
           assumeRolePolicy: JSON.stringify(githubTrustPolicy(args.oidcProviderArn, subjects[kind])),
           permissionsBoundary: args.permissionsBoundaryArn,
-          maxSessionDuration: 3600,
+          maxSessionDuration: MAX_SESSION_SECONDS[kind],
           tags: args.tags,
         },
         parent,
       );
-      new aws.iam.RolePolicy(`${name}-${kind}`, { role: created.id, policy: pulumi.jsonStringify(policy) }, parent);
-      managedPolicyArns.forEach(
-        (policyArn, i) =>
-          new aws.iam.RolePolicyAttachment(`${name}-${kind}-${i}`, { role: created.name, policyArn }, parent),
-      );
+      if (pulumi.Output.isInstance(policy)) {
+        new aws.iam.RolePolicy(`${name}-${kind}`, { role: created.id, policy: pulumi.jsonStringify(policy) }, parent);
+        return created;
+      }
+      // `zumo-<stack>-<kind>-<part>`: no role of a stack may write a customer-managed policy or
+      // attach one (lib/boundary.ts), so only an admin's `up` creates and changes them.
+      for (const [part, document] of Object.entries(policy)) {
+        const managed = new aws.iam.Policy(
+          `${name}-${kind}-${part}`,
+          {
+            description: `GitHub Actions ${kind} role of the ${args.stack} stack: ${part}`,
+            policy: pulumi.jsonStringify(document),
+            tags: args.tags,
+          },
+          parent,
+        );
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${kind}-${part}`,
+          { role: created.name, policyArn: managed.arn },
+          parent,
+        );
+      }
       return created;
     };
     const state = pulumi
@@ -97,24 +125,26 @@ export class CiIdentity extends pulumi.ComponentResource {
         region: args.region,
       }));
 
+    // Images only: the jobs that use it run no dependency on the host (the image builds in Docker).
     const release = role(
       'release',
       pulumi
-        .all([
-          args.repositoryArn,
-          args.siteBucketArn,
-          args.distributionArn,
-          reports.arn,
-          args.promotionSourceRepositoryArn,
-        ])
-        .apply(([repositoryArn, siteBucketArn, distributionArn, reportsBucketArn, promotionSourceRepositoryArn]) =>
-          releasePolicy({
-            repositoryArn,
+        .all([args.repositoryArn, args.promotionSourceRepositoryArn])
+        .apply(([repositoryArn, promotionSourceRepositoryArn]) =>
+          releasePolicy({ repositoryArn, promotionSourceRepositoryArn }),
+        ),
+    );
+    // The page (and dev's test reports): its jobs run `npm ci` and the build, so no image rights.
+    const publish = role(
+      'publish',
+      pulumi
+        .all([args.siteBucketArn, args.distributionArn, reports.arn])
+        .apply(([siteBucketArn, distributionArn, reportsBucketArn]) =>
+          publishPolicy({
             siteBucketArn,
             distributionArn,
-            reportsBucketArn,
+            reportsBucketArn: args.stack === 'dev' ? reportsBucketArn : undefined,
             reportsPrefix: 'test-reports/',
-            promotionSourceRepositoryArn,
           }),
         ),
     );
@@ -124,28 +154,31 @@ export class CiIdentity extends pulumi.ComponentResource {
       'preview',
       state.apply((s) => previewPolicy(s, args.namePrefix)),
     );
+    const infraDocuments = pulumi.all([state, args.accountId]).apply(([s, accountId]) =>
+      infraPolicies({
+        state: s,
+        accountId,
+        namePrefix: args.namePrefix,
+        imageRepository: args.imageRepository,
+        boundaryArn: args.permissionsBoundaryArn,
+        githubConnectionArn: args.githubConnectionArn,
+        clusterName: args.clusterName,
+        hostedZoneId: args.hostedZoneId,
+      }),
+    );
     const infra = role(
       'infra',
-      pulumi.all([state, args.accountId]).apply(([s, accountId]) =>
-        infraPolicy({
-          state: s,
-          accountId,
-          namePrefix: args.namePrefix,
-          imageRepository: args.imageRepository,
-          boundaryArn: args.permissionsBoundaryArn,
-          githubConnectionArn: args.githubConnectionArn,
-          clusterName: args.clusterName,
-          hostedZoneId: args.hostedZoneId,
-        }),
-      ),
+      Object.fromEntries(INFRA_POLICY_PARTS.map((part) => [part, infraDocuments.apply((d) => d[part])])),
     );
 
     this.releaseRoleArn = release.arn;
+    this.publishRoleArn = publish.arn;
     this.previewRoleArn = preview.arn;
     this.infraRoleArn = infra.arn;
     this.reportsBucketName = reports.name;
     this.registerOutputs({
       releaseRoleArn: this.releaseRoleArn,
+      publishRoleArn: this.publishRoleArn,
       previewRoleArn: this.previewRoleArn,
       infraRoleArn: this.infraRoleArn,
     });

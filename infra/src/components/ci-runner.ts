@@ -12,6 +12,13 @@ export interface CiRunnerArgs {
    * path filters apply to push and pull request events only, botocore codebuild service-2.json).
    */
   readonly workflowNames: readonly string[];
+  /**
+   * Builds at once: one per concurrency group of the jobs that use the runner, plus a share for
+   * pull request previews. CodeBuild refuses a build beyond it (it is not queued), so a pull
+   * request that adds workflows cannot fill the VPC with builds; a refused job waits in GitHub's
+   * queue until it is cancelled and rerun (docs/delivery.md).
+   */
+  readonly concurrentBuildLimit: number;
   /** The CodeConnections connection to GitHub (infra/bootstrap). */
   readonly githubConnectionArn: string;
   readonly vpcId: pulumi.Input<string>;
@@ -27,6 +34,9 @@ export interface CiRunnerArgs {
   readonly logsKeyArn: pulumi.Input<string>;
   readonly tags?: Record<string, string>;
 }
+
+/** A runner build lives this long at most (CodeBuild's buildTimeout, minutes). */
+export const RUNNER_BUILD_TIMEOUT_MINUTES = 180;
 
 /** CodeBuild's Amazon Linux standard image: git, curl, tar, gcc and the AWS CLI, as the jobs need. */
 export const RUNNER_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
@@ -145,7 +155,10 @@ export class CiRunner extends pulumi.ComponentResource {
         },
         vpcConfig: { vpcId: args.vpcId, subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
         logsConfig: { cloudwatchLogs: { groupName: logGroup.name, status: 'ENABLED' } },
-        buildTimeout: 90,
+        // Longer than the longest job it runs (infra-up's `pulumi up`, 150 minutes): a build that
+        // stops mid-update leaves the stack locked.
+        buildTimeout: RUNNER_BUILD_TIMEOUT_MINUTES,
+        concurrentBuildLimit: args.concurrentBuildLimit,
         queuedTimeout: 60,
         tags: args.tags,
       },

@@ -7,6 +7,8 @@
  * - change the roles GitHub jobs and the CI runner use (CI_IDENTITY_KINDS): no role the stack
  *   creates, however it was written, can widen a CI identity; an admin's `up` changes them;
  * - create or change a role without this boundary, remove a boundary, or change any boundary;
+ * - write any customer-managed policy (the infra role's are the CI identity's: components/ci-identity.ts)
+ *   or attach one to a role: an admin's `up` creates and attaches them;
  * - attach an escalation policy (AdministratorAccess and friends);
  * - change what bootstrap owns: the GitHub OIDC provider and connection, the state bucket's
  *   settings, the state and secrets keys' lifecycle.
@@ -15,7 +17,8 @@
  * such a role still gets no more than this boundary (docs/delivery.md).
  */
 import { CI_ROLES, type PolicyDocument, type PolicyStatement } from './iam.js';
-import { eksArns, NO_ESCALATION_POLICIES, ROLE_POLICY_CHANGES } from './infra-policy.js';
+import { ESCALATION_POLICIES, NO_ESCALATION_POLICIES, ROLE_POLICY_CHANGES } from './infra-policy.js';
+import { eksArns } from './infra-services.js';
 import { ECR_PULL } from './ci-policies.js';
 import { stateObjectArns } from './state-access.js';
 
@@ -33,6 +36,38 @@ export interface BoundaryScope {
 }
 
 export const boundaryName = (project: string, stack: string) => `${project}-${stack}-boundary`;
+
+/**
+ * The stacks one account's bootstrap supports: each boundary fences every other stack by name and
+ * tag, so it grows with their number and their names' length. Two stacks of up to ten characters
+ * keep each boundary 10% under IAM's 6,144 characters for a managed policy with a 63-character
+ * state bucket (identity-iam-size.test.ts measures it); a third stack belongs in an account
+ * of its own (docs/delivery.md, "IAM size limits").
+ */
+export const MAX_ACCOUNT_STACKS = 2;
+const STACK_NAME = /^[a-z][a-z0-9-]{0,9}$/;
+
+/** The stack list bootstrap's `stacks` config gives, checked against what a boundary can hold. */
+export function accountStacks(value: unknown): string[] {
+  const example = 'a list of one or two stack names such as ["dev","prod"]';
+  if (!Array.isArray(value) || value.length === 0)
+    throw new Error(`zumo-bootstrap:stacks must be ${example}, got ${JSON.stringify(value)}`);
+  const bad = value.filter((s) => typeof s !== 'string' || !STACK_NAME.test(s));
+  if (bad.length)
+    throw new Error(
+      `zumo-bootstrap:stacks: ${bad.map((s) => JSON.stringify(s)).join(', ')} is not a stack name ` +
+        `(lowercase letters, digits and '-', starting with a letter, at most 10 characters)`,
+    );
+  if (new Set(value).size !== value.length)
+    throw new Error(`zumo-bootstrap:stacks names a stack twice: ${JSON.stringify(value)}`);
+  if (value.length > MAX_ACCOUNT_STACKS)
+    throw new Error(
+      `zumo-bootstrap:stacks: at most ${MAX_ACCOUNT_STACKS} stacks per account, got ${value.length}: each ` +
+        `boundary fences every other stack and would outgrow IAM's 6,144 characters; put a further stack ` +
+        `in an account of its own (docs/delivery.md, "IAM size limits")`,
+    );
+  return value as string[];
+}
 
 /** Tags that keys owned by bootstrap carry: their lifecycle is an admin's. */
 export const BOOTSTRAP_KEY_PURPOSES = ['pulumi-state', 'pulumi-secrets'];
@@ -159,12 +194,12 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
       },
       { Sid: 'CapIamRead', Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' },
       {
+        // Roles only: no role of a stack writes a customer-managed policy (the CI identity's).
         Sid: 'CapIamOwn',
         Effect: 'Allow',
         Action: 'iam:*',
         Resource: [
           `arn:aws:iam::${account}:role/${prefix(b.stack)}*`,
-          `arn:aws:iam::${account}:policy/${prefix(b.stack)}*`,
           `arn:aws:iam::${account}:role/aws-service-role/*`,
         ],
       },
@@ -196,7 +231,12 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
         ],
         Resource: b.stacks.map((stack) => `arn:aws:iam::${account}:policy/${boundaryName(b.project, stack)}`),
       },
-      NO_ESCALATION_POLICIES,
+      {
+        // The stack's roles attach AWS managed policies only: a customer-managed one (the infra
+        // role's) on a role someone else may assume would hand out a CI identity's rights.
+        ...NO_ESCALATION_POLICIES,
+        Condition: { ArnLike: { 'iam:PolicyARN': [...ESCALATION_POLICIES, `arn:aws:iam::${account}:policy/*`] } },
+      },
       {
         Sid: 'NotBootstrapIdentity',
         Effect: 'Deny',

@@ -1,7 +1,7 @@
 /**
  * The CI roles' permissions (pure functions, evaluated in tests by a real IAM policy evaluator):
- * release pushes and publishes one stack's artifacts, preview reads, infra runs `pulumi up` on the
- * stack's own resources. What keeps one stack from the other is the permissions boundary of
+ * release pushes one stack's images, publish its page, preview reads, infra runs `pulumi up` on
+ * the stack's own resources. What keeps one stack from the other is the permissions boundary of
  * infra/bootstrap (lib/boundary.ts), which these roles cannot change.
  */
 import type { PolicyDocument, PolicyStatement } from './iam.js';
@@ -9,19 +9,22 @@ import { stateObjectArns, stateStatements, type StateBackend } from './state-acc
 
 export interface ReleaseResources {
   repositoryArn: string;
+  /** The registry a promotion copies from (prod: dev's repository), read-only. */
+  promotionSourceRepositoryArn?: string | undefined;
+}
+
+export interface PublishResources {
   siteBucketArn: string;
   distributionArn: string;
   /** Where ci's test reports are kept (dev only). */
   reportsBucketArn?: string | undefined;
   reportsPrefix?: string;
-  /** The registry a promotion copies from (prod: dev's repository), read-only. */
-  promotionSourceRepositoryArn?: string | undefined;
 }
 
 /** ECR actions a registry-to-registry copy (docker buildx imagetools create) makes on its source. */
 export const ECR_PULL = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 
-/** Release: push (and pull) this image repository, sync this bucket, invalidate this distribution. */
+/** Release: push (and pull) this image repository; prod also reads dev's, to promote. Nothing else. */
 export function releasePolicy(r: ReleaseResources): PolicyDocument {
   const statements: PolicyStatement[] = [
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*" here.
@@ -39,19 +42,6 @@ export function releasePolicy(r: ReleaseResources): PolicyDocument {
       ],
       Resource: r.repositoryArn,
     },
-    { Sid: 'SiteList', Effect: 'Allow', Action: 's3:ListBucket', Resource: r.siteBucketArn },
-    {
-      Sid: 'SiteWrite',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      Resource: `${r.siteBucketArn}/*`,
-    },
-    {
-      Sid: 'Invalidate',
-      Effect: 'Allow',
-      Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
-      Resource: r.distributionArn,
-    },
   ];
   if (r.promotionSourceRepositoryArn)
     statements.push({
@@ -60,12 +50,32 @@ export function releasePolicy(r: ReleaseResources): PolicyDocument {
       Action: [...ECR_PULL, 'ecr:DescribeImages'],
       Resource: r.promotionSourceRepositoryArn,
     });
-  if (r.reportsBucketArn)
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Publish: sync this bucket, invalidate this distribution; dev also keeps ci's test reports. No images. */
+export function publishPolicy(p: PublishResources): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    { Sid: 'SiteList', Effect: 'Allow', Action: 's3:ListBucket', Resource: p.siteBucketArn },
+    {
+      Sid: 'SiteWrite',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: `${p.siteBucketArn}/*`,
+    },
+    {
+      Sid: 'Invalidate',
+      Effect: 'Allow',
+      Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+      Resource: p.distributionArn,
+    },
+  ];
+  if (p.reportsBucketArn)
     statements.push({
       Sid: 'Reports',
       Effect: 'Allow',
       Action: 's3:PutObject',
-      Resource: `${r.reportsBucketArn}/${r.reportsPrefix ?? ''}*`,
+      Resource: `${p.reportsBucketArn}/${p.reportsPrefix ?? ''}*`,
     });
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -20,9 +20,27 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** The CI roles of one stack: what a job may do once it has assumed one. */
-export const CI_ROLES = ['release', 'preview', 'infra'] as const;
+/**
+ * The CI roles of one stack: what a job may do once it has assumed one. release pushes images
+ * (its jobs install nothing on the host: the image builds inside Docker), publish puts the page
+ * in the bucket (its jobs run `npm ci` and the build), preview reads, infra runs `pulumi up`.
+ * Image and page rights are apart so a dependency compromised in the page build cannot push or
+ * tag images, and the prod page job holds no ECR right.
+ */
+export const CI_ROLES = ['release', 'publish', 'preview', 'infra'] as const;
 export type CiRole = (typeof CI_ROLES)[number];
+
+/**
+ * How long a role's sessions may last (IAM MaxSessionDuration). An infra job's `pulumi up` may
+ * take its whole 150-minute timeout, and credentials that expire mid-update leave the stack
+ * locked with a stale checkpoint; the others finish within the hour.
+ */
+export const MAX_SESSION_SECONDS: Record<CiRole, number> = {
+  release: 3600,
+  publish: 3600,
+  preview: 3600,
+  infra: 3 * 3600,
+};
 
 /**
  * The GitHub environment whose jobs may assume a role: `<stack>-<role>`, e.g. prod-infra. Each
@@ -46,6 +64,7 @@ export function githubSubjects(subjectPrefix: string, stack: string): Record<CiR
   const environment = (role: CiRole) => `${subjectPrefix}:environment:${environmentFor(stack, role)}`;
   return {
     release: [environment('release')],
+    publish: [environment('publish')],
     preview: stack === 'prod' ? [environment('preview')] : [`${subjectPrefix}:pull_request`, environment('preview')],
     infra: [environment('infra')],
   };

@@ -1,6 +1,7 @@
 /**
  * What the program declares about identities, for one stack, as JSON on stdout: every role with its
- * trust policy, inline and managed policies and permissions boundary, the EKS access entries and
+ * trust policy, inline and managed policies (customer-managed ones with their documents) and
+ * permissions boundary, the EKS access entries and
  * every resource type. Run in its own process per stack (the program reads its stack on import):
  *   node <loader args> declared-iam.ts dev [config overrides as JSON, e.g. '{"zumo:waf":true}']
  */
@@ -28,6 +29,10 @@ const stateOf = (type: string, namePart: string) => {
   if (found.length !== 1) throw new Error(`expected one ${type} named *${namePart}*, found ${found.length}`);
   return found[0]!.state as Record<string, string> & { arn: string };
 };
+const attachedTo = (roleName: string) =>
+  recorded
+    .filter((r) => r.type === 'aws:iam/rolePolicyAttachment:RolePolicyAttachment' && r.inputs['role'] === roleName)
+    .map((r) => String(r.inputs['policyArn']));
 const declared: DeclaredIam = {
   stack,
   roles: roles.map((role) => ({
@@ -35,13 +40,18 @@ const declared: DeclaredIam = {
     arn: String(role.state['arn']),
     trust: json(role.inputs['assumeRolePolicy']),
     permissionsBoundary: role.inputs['permissionsBoundary'],
+    maxSessionDuration: role.inputs['maxSessionDuration'] ?? 3600,
     inline: recorded
       .filter((r) => r.type === 'aws:iam/rolePolicy:RolePolicy' && r.inputs['role'] === `${role.name}-id`)
       .map((r) => ({ name: r.name, policy: json(r.inputs['policy']) })),
-    managed: recorded
-      .filter((r) => r.type === 'aws:iam/rolePolicyAttachment:RolePolicyAttachment' && r.inputs['role'] === role.name)
-      .map((r) => String(r.inputs['policyArn'])),
+    managed: attachedTo(role.name),
+    customerManaged: recorded
+      .filter((r) => r.type === 'aws:iam/policy:Policy' && attachedTo(role.name).includes(String(r.state['arn'])))
+      .map((r) => ({ name: r.name, arn: String(r.state['arn']), policy: json(r.inputs['policy']) })),
   })),
+  customerPolicies: recorded
+    .filter((r) => r.type === 'aws:iam/policy:Policy')
+    .map((r) => ({ name: r.name, arn: String(r.state['arn']), policy: json(r.inputs['policy']) })),
   accessEntries: recorded
     .filter((r) => r.type === 'aws:eks/accessEntry:AccessEntry')
     .map((entry) => ({
@@ -58,6 +68,7 @@ const declared: DeclaredIam = {
   invokes: [...invokedCalls.values()].sort((a, b) => `${a.token} ${a.resource}`.localeCompare(`${b.token} ${b.resource}`)),
   outputs: {
     releaseRoleArn: await valueOf(program.releaseRoleArn),
+    publishRoleArn: await valueOf(program.publishRoleArn),
     previewRoleArn: await valueOf(program.previewRoleArn),
     infraRoleArn: await valueOf(program.infraRoleArn),
   },
@@ -69,6 +80,11 @@ const declared: DeclaredIam = {
     runnerProject: await valueOf(program.ciRunnerProject),
     clusterName: await valueOf(program.eksClusterName),
     runnerWebhookFilters: recorded.find((r) => r.type === 'aws:codebuild/webhook:Webhook')?.inputs['filterGroups'],
+    runnerProjectSettings: (({ buildTimeout, queuedTimeout, concurrentBuildLimit }) => ({
+      buildTimeout,
+      queuedTimeout,
+      concurrentBuildLimit,
+    }))(recorded.find((r) => r.type === 'aws:codebuild/project:Project')!.inputs),
   },
 };
 process.stdout.write(JSON.stringify(declared));

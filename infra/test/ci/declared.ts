@@ -8,20 +8,27 @@ export interface DeclaredRole {
   arn: string;
   trust: PolicyDocument & { Statement: { Principal?: unknown }[] };
   permissionsBoundary: string | undefined;
+  /** Seconds (IAM's default 3600 when the program sets none). */
+  maxSessionDuration: number;
   inline: { name: string; policy: PolicyDocument }[];
+  /** ARNs of every attached managed policy, AWS managed and the program's own. */
   managed: string[];
+  /** The program's own (customer-managed) policies among them, with their documents. */
+  customerManaged: { name: string; arn: string; policy: PolicyDocument }[];
 }
 
 export interface DeclaredIam {
   stack: 'dev' | 'prod';
   roles: DeclaredRole[];
+  /** Every customer-managed policy the stack declares, attached or not. */
+  customerPolicies: { name: string; arn: string; policy: PolicyDocument }[];
   /** aws.eks.AccessEntry resources with the access policies associated to their principal. */
   accessEntries: { principalArn: string; policies: string[] }[];
   /** Every resource type the stack declares. */
   resourceTypes: string[];
   /** Every provider function (data source) the program calls while it runs, on the ARN it names. */
   invokes: { token: string; resource: string }[];
-  outputs: { releaseRoleArn: string; previewRoleArn: string; infraRoleArn: string };
+  outputs: { releaseRoleArn: string; publishRoleArn: string; previewRoleArn: string; infraRoleArn: string };
   /** ARNs and names of what the CI roles work on, as the stack declares them. */
   resources: {
     repositoryArn: string;
@@ -32,6 +39,8 @@ export interface DeclaredIam {
     clusterName: string;
     /** The filter groups of the runner's CodeBuild webhook. */
     runnerWebhookFilters: { filters: { type: string; pattern: string }[] }[];
+    /** The runner project's timeouts (minutes) and concurrent build limit. */
+    runnerProjectSettings: { buildTimeout?: number; queuedTimeout?: number; concurrentBuildLimit?: number };
   };
 }
 

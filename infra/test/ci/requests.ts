@@ -1,7 +1,14 @@
 /** The AWS requests a job's steps make, from its capabilities (workflow-jobs.ts) and the stack's names. */
 import { ACCOUNT } from '../mocks.js';
 import type { DeclaredIam } from './declared.js';
-import { COMPONENT_CHILDREN, NO_AWS_CALLS, UP_ACTIONS, type Need, type StackNames } from './resource-actions.js';
+import {
+  ADMIN_ONLY,
+  COMPONENT_CHILDREN,
+  NO_AWS_CALLS,
+  UP_ACTIONS,
+  type Need,
+  type StackNames,
+} from './resource-actions.js';
 import type { Capability, Stack } from './workflow-jobs.js';
 
 export const REGION = 'eu-west-1';
@@ -34,7 +41,7 @@ export const ECR_PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr
 /** Every AWS resource type `up` creates: the program's own and those inside packaged components. */
 export function upTypes(declared: DeclaredIam): string[] {
   const expanded = declared.resourceTypes.flatMap((type) => [type, ...(COMPONENT_CHILDREN[type] ?? [])]);
-  return [...new Set(expanded)].filter((type) => !NO_AWS_CALLS.test(type)).sort();
+  return [...new Set(expanded)].filter((type) => !NO_AWS_CALLS.test(type) && !ADMIN_ONLY.has(type)).sort();
 }
 
 export function stateReads(stack: Stack): Need[] {

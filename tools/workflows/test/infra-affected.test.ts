@@ -1,0 +1,87 @@
+// infra-affected.sh against the real Nx graph of this workspace, in a throw-away git copy of it
+// (as web-affected's test does): which stack's `pulumi up` has something to apply for a commit.
+// Nx alone counts every deploy/ change as infra's, so each release bump ran `pulumi up dev` and
+// asked the prod reviewers to approve a change neither stack applies.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { REPO_ROOT, SCRIPTS_DIR } from './workflows.js';
+import { workspaceCopy } from './workspace-copy.js';
+
+const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web';
+const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+
+t.test('infra-affected: per stack, from what each stack program reads', async (t) => {
+  const ws = workspaceCopy(t);
+  const run = (script: string, ...args: string[]) =>
+    spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], { cwd: ws.root, env: ws.env, encoding: 'utf8' });
+  const affected = (sha: string) => {
+    const result = run('infra-affected.sh', sha);
+    t.equal(result.status, 0, `infra-affected.sh exits 0 ${result.status ? result.stderr : ''}`);
+    return Object.fromEntries(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=')),
+    );
+  };
+  /** A release written into a stack's overlay by the real script, committed as CI does. */
+  const release = (stack: string, tag: string, n: number) => {
+    const set = run('set-image.sh', `deploy/web/overlays/${stack}`, `${REGISTRY}-${stack}`, tag, digest(n));
+    t.equal(set.status, 0, set.stderr);
+    ws.git('commit', '--quiet', '-am', `release(${stack}): web ${tag}`);
+    return ws.git('rev-parse', 'HEAD');
+  };
+  /** Appends a comment line to a file (one that parses as before) and commits it. */
+  const edit = (file: string) => {
+    const comment = file.endsWith('.ts') ? '// edited' : '# edited';
+    return ws.commit(file, `${readFileSync(join(ws.root, file), 'utf8')}\n${comment}\n`, `edit ${file}`);
+  };
+  /** What infra-up asked before: Nx on every file the commit changed. */
+  const nxSaysInfra = (sha: string) =>
+    spawnSync('npx', ['nx', 'show', 'projects', '--affected', `--base=${sha}^1`, `--head=${sha}`], {
+      cwd: ws.root,
+      env: ws.env,
+      encoding: 'utf8',
+    })
+      .stdout.split('\n')
+      .includes('infra');
+
+  const first = release('dev', 'aaaaaaa', 1);
+  t.same(affected(first), { dev: 'true', prod: 'false' }, "dev's first release creates its web Application");
+  const second = release('dev', 'bbbbbbb', 2);
+  t.ok(nxSaysInfra(second), 'Nx alone counts a release bump as an infra change (the defect)');
+  t.same(affected(second), { dev: 'false', prod: 'false' }, 'a later bump changes nothing either program applies');
+  t.same(affected(release('prod', 'aaaaaaa', 1)), { dev: 'false', prod: 'true' }, "prod's first promotion");
+  t.same(affected(release('prod', 'bbbbbbb', 2)), { dev: 'false', prod: 'false' }, 'a later promotion');
+  t.same(affected(edit('infra/src/index.ts')), { dev: 'true', prod: 'true' }, 'the program');
+  t.same(affected(edit('packages/config/src/index.ts')), { dev: 'true', prod: 'true' }, 'a package it imports');
+  t.same(affected(edit('Pulumi.dev.yaml')), { dev: 'true', prod: 'false' }, "dev's stack file: dev only");
+  t.same(affected(edit('Pulumi.prod.yaml')), { dev: 'false', prod: 'true' }, "prod's stack file: prod only");
+  t.same(affected(edit('apps/web/src/server.ts')), { dev: 'false', prod: 'false' }, 'the web service');
+  t.same(
+    affected(edit('deploy/web/base/kustomization.yaml')),
+    { dev: 'false', prod: 'false' },
+    'manifests Argo CD syncs',
+  );
+  // Someone points dev's overlay at another registry: the program decides again.
+  const moved = run('set-image.sh', 'deploy/web/overlays/dev', `${REGISTRY}-other`, 'ccccccc', digest(3));
+  t.equal(moved.status, 0, moved.stderr);
+  ws.git('commit', '--quiet', '-am', 'another registry');
+  t.same(affected(ws.git('rev-parse', 'HEAD')), { dev: 'true', prod: 'false' }, 'another registry: dev decides again');
+});
+
+t.test("infra-affected's premise: the program reads nothing under deploy/ but its stack's web overlay", async (t) => {
+  // If the program starts reading another file of the GitOps tree, infra-affected.sh must learn it.
+  const src = join(REPO_ROOT, 'infra/src');
+  const readers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .filter((file) => {
+      const text = readFileSync(join(src, file), 'utf8');
+      return /deploy\//.test(text) && /\b(readFileSync|readFile|createReadStream|readdirSync|opendir)\b/.test(text);
+    });
+  t.same(readers, ['config/web-release.ts'], 'one file of the program reads from deploy/');
+  const reads = readFileSync(join(src, 'config/web-release.ts'), 'utf8').match(/deploy\/[^`'"]*/g);
+  t.same(reads, ['deploy/web/overlays/${environment}/kustomization.yaml'], 'and only the overlay of its environment');
+});
