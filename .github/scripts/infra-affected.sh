@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# infra-affected.sh COMMIT
+# infra-affected.sh COMMIT [BASE]
 #
 # Prints dev=true|false and prod=true|false: whether `pulumi up` of each stack has something new
-# to apply for COMMIT, against its first parent (main takes squash or merge commits only).
+# to apply for COMMIT, against BASE (default: its first parent). infra-order.sh passes the commit
+# the stack last applied, so what a cancelled or skipped run left behind is still counted.
 #
 # The program's inputs are its code, the packages it imports, the stack files and the Nx plugin:
 # Nx decides for those, with the real project graph, from the changed files outside deploy/,
@@ -16,9 +17,10 @@
 # when it changes that decision (placeholder to release, or another registry).
 set -euo pipefail
 
-commit="${1:?usage: infra-affected.sh COMMIT}"
+commit="${1:?usage: infra-affected.sh COMMIT [BASE]}"
+base="${2:-$commit^1}"
 scripts="$(dirname "${BASH_SOURCE[0]}")"
-changed="$(git diff --name-only --no-renames "$commit^1" "$commit")"
+changed="$(git diff --name-only --no-renames "$base" "$commit")"
 
 program=false
 outside="$(grep -v -e '^deploy/' -e '^Pulumi\.[^/]*\.yaml$' <<< "$changed" || true)"
@@ -53,7 +55,7 @@ for stack in dev prod; do
   elif ! grep -q "^$overlay/" <<< "$changed"; then
     echo "infra-affected: nothing $stack's program reads changed" >&2
     echo "$stack=false"
-  elif [ "$(release_of "$commit^1" "$overlay")" != "$(release_of "$commit" "$overlay")" ]; then
+  elif [ "$(release_of "$base" "$overlay")" != "$(release_of "$commit" "$overlay")" ]; then
     echo "infra-affected: $overlay now decides differently whether $stack's web Application exists" >&2
     echo "$stack=true"
   else

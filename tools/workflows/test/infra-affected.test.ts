@@ -3,7 +3,7 @@
 // Nx alone counts every deploy/ change as infra's, so each release bump ran `pulumi up dev` and
 // asked the prod reviewers to approve a change neither stack applies.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { REPO_ROOT, SCRIPTS_DIR } from './workflows.js';
@@ -70,6 +70,35 @@ t.test('infra-affected: per stack, from what each stack program reads', async (t
   t.equal(moved.status, 0, moved.stderr);
   ws.git('commit', '--quiet', '-am', 'another registry');
   t.same(affected(ws.git('rev-parse', 'HEAD')), { dev: 'true', prod: 'false' }, 'another registry: dev decides again');
+});
+
+t.test('infra-order: a change whose waiting run was cancelled still reaches prod', async (t) => {
+  // prod runs A; X changes the program; Y changes only dev's stack file. GitHub cancels X's
+  // waiting run when Y's queues, so only Y's run decides, and Y against its parent is dev only.
+  const ws = workspaceCopy(t);
+  const applied = ws.git('rev-parse', 'HEAD');
+  const edit = (file: string) =>
+    ws.commit(file, `${readFileSync(join(ws.root, file), 'utf8')}\n${file.endsWith('.ts') ? '// edited' : '# edited'}\n`, `edit ${file}`);
+  edit('infra/src/index.ts');
+  const devOnly = edit('Pulumi.dev.yaml');
+  const history = join(ws.root, '..', 'history.json');
+  writeFileSync(
+    history,
+    JSON.stringify([{ kind: 'update', result: 'succeeded', environment: { 'git.head': applied } }]),
+  );
+  const pulumi = join(ws.root, '..', 'pulumi');
+  writeFileSync(pulumi, `#!/bin/sh\ncat '${history}'\n`);
+  chmodSync(pulumi, 0o755);
+  const run = (script: string, ...args: string[]) =>
+    spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], {
+      cwd: ws.root,
+      env: { ...ws.env, PULUMI: pulumi },
+      encoding: 'utf8',
+    });
+  t.match(run('infra-affected.sh', devOnly).stdout, 'prod=false', 'the commit against its parent leaves prod out');
+  const order = run('infra-order.sh', 'prod', devOnly);
+  t.equal(order.status, 0, order.stderr);
+  t.equal(order.stdout, 'apply=true\n', "against the commit prod applied, the program's change is there");
 });
 
 t.test("infra-affected's premise: the program reads nothing under deploy/ but its stack's web overlay", async (t) => {
