@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: the service as deployed (built JS, the production start command, access logs
  * on, metrics on, security headers on, Sentry initialised with a DSN pointing at a local sink,
- * tracing 0) against a baseline (raw node:http + better-sqlite3, baseline-server.mjs), measured
+ * tracing 0) against a baseline (raw node:http + better-sqlite3 reading the service's database,
+ * baseline-server.mjs), measured
  * alternately with wrk (one thread) on 127.0.0.1, then checked against the targets in
  * docs/performance.md. Exits 1 when a target is missed.
  *
@@ -110,7 +111,8 @@ const app = await start(
 );
 const baseline = await start(
   'baseline',
-  ['bench/baseline-server.mjs', String(basePort), join(dir, 'baseline.db')],
+  // The service's own file (it exists now: the service answered /readyz), read-only.
+  ['bench/baseline-server.mjs', String(basePort), join(dir, 'zumo.db')],
   {},
   basePort,
 );
