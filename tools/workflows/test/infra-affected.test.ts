@@ -78,7 +78,11 @@ t.test('infra-order: a change whose waiting run was cancelled still reaches prod
   const ws = workspaceCopy(t);
   const applied = ws.git('rev-parse', 'HEAD');
   const edit = (file: string) =>
-    ws.commit(file, `${readFileSync(join(ws.root, file), 'utf8')}\n${file.endsWith('.ts') ? '// edited' : '# edited'}\n`, `edit ${file}`);
+    ws.commit(
+      file,
+      `${readFileSync(join(ws.root, file), 'utf8')}\n${file.endsWith('.ts') ? '// edited' : '# edited'}\n`,
+      `edit ${file}`,
+    );
   edit('infra/src/index.ts');
   const devOnly = edit('Pulumi.dev.yaml');
   const history = join(ws.root, '..', 'history.json');

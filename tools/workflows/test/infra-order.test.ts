@@ -90,19 +90,22 @@ t.test('infra-order: only updates count, failed ones too; unknown commits do not
   t.match(readFileSync(join(dir, 'args'), 'utf8'), /^stack history --stack prod --json/);
 });
 
-t.test('infra-order: a newer commit applies when what the stack reads changed since the commit it applied', async (t) => {
-  const { older, newer, update, run, askedAffected } = setup();
-  const applies = run([update('update', older)], newer, true);
-  t.equal(applies.stdout, 'apply=true\n');
-  t.match(applies.stderr, /changed since then/);
-  t.same(askedAffected(), [`${newer} ${older}`], 'asked against the commit prod applied, not the parent');
-  const skips = run([update('update', older)], newer, false);
-  t.equal(skips.stdout, 'apply=false\n', 'nothing prod reads changed: no preview, no approval');
-  t.match(skips.stderr, /nothing its program reads changed/);
-  t.equal(run([update('update', older)], newer, false, true).stdout, 'apply=true\n', 'a dispatch applies anyway');
-  t.equal(
-    run([update('update', newer)], older, true, true).stdout,
-    'apply=false\n',
-    'a dispatch of an older commit still never rolls back',
-  );
-});
+t.test(
+  'infra-order: a newer commit applies when what the stack reads changed since the commit it applied',
+  async (t) => {
+    const { older, newer, update, run, askedAffected } = setup();
+    const applies = run([update('update', older)], newer, true);
+    t.equal(applies.stdout, 'apply=true\n');
+    t.match(applies.stderr, /changed since then/);
+    t.same(askedAffected(), [`${newer} ${older}`], 'asked against the commit prod applied, not the parent');
+    const skips = run([update('update', older)], newer, false);
+    t.equal(skips.stdout, 'apply=false\n', 'nothing prod reads changed: no preview, no approval');
+    t.match(skips.stderr, /nothing its program reads changed/);
+    t.equal(run([update('update', older)], newer, false, true).stdout, 'apply=true\n', 'a dispatch applies anyway');
+    t.equal(
+      run([update('update', newer)], older, true, true).stdout,
+      'apply=false\n',
+      'a dispatch of an older commit still never rolls back',
+    );
+  },
+);

@@ -223,6 +223,10 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
   t.equal(up.jobs['up-dev']!.concurrency?.group, 'infra-dev');
   t.equal(up.jobs['up-prod']!.concurrency?.group, 'infra-prod');
   t.equal(up.jobs['preview-prod']!.concurrency?.group, 'infra-prod', 'the prod preview never runs beside a prod up');
+  // ci runs of main finish out of order: with one pending slot, an older commit's job could cancel
+  // a newer one's waiting job, and that change would reach the stack only with the next push.
+  for (const [id, job] of jobs(up))
+    t.equal(job.concurrency?.queue, 'max', `infra-up/${id}: no waiting job is cancelled (each decides when it starts)`);
   for (const job of Object.values(byName('drift').jobs))
     t.notMatch(job.concurrency?.group ?? '', /^infra-/, 'a queued drift check never displaces a queued up');
 });

@@ -29,7 +29,7 @@ export interface Step {
 
 export interface Job {
   'runs-on': string;
-  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  concurrency?: { group: string; 'cancel-in-progress': boolean; queue?: string };
   permissions?: Record<string, string> | string;
   environment?: string | { name: string };
   needs?: string | string[];
