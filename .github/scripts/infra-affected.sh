@@ -23,7 +23,9 @@ scripts="$(dirname "${BASH_SOURCE[0]}")"
 changed="$(git diff --name-only --no-renames "$base" "$commit")"
 
 program=false
-outside="$(grep -v -e '^deploy/' -e '^Pulumi\.[^/]*\.yaml$' <<< "$changed" || true)"
+# Documentation and the workflows are never the program's input, but Nx counts root files as
+# every project's (a README-only commit asked the prod approvers to approve a no-op).
+outside="$(grep -v -e '^deploy/' -e '^Pulumi\.[^/]*\.yaml$' -e '\.md$' -e '^\.github/' <<< "$changed" || true)"
 if [ -n "$outside" ]; then
   # Read whole before it is searched: `nx ... | grep -q` under pipefail turns an early grep exit
   # (Nx then dies of EPIPE) into "not affected".

@@ -60,6 +60,8 @@ t.test('infra-affected: per stack, from what each stack program reads', async (t
   t.same(affected(edit('Pulumi.dev.yaml')), { dev: 'true', prod: 'false' }, "dev's stack file: dev only");
   t.same(affected(edit('Pulumi.prod.yaml')), { dev: 'false', prod: 'true' }, "prod's stack file: prod only");
   t.same(affected(edit('apps/web/src/server.ts')), { dev: 'false', prod: 'false' }, 'the web service');
+  t.same(affected(edit('README.md')), { dev: 'false', prod: 'false' }, 'documentation');
+  t.same(affected(edit('.github/workflows/ci.yml')), { dev: 'false', prod: 'false' }, 'a workflow');
   t.same(
     affected(edit('deploy/web/base/kustomization.yaml')),
     { dev: 'false', prod: 'false' },

@@ -227,6 +227,7 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
   // a newer one's waiting job, and that change would reach the stack only with the next push.
   for (const [id, job] of jobs(up))
     t.equal(job.concurrency?.queue, 'max', `infra-up/${id}: no waiting job is cancelled (each decides when it starts)`);
+  t.equal(byName('release').concurrency?.['queue'], 'max', 'release: no waiting run is cancelled');
   for (const job of Object.values(byName('drift').jobs))
     t.notMatch(job.concurrency?.group ?? '', /^infra-/, 'a queued drift check never displaces a queued up');
 });

@@ -44,7 +44,7 @@ export interface Workflow {
   name: string;
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
-  concurrency?: { group: string; 'cancel-in-progress': boolean | string };
+  concurrency?: { group: string; 'cancel-in-progress': boolean | string; queue?: string };
   env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
