@@ -3,7 +3,8 @@ import type { FastifyHttpOptions, FastifyServerOptions } from 'fastify';
 import { HTTP_LIMITS, type Env } from '@zumo/config';
 import { compile } from '@fastify/proxy-addr';
 import type { DestinationStream } from 'pino';
-import { AccessLogController } from './logging/access-log-controller.js';
+import { RequestRecorder } from './logging/request-recorder.js';
+import { LOG_SERIALIZERS } from './logging/log-serializers.js';
 import { newRequestId } from './plugins/app/request-id.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js';
 import { GracefulServer } from './http/graceful-server.js';
@@ -26,7 +27,7 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * Logger settings: JSON to `stream` (stdout when absent); pretty only for a person at a terminal
- * (and when installed).
+ * (and when installed). Credentials in logged headers are censored (logging/log-serializers.ts).
  */
 export function loggerOptions(
   config: Readonly<Env>,
@@ -36,16 +37,7 @@ export function loggerOptions(
   const pretty = prettyAvailable && process.stdout.isTTY;
   return {
     level: config.LOG_LEVEL,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'res.headers["set-cookie"]',
-        'headers.authorization',
-        'headers.cookie',
-      ],
-      censor: '[redacted]',
-    },
+    serializers: LOG_SERIALIZERS,
     ...(pretty ? { transport: { target: 'pino-pretty' } } : stream ? { stream } : {}),
   };
 }
@@ -81,7 +73,7 @@ export function serverOptions(
 ): FastifyHttpOptions<Server> {
   return {
     logger,
-    logController: new AccessLogController(),
+    logController: new RequestRecorder(),
     requestIdHeader: false,
     genReqId: newRequestId,
     trustProxy: proxyTrust(config),

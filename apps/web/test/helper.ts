@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { get as httpGet } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
+import { Writable, type Stream } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { START_ARGS as CONTRACT_START_ARGS, loadConfig, type Env } from '@zumo/config';
 import app from '../src/app.js';
@@ -10,7 +10,7 @@ import app from '../src/app.js';
 import type {} from '../src/plugins/app/database.js';
 import type {} from '../src/plugins/app/messages-repository.js';
 import type {} from '../src/plugins/app/metrics.js';
-import { serverOptions } from '../src/server-options.js';
+import { loggerOptions, serverOptions } from '../src/server-options.js';
 
 import type { Test } from 'tap';
 
@@ -49,7 +49,8 @@ export async function build(t: Test, env: EnvOverrides = {}): Promise<Built> {
       done();
     },
   });
-  const instance = Fastify(serverOptions(config, { level: config.LOG_LEVEL, stream }));
+  // The service's own logger settings (level, serializers), writing to the lines collected above.
+  const instance = Fastify(serverOptions(config, loggerOptions(config, false, stream)));
   await instance.register(app, { config, publicDir: PUBLIC_DIR });
   t.teardown(() => instance.close());
   await instance.listen({ port: 0, host: '127.0.0.1' });
@@ -184,6 +185,8 @@ export async function startService(
   env: Record<string, string>,
   timeoutMs = 15_000,
   fixedPort?: number,
+  /** Where the service's stdout goes: a pipe read here (the default), or a given stream. */
+  stdout: 'pipe' | Stream = 'pipe',
 ): Promise<ServiceProcess> {
   const port = fixedPort ?? (await freePort());
   const child = spawnService(START_ARGS, {
@@ -196,11 +199,11 @@ export async function startService(
       ...env,
       PORT: String(port),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | string>((done) =>
     child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')),

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { SECURITY_HEADERS } from '@zumo/config';
 import { REQUEST_ID_HEADER } from '../plugins/app/request-id.js';
 import type {} from '../plugins/app/metrics.js';
-import { writeAccessLine } from '../logging/access-log-controller.js';
+import { recordRequest } from '../logging/request-recorder.js';
 import { errorBody } from './error-handler.js';
 import { writeRawAnswer } from './raw-answer.js';
 
@@ -30,11 +30,7 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   const statusCode = (error.statusCode ?? 500) >= 500 ? 500 : 400;
   const message = ROUTER_MESSAGES[error.code] ?? 'The request could not be routed';
   if (statusCode === 500) request.log.error({ err: error }, 'router failure');
-  const { metrics } = reply.server;
-  reply.raw.once('finish', () => {
-    metrics?.observeRequest(request, reply);
-    writeAccessLine(undefined, request, reply);
-  });
+  reply.raw.once('finish', () => recordRequest(undefined, request, reply));
   return reply
     .headers(SECURITY_HEADERS)
     .header(REQUEST_ID_HEADER, request.id)

@@ -16,8 +16,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Node sets `_httpMessage` once a request's headers are complete (its response is attached to the
  * socket) and clears it when the response is done; Node's own closeIdleConnections() reads it. */
-const hasRequestInProgress = (socket: Socket) =>
-  Boolean((socket as Socket & { _httpMessage?: unknown })._httpMessage);
+const responseInProgress = (socket: Socket) => (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
 
 /**
  * node:http's server, with a shutdown that ends on time whatever the clients do.
@@ -30,7 +29,11 @@ const hasRequestInProgress = (socket: Socket) =>
  * closed, Sentry not flushed. So when the listener closes:
  *
  * - connections without a request in progress (no complete headers) are destroyed at once: no
- *   answer was promised to them, and every later answer says `Connection: close` anyway;
+ *   answer was promised to them;
+ * - a request in progress whose answer has not started yet is answered with `Connection: close`,
+ *   so a keep-alive client (the ALB) lets go of the socket once it has its answer, instead of
+ *   holding it open until the grace runs out (exit 1, the database not closed). Set here, once,
+ *   on the few responses concerned, rather than by a hook every request would pay for;
  * - requests in progress keep their connection until `cutAfterMs(grace)`; then every connection
  *   still open (a body still trickling in, a client not reading its answer) is destroyed, leaving
  *   the reserve for the database close and the Sentry flush before the budget runs out.
@@ -51,7 +54,9 @@ export class GracefulServer extends Server {
   override close(callback?: (err?: Error) => void): this {
     super.close(callback);
     for (const socket of this.#sockets) {
-      if (!hasRequestInProgress(socket)) socket.destroy();
+      const response = responseInProgress(socket);
+      if (!response) socket.destroy();
+      else if (!response.headersSent) response.setHeader('connection', 'close');
     }
     const cut = setTimeout(() => {
       const open = this.#sockets.size;

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { SECURITY_HEADERS } from '@zumo/config';
+import { censorHeaders } from '../../src/logging/log-serializers.js';
 import { build, request } from '../helper.js';
 
 t.test('security headers are on every response, whatever the status', async (t) => {
@@ -67,4 +68,24 @@ t.test('exactly one access line per request: route pattern, status, duration, id
   for (const secret of ['secret body text', 'hunter2', 's3cr3t']) {
     t.notOk(everything.includes(secret), `"${secret}" is not in the logs`);
   }
+});
+
+t.test('credentials in logged headers are censored, the other headers and lines kept as they are', async (t) => {
+  const { app, logs } = await build(t);
+  app.log.warn(
+    { headers: { authorization: 'Bearer hunter2', Cookie: 'session=s3cr3t', 'set-cookie': ['a=1', 'b=2'], accept: 'application/json' } },
+    'a line that carries headers',
+  );
+  app.log.warn({ method: 'GET', headers: 'not an object' }, 'headers that are not an object');
+  const [carried, plain] = logs.filter((l) => String(l['msg']).startsWith('a line') || String(l['msg']).startsWith('headers'));
+  t.same(
+    carried?.['headers'],
+    { authorization: '[redacted]', Cookie: '[redacted]', 'set-cookie': '[redacted]', accept: 'application/json' },
+    'authorization, cookie and set-cookie censored whatever their case; accept kept',
+  );
+  t.equal(plain?.['headers'], 'not an object', 'a value that is not a headers object is written as given');
+  t.notOk(JSON.stringify(logs).includes('hunter2'), 'the token is in no line');
+  const given = { authorization: 'x' };
+  censorHeaders(given);
+  t.same(given, { authorization: 'x' }, 'the logged object itself is not changed');
 });

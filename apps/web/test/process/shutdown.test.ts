@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
@@ -106,3 +107,29 @@ t.test(
     t.notOk(existsSync(join(dir, 'zumo.db-wal')), 'the database was closed cleanly (its WAL checkpointed away)');
   },
 );
+
+t.test('stdout closed by its reader: the service keeps answering, and SIGTERM still ends it', async (t) => {
+  // A reader that takes one byte and goes away, as a log collector that dies would: the service's
+  // next writes to stdout get EPIPE. (Before: the process froze in a retry loop, answered nothing
+  // and never exited.)
+  const reader = spawn('head', ['-c', '1'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const service = await startService(t, { DATABASE_PATH: join(t.testdir({}), 'zumo.db') }, 15_000, undefined, reader.stdin!);
+  await new Promise((r) => setTimeout(r, 1200)); // the startup lines were flushed: the reader is gone
+  // A few lines (less than a 4 KiB batch), so the first write to meet the closed pipe is the
+  // periodic flush (every 500 ms): the one that looped for ever.
+  await request(`${service.url}/api/info`);
+  await new Promise((r) => setTimeout(r, 700));
+  const statuses: (number | string)[] = [];
+  for (let i = 0; i < 40; i++) {
+    statuses.push(
+      await fetch(`${service.url}/api/info`, { signal: AbortSignal.timeout(2000) }).then(
+        (response) => response.status,
+        (err: Error) => err.name,
+      ),
+    );
+  }
+  t.same(statuses, Array(40).fill(200), 'every request answered after stdout closed');
+  service.child.kill('SIGTERM');
+  const exited = await Promise.race([service.exited, new Promise((r) => setTimeout(() => r('still running'), 8000))]);
+  t.equal(exited, 0, 'exit code 0 within 8 s');
+});

@@ -1,12 +1,12 @@
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly messagesCreated: Counter;
-  /** Records one answered request in http_request_duration_seconds. */
-  observeRequest(request: FastifyRequest, reply: FastifyReply): void;
+  /** Records one answered request in http_request_duration_seconds (called by the request
+   * recorder, logging/request-recorder.ts, once per request: no hook of its own). */
+  observeRequest(method: string, route: string | undefined, statusCode: number, elapsedMs: number): void;
   /** Records an answer written outside Fastify (a malformed request, CONNECT): no route, and no
    * duration, since no request was timed (it counts in the fastest bucket). */
   observeUnrouted(method: string, statusCode: number): void;
@@ -51,22 +51,9 @@ export default fp(
     });
     buildInfo.set({ release: fastify.config.RELEASE, node_version: process.version }, 1);
 
-    // reply.elapsedTime is measured by Fastify already, so no timer per request.
-    const observeRequest = (request: FastifyRequest, reply: FastifyReply) =>
-      duration.observe(
-        {
-          method: request.method,
-          route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-          status_code: reply.statusCode,
-        },
-        reply.elapsedTime / 1000,
-      );
-
-    // One cheap hook, callback style: no promise per request.
-    fastify.addHook('onResponse', (request, reply, done) => {
-      observeRequest(request, reply);
-      done();
-    });
+    // The duration is Fastify's reply.elapsedTime, so no timer per request.
+    const observeRequest = (method: string, route: string | undefined, statusCode: number, elapsedMs: number) =>
+      duration.observe({ method, route: route ?? UNMATCHED_ROUTE, status_code: statusCode }, elapsedMs / 1000);
 
     const observeUnrouted = (method: string, statusCode: number) =>
       duration.observe({ method, route: UNMATCHED_ROUTE, status_code: statusCode }, 0);

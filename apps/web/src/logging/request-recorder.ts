@@ -1,5 +1,6 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { clientRequestId } from '../plugins/app/request-id.js';
+import type {} from '../plugins/app/metrics.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,21 +16,27 @@ export function pathOf(url: string): string {
 }
 
 /**
- * The one access line of a request: method, route pattern, status, duration, client address; no
- * bodies, no headers, no query strings. Also written for router errors (errors/framework-errors.ts),
- * which Fastify answers outside its request lifecycle.
+ * Records a finished request: its one access line (method, route pattern, status, duration,
+ * client address; no bodies, no headers, no query strings) and its sample of
+ * http_request_duration_seconds. Both in this one place rather than an access line here and an
+ * onResponse hook for the metric: a hook costs every request a hook run, and both need the route
+ * pattern, which Fastify's request.routeOptions rebuilds (a dozen fields) on every read
+ * (docs/performance.md). Also called for router errors (errors/framework-errors.ts), which
+ * Fastify answers outside its request lifecycle.
  */
-export function writeAccessLine(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-  // routeOptions is rebuilt on every read (a dozen fields): read it once.
+export function recordRequest(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
   const { url: route, config } = request.routeOptions;
+  const { method } = request;
+  const { statusCode, elapsedTime } = reply;
+  reply.server.metrics?.observeRequest(method, route, statusCode, elapsedTime);
   const line = {
-    method: request.method,
+    method,
     route: route ?? null,
     // The path only when no route matched (bounded), so 404 probes can still be traced; never
     // the query string, which can carry tokens (`?session=...`).
     url: route ? undefined : pathOf(request.url),
-    statusCode: reply.statusCode,
-    durationMs: Math.round(reply.elapsedTime * 100) / 100,
+    statusCode,
+    durationMs: Math.round(elapsedTime * 100) / 100,
     // After the X-Forwarded-For rules (server-options.ts): the visitor, not the load balancer.
     clientIp: request.ip,
     // The caller's own id, when it sent a plain one (ours is requestId: plugins/app/request-id.ts).
@@ -41,11 +48,12 @@ export function writeAccessLine(error: Error | null | undefined, request: Fastif
 }
 
 /**
- * Exactly one access line per request, written when the response has been sent: Fastify's
- * "incoming request" and "route not found" lines are dropped and its "request completed" line is
- * replaced by writeAccessLine. The request id is bound to every line of the request as `requestId`.
+ * Exactly one access line and one metric sample per request, when the response has been sent:
+ * Fastify's "incoming request" and "route not found" lines are dropped and its "request
+ * completed" line is replaced by recordRequest. The request id is bound to every line of the
+ * request as `requestId`.
  */
-export class AccessLogController extends LogController {
+export class RequestRecorder extends LogController {
   constructor() {
     super({ requestIdLogLabel: 'requestId' });
   }
@@ -59,6 +67,6 @@ export class AccessLogController extends LogController {
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    writeAccessLine(error, request, reply);
+    recordRequest(error, request, reply);
   }
 }
