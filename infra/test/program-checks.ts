@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { Test } from 'tap';
-import { APP, PATHS } from '@zumo/config';
+import { API_CONTENT_SECURITY_POLICY, APP, CONTENT_SECURITY_POLICY, PATHS } from '@zumo/config';
 import { GITHUB_OIDC_HOST, grantsEverything, type PolicyStatement } from '../src/lib/iam.js';
 import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../src/lib/cloudfront.js';
 import { find, one, settle, valueOf, type Recorded, type Registered } from './mocks.js';
@@ -182,10 +182,28 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     }
     const pageCache = one(recorded, 'aws:cloudfront/cachePolicy:CachePolicy', '-page');
     t.equal(pageCache.inputs['minTtl'], 0, 'index.html can be revalidated every time');
-    t.ok(
-      cdn['responseHeadersPolicyId'] ?? cdn['defaultCacheBehavior'].responseHeadersPolicyId,
-      'security headers at the edge',
+    // Each behaviour gets the header set the service gives the same answers: the page's for the
+    // files from S3, the API's for everything from the ALB (@zumo/config).
+    const headerPolicies = find(recorded, 'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy');
+    const cspOf = (policyId: string) =>
+      headerPolicies.find((p) => `${p.name}-id` === policyId)?.inputs['securityHeadersConfig']?.contentSecurityPolicy;
+    t.same(
+      cspOf(cdn['defaultCacheBehavior'].responseHeadersPolicyId),
+      { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+      'the page (default behaviour): the page CSP',
     );
+    t.same(
+      cspOf(byPath[`${PATHS.assets}/*`].responseHeadersPolicyId),
+      { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+      'the assets: the page CSP',
+    );
+    for (const path of [`${PATHS.api}/*`, PATHS.health]) {
+      t.same(
+        cspOf(byPath[path].responseHeadersPolicyId),
+        { contentSecurityPolicy: API_CONTENT_SECURITY_POLICY, override: true },
+        `${path}: the API CSP, as the service sends it`,
+      );
+    }
 
     const policy = JSON.parse(one(recorded, 'aws:s3/bucketPolicy:BucketPolicy', '-site').inputs['policy']);
     const read = policy.Statement.find((s: { Sid: string }) => s.Sid === 'CloudFrontReadThroughOAC');

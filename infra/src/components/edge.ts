@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import * as time from '@pulumiverse/time';
 import { PrivateBucket } from './private-bucket.js';
-import { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, PATHS } from '@zumo/config';
+import { API_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, PATHS } from '@zumo/config';
 import {
   MANAGED_CACHE_POLICY,
   MANAGED_ORIGIN_REQUEST_POLICY,
@@ -93,23 +93,36 @@ export class Edge extends pulumi.ComponentResource {
       { parent: this, dependsOn: [originCleanup] },
     );
 
-    const headers = new aws.cloudfront.ResponseHeadersPolicy(
-      `${name}-security`,
-      {
-        comment: 'Security headers, the same values the service sets (from @zumo/config)',
-        securityHeadersConfig: {
-          contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
-          strictTransportSecurity: {
-            accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
-            includeSubdomains: true,
-            override: true,
+    // Two sets, as the service sends them (@zumo/config): the page's for the files from S3, the
+    // API's (a CSP that lets nothing load or frame) for everything from the ALB.
+    const headersPolicy = (policyName: string, comment: string, contentSecurityPolicy: string) =>
+      new aws.cloudfront.ResponseHeadersPolicy(
+        `${name}-${policyName}`,
+        {
+          comment,
+          securityHeadersConfig: {
+            contentSecurityPolicy: { contentSecurityPolicy, override: true },
+            strictTransportSecurity: {
+              accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+              includeSubdomains: true,
+              override: true,
+            },
+            contentTypeOptions: { override: true },
+            frameOptions: { frameOption: 'DENY', override: true },
+            referrerPolicy: { referrerPolicy: 'no-referrer', override: true },
           },
-          contentTypeOptions: { override: true },
-          frameOptions: { frameOption: 'DENY', override: true },
-          referrerPolicy: { referrerPolicy: 'no-referrer', override: true },
         },
-      },
-      parent,
+        parent,
+      );
+    const headers = headersPolicy(
+      'security',
+      'Security headers of the page, the values the service sets on it (from @zumo/config)',
+      CONTENT_SECURITY_POLICY,
+    );
+    const apiHeaders = headersPolicy(
+      'api-security',
+      'Security headers of the API, the values the service sets on its answers (from @zumo/config)',
+      API_CONTENT_SECURITY_POLICY,
     );
     // index.html says no-cache; this policy honours it (min TTL 0) while still compressing.
     const pageCache = new aws.cloudfront.CachePolicy(
@@ -215,7 +228,7 @@ export class Edge extends pulumi.ComponentResource {
       cachedMethods: ['GET', 'HEAD'],
       cachePolicyId: MANAGED_CACHE_POLICY.cachingDisabled,
       originRequestPolicyId: MANAGED_ORIGIN_REQUEST_POLICY.allViewerExceptHostHeader,
-      responseHeadersPolicyId: headers.id,
+      responseHeadersPolicyId: apiHeaders.id,
       compress: true,
     });
 

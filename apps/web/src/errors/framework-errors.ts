@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SECURITY_HEADERS } from '@zumo/config';
+import { API_SECURITY_HEADERS } from '@zumo/config';
 import { REQUEST_ID_HEADER } from '../plugins/app/request-id.js';
 import type {} from '../plugins/app/metrics.js';
 import { recordRequest } from '../logging/request-recorder.js';
@@ -32,7 +32,7 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   if (statusCode === 500) request.log.error({ err: error }, 'router failure');
   reply.raw.once('finish', () => recordRequest(undefined, request, reply));
   return reply
-    .headers(SECURITY_HEADERS)
+    .headers(API_SECURITY_HEADERS)
     .header(REQUEST_ID_HEADER, request.id)
     .code(statusCode)
     .send(errorBody(statusCode, statusCode === 500 ? 'The server failed to answer this request' : message));

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { SECURITY_HEADERS } from '@zumo/config';
+import { API_SECURITY_HEADERS } from '@zumo/config';
 import { REQUEST_ID_HEADER } from '../plugins/app/request-id.js';
 import { errorBody } from './error-handler.js';
 
@@ -18,7 +18,7 @@ export function writeRawAnswer(
 ): void {
   const body = JSON.stringify(errorBody(statusCode, message));
   const headers = {
-    ...SECURITY_HEADERS,
+    ...API_SECURITY_HEADERS,
     ...extraHeaders,
     [REQUEST_ID_HEADER]: requestId,
     'content-type': 'application/json; charset=utf-8',

@@ -16,7 +16,8 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Node sets `_httpMessage` once a request's headers are complete (its response is attached to the
  * socket) and clears it when the response is done; Node's own closeIdleConnections() reads it. */
-const responseInProgress = (socket: Socket) => (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+const responseInProgress = (socket: Socket) =>
+  (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
 
 /**
  * node:http's server, with a shutdown that ends on time whatever the clients do.

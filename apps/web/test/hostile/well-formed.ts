@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import { SECURITY_HEADERS } from '@zumo/config';
+import { API_SECURITY_HEADERS } from '@zumo/config';
 import type { RawResponse } from '../raw-http.js';
 
 const ERROR_KEYS = ['statusCode', 'error', 'message'];
@@ -9,7 +9,7 @@ const ERROR_KEYS = ['statusCode', 'error', 'message'];
 export function assertWellFormed(t: Test, what: string, r: RawResponse, allowed: number[]): boolean {
   const problems: string[] = [];
   if (!allowed.includes(r.status)) problems.push(`status ${r.status}`);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) {
     if (r.headers[name] !== value) problems.push(`no ${name}`);
   }
   if (r.status >= 400) {
@@ -25,4 +25,3 @@ export function assertWellFormed(t: Test, what: string, r: RawResponse, allowed:
   if (problems.length > 0) t.fail(`${what}: ${problems.join(', ')}`);
   return problems.length === 0;
 }
-

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SECURITY_HEADERS } from '@zumo/config';
+import { API_SECURITY_HEADERS, SECURITY_HEADERS } from '@zumo/config';
 import { censorHeaders } from '../../src/logging/log-serializers.js';
 import { build, request } from '../helper.js';
 
@@ -16,15 +16,28 @@ t.test('security headers are on every response, whatever the status', async (t) 
   responses['GET /api/messages (500)'] = await request(`${url}/api/messages`);
   for (const [name, response] of Object.entries(responses)) {
     const csp = response.headers.get('content-security-policy') ?? '';
-    t.match(csp, /script-src 'self'/, `${name}: CSP allows scripts from this origin only`);
-    t.notMatch(csp, /unsafe-inline|unsafe-eval/, `${name}: no inline script or eval`);
+    t.match(csp, /default-src 'none'/, `${name}: nothing may load in an answer that is not the page`);
     t.match(csp, /frame-ancestors 'none'/, `${name}: cannot be framed`);
     t.match(response.headers.get('strict-transport-security') ?? '', /max-age=\d+/, `${name}: HSTS`);
     t.equal(response.headers.get('x-content-type-options'), 'nosniff', `${name}: nosniff`);
+    t.equal(response.headers.get('x-frame-options'), 'DENY', `${name}: X-Frame-Options`);
     t.equal(response.headers.get('referrer-policy'), 'no-referrer', `${name}: Referrer-Policy`);
+    t.equal(response.headers.get('cross-origin-resource-policy'), 'same-origin', `${name}: CORP`);
     t.equal(response.headers.get('x-powered-by'), null, `${name}: no x-powered-by`);
   }
-  t.ok(Object.isFrozen(SECURITY_HEADERS), 'the header set is built once and cannot change per request');
+  const page = await request(`${url}/`);
+  t.equal(page.status, 200, 'the page is served');
+  for (const [header, value] of Object.entries(SECURITY_HEADERS)) {
+    t.equal(page.headers.get(header), value, `the page: ${header} from the page set`);
+  }
+  const pageCsp = page.headers.get('content-security-policy') ?? '';
+  t.match(pageCsp, /script-src 'self'/, 'the page: scripts from this origin only');
+  t.notMatch(pageCsp, /unsafe-inline|unsafe-eval/, 'the page: no inline script or eval');
+  t.notOk(Object.hasOwn(API_SECURITY_HEADERS, 'permissions-policy'), 'Permissions-Policy is for documents only');
+  t.ok(
+    Object.isFrozen(SECURITY_HEADERS) && Object.isFrozen(API_SECURITY_HEADERS),
+    'the header sets are built once and cannot change per request',
+  );
 });
 
 t.test('request ids are generated and echoed; a plain caller id is logged beside, an unsafe one dropped', async (t) => {
@@ -73,11 +86,20 @@ t.test('exactly one access line per request: route pattern, status, duration, id
 t.test('credentials in logged headers are censored, the other headers and lines kept as they are', async (t) => {
   const { app, logs } = await build(t);
   app.log.warn(
-    { headers: { authorization: 'Bearer hunter2', Cookie: 'session=s3cr3t', 'set-cookie': ['a=1', 'b=2'], accept: 'application/json' } },
+    {
+      headers: {
+        authorization: 'Bearer hunter2',
+        Cookie: 'session=s3cr3t',
+        'set-cookie': ['a=1', 'b=2'],
+        accept: 'application/json',
+      },
+    },
     'a line that carries headers',
   );
   app.log.warn({ method: 'GET', headers: 'not an object' }, 'headers that are not an object');
-  const [carried, plain] = logs.filter((l) => String(l['msg']).startsWith('a line') || String(l['msg']).startsWith('headers'));
+  const [carried, plain] = logs.filter(
+    (l) => String(l['msg']).startsWith('a line') || String(l['msg']).startsWith('headers'),
+  );
   t.same(
     carried?.['headers'],
     { authorization: '[redacted]', Cookie: '[redacted]', 'set-cookie': '[redacted]', accept: 'application/json' },

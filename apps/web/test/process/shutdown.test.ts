@@ -113,7 +113,13 @@ t.test('stdout closed by its reader: the service keeps answering, and SIGTERM st
   // next writes to stdout get EPIPE. (Before: the process froze in a retry loop, answered nothing
   // and never exited.)
   const reader = spawn('head', ['-c', '1'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  const service = await startService(t, { DATABASE_PATH: join(t.testdir({}), 'zumo.db') }, 15_000, undefined, reader.stdin!);
+  const service = await startService(
+    t,
+    { DATABASE_PATH: join(t.testdir({}), 'zumo.db') },
+    15_000,
+    undefined,
+    reader.stdin!,
+  );
   await new Promise((r) => setTimeout(r, 1200)); // the startup lines were flushed: the reader is gone
   // A few lines (less than a 4 KiB batch), so the first write to meet the closed pipe is the
   // periodic flush (every 500 ms): the one that looped for ever.

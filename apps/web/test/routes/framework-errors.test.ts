@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { SECURITY_HEADERS } from '@zumo/config';
+import { API_SECURITY_HEADERS } from '@zumo/config';
 import { build, request } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 import { rawExchange, type RawResponse } from '../raw-http.js';
@@ -12,7 +12,7 @@ function assertOurs(t: Test, name: string, r: RawResponse, status: number) {
   const body = JSON.parse(r.body);
   t.same(Object.keys(body), ['statusCode', 'error', 'message'], `${name}: the one error shape`);
   t.equal(body.statusCode, status, `${name}: statusCode`);
-  for (const [header, value] of Object.entries(SECURITY_HEADERS)) {
+  for (const [header, value] of Object.entries(API_SECURITY_HEADERS)) {
     t.equal(r.headers[header], value, `${name}: ${header}`);
   }
   t.ok(Buffer.byteLength(r.body) < 300, `${name}: a short body (${Buffer.byteLength(r.body)} bytes), no URL echo`);

@@ -1,6 +1,6 @@
 import { connect as connectTcp } from 'node:net';
 import t, { type Test } from 'tap';
-import { SECURITY_HEADERS } from '@zumo/config';
+import { API_SECURITY_HEADERS } from '@zumo/config';
 import { build } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 import { rawExchange, type RawResponse } from '../raw-http.js';
@@ -17,7 +17,7 @@ function assertShaped(t: Test, name: string, r: RawResponse, status: number, mes
     t.fail(`${name}: the body is not JSON: ${JSON.stringify(r.body)}`);
   }
   t.match(body, { statusCode: status, message }, `${name}: the one error shape, saying why`);
-  for (const [header, value] of Object.entries(SECURITY_HEADERS)) {
+  for (const [header, value] of Object.entries(API_SECURITY_HEADERS)) {
     t.equal(r.headers[header], value, `${name}: ${header}`);
   }
   t.match(r.headers['x-request-id'] ?? '', /^[A-Za-z0-9._:-]{1,128}$/, `${name}: a request id`);
@@ -48,7 +48,10 @@ t.test('answers Node used to give itself: no Host, an unknown Expect, CONNECT', 
   const oldClient = await rawExchange(port, 'GET /healthz HTTP/1.0\r\n\r\n');
   t.equal(oldClient.status, 200, 'HTTP/1.0 without Host is still served (Host is an HTTP/1.1 rule)');
 
-  const expect = await rawExchange(port, 'GET /api/info HTTP/1.1\r\nHost: x\r\nExpect: x-foo\r\nConnection: close\r\n\r\n');
+  const expect = await rawExchange(
+    port,
+    'GET /api/info HTTP/1.1\r\nHost: x\r\nExpect: x-foo\r\nConnection: close\r\n\r\n',
+  );
   assertShaped(t, 'Expect: x-foo', expect, 417, /only Expect: 100-continue is supported/);
   t.notMatch(expect.body, /x-foo/, 'the header value is not echoed');
   const body = JSON.stringify({ content: 'after a continue' });
@@ -66,7 +69,10 @@ t.test('answers Node used to give itself: no Host, an unknown Expect, CONNECT', 
   await new Promise((r) => setTimeout(r, 50));
   for (const status of [400, 417, 405]) {
     const line = logs.find((l) => l['msg'] === 'request' && l['statusCode'] === status);
-    t.ok(line && line['clientIp'] === '127.0.0.1' && typeof line['requestId'] === 'string', `${status}: one access line`);
+    t.ok(
+      line && line['clientIp'] === '127.0.0.1' && typeof line['requestId'] === 'string',
+      `${status}: one access line`,
+    );
   }
   const metrics = parseExposition(await app.metrics.registry.metrics());
   for (const [method, status] of [

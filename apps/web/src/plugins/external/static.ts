@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
-import { cacheControlFor } from '@zumo/config';
+import { SECURITY_HEADERS, cacheControlFor } from '@zumo/config';
 
 /**
  * Serves the built page (dist/public) under the same paths CloudFront uses, so the page works
@@ -25,6 +25,9 @@ export default fp<{ publicDir: string | undefined }>(
       etag: true,
       lastModified: true,
       setHeaders: (reply, path) => {
+        // The page's security headers over the API set every answer starts with (its CSP
+        // replaced, COOP and Permissions-Policy added): these files are what a browser renders.
+        reply.headers(SECURITY_HEADERS);
         reply.header('cache-control', cacheControlFor(relative(publicDir, path).split(sep).join('/')));
       },
     });
