@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { Test } from 'tap';
-import { API_CONTENT_SECURITY_POLICY, APP, CONTENT_SECURITY_POLICY, PATHS } from '@zumo/config';
+import { API_SECURITY_HEADERS, APP, PATHS, SECURITY_HEADERS } from '@zumo/config';
 import { GITHUB_OIDC_HOST, grantsEverything, type PolicyStatement } from '../src/lib/iam.js';
 import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../src/lib/cloudfront.js';
 import { find, one, settle, valueOf, type Recorded, type Registered } from './mocks.js';
@@ -185,25 +185,39 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     // Each behaviour gets the header set the service gives the same answers: the page's for the
     // files from S3, the API's for everything from the ALB (@zumo/config).
     const headerPolicies = find(recorded, 'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy');
-    const cspOf = (policyId: string) =>
-      headerPolicies.find((p) => `${p.name}-id` === policyId)?.inputs['securityHeadersConfig']?.contentSecurityPolicy;
-    t.same(
-      cspOf(cdn['defaultCacheBehavior'].responseHeadersPolicyId),
-      { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
-      'the page (default behaviour): the page CSP',
-    );
-    t.same(
-      cspOf(byPath[`${PATHS.assets}/*`].responseHeadersPolicyId),
-      { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
-      'the assets: the page CSP',
-    );
+    // What a policy makes CloudFront send, header by header (its security and custom headers).
+    const sentBy = (policyId: string) => {
+      const inputs = headerPolicies.find((p) => `${p.name}-id` === policyId)?.inputs;
+      const security = inputs?.['securityHeadersConfig'];
+      const sent: Record<string, string> = {
+        'content-security-policy': security?.contentSecurityPolicy?.contentSecurityPolicy,
+        'strict-transport-security': `max-age=${security?.strictTransportSecurity?.accessControlMaxAgeSec}${
+          security?.strictTransportSecurity?.includeSubdomains ? '; includeSubDomains' : ''
+        }`,
+        'x-content-type-options': security?.contentTypeOptions ? 'nosniff' : 'absent',
+        'x-frame-options': security?.frameOptions?.frameOption,
+        'referrer-policy': security?.referrerPolicy?.referrerPolicy,
+      };
+      for (const item of inputs?.['customHeadersConfig']?.items ?? []) sent[item.header.toLowerCase()] = item.value;
+      return sent;
+    };
+    t.same(sentBy(cdn['defaultCacheBehavior'].responseHeadersPolicyId), SECURITY_HEADERS, 'the page: the page set');
+    t.same(sentBy(byPath[`${PATHS.assets}/*`].responseHeadersPolicyId), SECURITY_HEADERS, 'the assets: the page set');
     for (const path of [`${PATHS.api}/*`, PATHS.health]) {
       t.same(
-        cspOf(byPath[path].responseHeadersPolicyId),
-        { contentSecurityPolicy: API_CONTENT_SECURITY_POLICY, override: true },
-        `${path}: the API CSP, as the service sends it`,
+        sentBy(byPath[path].responseHeadersPolicyId),
+        API_SECURITY_HEADERS,
+        `${path}: the API set, as the service sends it`,
       );
     }
+    t.ok(
+      headerPolicies.every((p) =>
+        [p.inputs['securityHeadersConfig'], ...(p.inputs['customHeadersConfig']?.items ?? [])]
+          .flatMap((c) => (c.override === undefined ? Object.values(c) : [c]))
+          .every((c: { override?: boolean }) => c.override === true),
+      ),
+      'every header overrides what the origin sent',
+    );
 
     const policy = JSON.parse(one(recorded, 'aws:s3/bucketPolicy:BucketPolicy', '-site').inputs['policy']);
     const read = policy.Statement.find((s: { Sid: string }) => s.Sid === 'CloudFrontReadThroughOAC');

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import * as time from '@pulumiverse/time';
 import { PrivateBucket } from './private-bucket.js';
-import { API_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, PATHS } from '@zumo/config';
+import { API_SECURITY_HEADERS, HSTS_MAX_AGE_SECONDS, PATHS, SECURITY_HEADERS } from '@zumo/config';
 import {
   MANAGED_CACHE_POLICY,
   MANAGED_ORIGIN_REQUEST_POLICY,
@@ -26,6 +26,21 @@ export interface EdgeArgs {
   /** Let `pulumi destroy` empty the page bucket (dev; prod keeps its versions until emptied on purpose). */
   readonly forceDestroy: boolean;
   readonly tags?: Record<string, string>;
+}
+
+/** The headers CloudFront's securityHeadersConfig sets; any other one is a custom header. */
+const EDGE_SECURITY_HEADERS = new Set([
+  'content-security-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+]);
+
+function headerOf(set: Readonly<Record<string, string>>, header: string): string {
+  const value = set[header];
+  if (value === undefined) throw new Error(`the security header set has no ${header}`);
+  return value;
 }
 
 /**
@@ -94,14 +109,16 @@ export class Edge extends pulumi.ComponentResource {
     );
 
     // Two sets, as the service sends them (@zumo/config): the page's for the files from S3, the
-    // API's (a CSP that lets nothing load or frame) for everything from the ALB.
-    const headersPolicy = (policyName: string, comment: string, contentSecurityPolicy: string) =>
+    // API's (a CSP that lets nothing load or frame) for everything from the ALB. CloudFront's
+    // securityHeadersConfig knows five of the headers; the others (COOP, CORP, Permissions-Policy)
+    // are custom headers, so each policy sends its whole set.
+    const headersPolicy = (policyName: string, comment: string, set: Readonly<Record<string, string>>) =>
       new aws.cloudfront.ResponseHeadersPolicy(
         `${name}-${policyName}`,
         {
           comment,
           securityHeadersConfig: {
-            contentSecurityPolicy: { contentSecurityPolicy, override: true },
+            contentSecurityPolicy: { contentSecurityPolicy: headerOf(set, 'content-security-policy'), override: true },
             strictTransportSecurity: {
               accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
               includeSubdomains: true,
@@ -111,18 +128,23 @@ export class Edge extends pulumi.ComponentResource {
             frameOptions: { frameOption: 'DENY', override: true },
             referrerPolicy: { referrerPolicy: 'no-referrer', override: true },
           },
+          customHeadersConfig: {
+            items: Object.entries(set)
+              .filter(([header]) => !EDGE_SECURITY_HEADERS.has(header))
+              .map(([header, value]) => ({ header, value, override: true })),
+          },
         },
         parent,
       );
     const headers = headersPolicy(
       'security',
       'Security headers of the page, the values the service sets on it (from @zumo/config)',
-      CONTENT_SECURITY_POLICY,
+      SECURITY_HEADERS,
     );
     const apiHeaders = headersPolicy(
       'api-security',
       'Security headers of the API, the values the service sets on its answers (from @zumo/config)',
-      API_CONTENT_SECURITY_POLICY,
+      API_SECURITY_HEADERS,
     );
     // index.html says no-cache; this policy honours it (min TTL 0) while still compressing.
     const pageCache = new aws.cloudfront.CachePolicy(

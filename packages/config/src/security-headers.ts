@@ -1,6 +1,7 @@
 /**
  * Security headers, in two sets. The page (index.html and its assets: documents a browser renders)
- * gets SECURITY_HEADERS: from the service locally and from CloudFront's page policy in front of S3.
+ * gets SECURITY_HEADERS: from the service locally and from CloudFront's page policy in front of S3
+ * (infra/src/components/edge.ts sends every header of the set, custom headers included).
  * Every other answer (the JSON API, errors, probes, metrics: nothing a browser renders as a page)
  * gets API_SECURITY_HEADERS: from the service, and from CloudFront's API policy in front of the ALB.
  */

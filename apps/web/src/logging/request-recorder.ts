@@ -48,7 +48,10 @@ export function recordRequest(error: Error | null | undefined, request: FastifyR
 }
 
 /**
- * Exactly one access line and one metric sample per request, when the response has been sent:
+ * Exactly one access line and one metric sample per request, when the response has been sent
+ * (Fastify calls its log controller for every answered request when a logger is configured, which
+ * the service always does, server-options.ts; a request aborted before its answer, and the 503
+ * Fastify itself writes while closing, are recorded by neither this nor an onResponse hook):
  * Fastify's "incoming request" and "route not found" lines are dropped and its "request
  * completed" line is replaced by recordRequest. The request id is bound to every line of the
  * request as `requestId`.
