@@ -37,6 +37,18 @@ const EDGE_SECURITY_HEADERS = new Set([
   'referrer-policy',
 ]);
 
+/** The headers of a set that securityHeadersConfig cannot express, spelled as every published
+ * example spells them (Permissions-Policy): what CloudFront reads back, so previews show no diff. */
+function customHeaders(set: Readonly<Record<string, string>>) {
+  return Object.entries(set)
+    .filter(([header]) => !EDGE_SECURITY_HEADERS.has(header))
+    .map(([header, value]) => ({
+      header: header.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase()),
+      value,
+      override: true,
+    }));
+}
+
 function headerOf(set: Readonly<Record<string, string>>, header: string): string {
   const value = set[header];
   if (value === undefined) throw new Error(`the security header set has no ${header}`);
@@ -112,8 +124,9 @@ export class Edge extends pulumi.ComponentResource {
     // API's (a CSP that lets nothing load or frame) for everything from the ALB. CloudFront's
     // securityHeadersConfig knows five of the headers; the others (COOP, CORP, Permissions-Policy)
     // are custom headers, so each policy sends its whole set.
-    const headersPolicy = (policyName: string, comment: string, set: Readonly<Record<string, string>>) =>
-      new aws.cloudfront.ResponseHeadersPolicy(
+    const headersPolicy = (policyName: string, comment: string, set: Readonly<Record<string, string>>) => {
+      const custom = customHeaders(set);
+      return new aws.cloudfront.ResponseHeadersPolicy(
         `${name}-${policyName}`,
         {
           comment,
@@ -128,14 +141,13 @@ export class Edge extends pulumi.ComponentResource {
             frameOptions: { frameOption: 'DENY', override: true },
             referrerPolicy: { referrerPolicy: 'no-referrer', override: true },
           },
-          customHeadersConfig: {
-            items: Object.entries(set)
-              .filter(([header]) => !EDGE_SECURITY_HEADERS.has(header))
-              .map(([header, value]) => ({ header, value, override: true })),
-          },
+          // Only when there is one: the provider sends an empty list without its Quantity, which
+          // CloudFront refuses (hashicorp/terraform-provider-aws#30440 for the CORS lists).
+          ...(custom.length > 0 ? { customHeadersConfig: { items: custom } } : {}),
         },
         parent,
       );
+    };
     const headers = headersPolicy(
       'security',
       'Security headers of the page, the values the service sets on it (from @zumo/config)',
