@@ -71,8 +71,8 @@ export const byName = (name: string) => {
 export const allSteps = (w: Workflow) => Object.values(w.jobs).flatMap((job) => job.steps);
 export const jobs = (w: Workflow) => Object.entries(w.jobs);
 /** Every `run:` script of a workflow, or of one job. */
-export const runs = (w: Workflow) => allSteps(w).flatMap((s) => (s.run ? [s.run] : []));
 export const jobRuns = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run] : []));
+export const runs = (w: Workflow) => Object.values(w.jobs).flatMap(jobRuns);
 /** The name of the environment a job runs in, if any. */
 export const environment = (job: Job) =>
   typeof job.environment === 'string' ? job.environment : job.environment?.name;
