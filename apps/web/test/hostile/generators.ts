@@ -49,7 +49,8 @@ export const numberSpelling = fc.oneof(
 
 /**
  * Text assembled from the pieces whose order matters: letters of several scripts, combining
- * marks, joiners, variation selectors, tag characters, flags, emoji, skin tones and blanks.
+ * marks, joiners, variation selectors and their bases, tag characters, flags, emoji, skin tones,
+ * blanks and default-ignorable code points.
  */
 export const unicodeSequence = fc
   .array(
@@ -68,11 +69,20 @@ export const unicodeSequence = fc
       '\u200C',
       '\u200D',
       '\uFE0F',
+      '\uFE0E',
+      '\uFE00',
       '\u{E0100}',
+      '\u845B', // a unified ideograph (takes VS17-256)
+      '#',
       '\u{1F3F4}',
       '\u{E0067}', // tag g
       '\u{E0062}', // tag b
+      '\u{E0065}', // tag e
+      '\u{E006E}', // tag n
       '\u{E007F}', // cancel tag
+      '\u{E0080}', // unassigned, default-ignorable
+      '\u2065', // unassigned, default-ignorable
+      '\u034F', // combining grapheme joiner
       '\u{1F468}',
       '\u{1F3FD}',
       '\u2764',
