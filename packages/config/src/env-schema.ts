@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { isIP } from 'node:net';
 import { APP } from './contract.js';
+import { HTTP_LIMITS } from './http-limits.js';
 import { MEMORY_BUDGET } from './memory-budget.js';
 
 /** Pino's levels; `silent` turns logging off (tests only). */
@@ -118,6 +119,13 @@ export const EnvSchema = Type.Object({
     }),
     (value) => value.split(',').every(isCidr),
   ),
+  MAX_CONNECTIONS_PER_CLIENT: Type.Integer({
+    minimum: 1,
+    maximum: HTTP_LIMITS.maxConnections,
+    default: HTTP_LIMITS.maxConnectionsPerClient,
+    description:
+      'open connections one client address (an IPv6 /64) may hold; more are closed at once; peers in TRUSTED_PROXY_CIDRS are exempt when TRUST_PROXY_HOPS > 0 (the load balancer carries every visitor)',
+  }),
   READY_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
     minimum: 10,
     maximum: 60_000,

@@ -49,6 +49,8 @@ const badCases: { name: string; value: string; allowed: RegExp }[] = [
   { name: 'TRUST_PROXY_HOPS', value: '9', allowed: /integer from 0 to 5/ },
   { name: 'TRUSTED_PROXY_CIDRS', value: '10.0.0.0', allowed: /CIDRs/ },
   { name: 'KUBERNETES_SERVICE_PORT', value: 'https', allowed: /integer from 1 to 65535/ },
+  { name: 'MAX_CONNECTIONS_PER_CLIENT', value: '0', allowed: /integer from 1 to 2000/ },
+  { name: 'MAX_CONNECTIONS_PER_CLIENT', value: '2001', allowed: /integer from 1 to 2000/ },
   { name: 'READY_MAX_EVENT_LOOP_DELAY_MS', value: '5', allowed: /integer from 10 to 60000/ },
   { name: 'READY_MAX_HEAP_USED_MB', value: 'lots', allowed: /integer from 16 to 65536/ },
   { name: 'POD_NAME', value: 'x'.repeat(300), allowed: /1 to 253 characters/ },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
-import { MEMORY_BUDGET } from '@zumo/config';
+import { HTTP_LIMITS, MEMORY_BUDGET } from '@zumo/config';
 import { request, startService } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 
@@ -34,6 +34,8 @@ t.test('non-heap memory under load and per-connection memory fit the budget', as
     DATABASE_PATH: join(t.testdir({}), 'zumo.db'),
     MESSAGE_RATE_LIMIT: '1000000',
     LOG_LEVEL: 'info',
+    // Every slow connection below comes from 127.0.0.1: one client, allowed the whole server.
+    MAX_CONNECTIONS_PER_CLIENT: String(HTTP_LIMITS.maxConnections),
   });
   const pid = service.child.pid!;
   const until = Date.now() + 4000;
