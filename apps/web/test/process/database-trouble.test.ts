@@ -19,7 +19,7 @@ t.test('two writers on one file: the second refuses to start, naming the path', 
   t.equal((await request(`${third.url}/readyz`)).status, 200, 'the next process starts at once');
 });
 
-t.test('a damaged database stops the boot, naming the path (issue 12, item 10)', async (t) => {
+t.test('a damaged database stops the boot, naming the path', async (t) => {
   const dir = t.testdir({});
   const path = join(dir, 'zumo.db');
   const service = await startService(t, { DATABASE_PATH: path, MESSAGE_RATE_LIMIT: '1000' });
@@ -67,7 +67,7 @@ t.teardown(() => {
 });
 
 t.test(
-  'disk full: posts get 503 + Retry-After, readiness fails with the reason, both recover (issue 12, item 10)',
+  'disk full: posts get 503 + Retry-After, readiness fails with the reason, both recover',
   { skip: cannotMount },
   async (t) => {
     const dir = disk;

@@ -6,7 +6,7 @@ import { HTTP_LIMITS, MEMORY_BUDGET } from '@zumo/config';
 import { request, startService } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 
-// Issue 10, item 8: the memory budget in the contract rests on two measured figures. This test
+// The memory budget in the contract rests on two measured figures. This test
 // measures them on the real service (the production start command) and fails when either exceeds
 // what the budget assumes, so the container limit can never silently stop fitting.
 const MiB = 1024 * 1024;
