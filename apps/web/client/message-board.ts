@@ -11,7 +11,7 @@ const RULE_HINTS: Readonly<Record<TextRule, string>> = {
   format: 'Invisible formatting characters are not allowed.',
   tags: 'Hidden tag characters are not allowed.',
   joiner: 'Zero-width joiners are allowed only between letters or emoji.',
-  variation: 'Use at most one variation selector after a character.',
+  variation: 'Use a variation selector only right after a character it applies to.',
   marks: `At most ${MAX_COMBINING_MARKS} accents or marks on one letter.`,
   visible: 'Write something visible.',
 };

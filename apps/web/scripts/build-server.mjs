@@ -2,9 +2,10 @@
 /**
  * Bundles the service into dist/server.js and dist/instrument.js with esbuild (types are checked
  * by the typecheck target, not here). One file instead of ~400 ES modules cuts cold start by
- * about 120 ms and a few MB of RSS (docs/performance.md). Kept external: the native addon
- * (better-sqlite3), the Sentry SDK (imported only when SENTRY_DSN is set) and pino (its
- * transports load files by path in worker threads). Not minified, so stack traces stay readable.
+ * about 120 ms and a few MB of RSS (docs/performance.md). Kept external: the native addons
+ * (better-sqlite3, fs-native-extensions: they load their .node files by path), the Sentry SDK
+ * (imported only when SENTRY_DSN is set) and pino (its transports load files by path in worker
+ * threads). Not minified, so stack traces stay readable.
  */
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -26,7 +27,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20.19',
-  external: ['better-sqlite3', '@sentry/node', 'pino', 'pino-pretty'],
+  external: ['better-sqlite3', 'fs-native-extensions', '@sentry/node', 'pino', 'pino-pretty'],
   // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __zumoCreateRequire } from 'node:module'; const require = __zumoCreateRequire(import.meta.url);",

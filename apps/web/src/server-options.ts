@@ -8,6 +8,7 @@ import { LOG_SERIALIZERS } from './logging/log-serializers.js';
 import { newRequestId } from './plugins/app/request-id.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrorHandler } from './errors/framework-errors.js';
 import { GracefulServer } from './http/graceful-server.js';
+import { limitConnectionsPerClient } from './http/connection-limit.js';
 
 /**
  * Which X-Forwarded-For entries to believe: at most TRUST_PROXY_HOPS of them, and only when the
@@ -18,8 +19,16 @@ import { GracefulServer } from './http/graceful-server.js';
  */
 export function proxyTrust(config: Readonly<Env>): false | ((address: string, hop: number) => boolean) {
   if (config.TRUST_PROXY_HOPS === 0) return false;
-  const isTrustedPeer = compile(config.TRUSTED_PROXY_CIDRS.split(','));
-  return (address, hop) => hop < config.TRUST_PROXY_HOPS && (hop > 0 || isTrustedPeer(address, hop));
+  const isTrustedPeer = trustedPeer(config);
+  return (address, hop) => hop < config.TRUST_PROXY_HOPS && (hop > 0 || isTrustedPeer(address));
+}
+
+/** Whether a TCP peer is the trusted proxy (the load balancer): in TRUSTED_PROXY_CIDRS, and only
+ * when TRUST_PROXY_HOPS > 0; without proxies, no range is special. */
+export function trustedPeer(config: Readonly<Env>): (address: string) => boolean {
+  if (config.TRUST_PROXY_HOPS === 0) return () => false;
+  const inRange = compile(config.TRUSTED_PROXY_CIDRS.split(','));
+  return (address) => inRange(address, 0);
 }
 
 /** The largest accepted request body: a message is at most 280 characters, so 16 KiB is ample. */
@@ -45,10 +54,11 @@ export function loggerOptions(
 /**
  * The node:http server, with the limits of HTTP_LIMITS (in the contract, next to the memory budget
  * they are part of): slow or silent clients are cut off after seconds, idle keep-alive
- * connections outlive the ALB's idle timeout, and at most maxConnections sockets are held. Its
- * close() ends every connection within the shutdown grace (http/graceful-server.ts).
+ * connections outlive the ALB's idle timeout, at most maxConnections sockets are held, and at
+ * most MAX_CONNECTIONS_PER_CLIENT of them by one client (http/connection-limit.ts). Its close()
+ * ends every connection within the shutdown grace (http/graceful-server.ts).
  */
-export function createHttpServer(handler: RequestListener, shutdownGraceMs: number): Server {
+export function createHttpServer(handler: RequestListener, config: Readonly<Env>): Server {
   const server = new GracefulServer(
     {
       headersTimeout: HTTP_LIMITS.headersTimeoutMs,
@@ -60,9 +70,10 @@ export function createHttpServer(handler: RequestListener, shutdownGraceMs: numb
       requireHostHeader: false,
     },
     handler,
-    shutdownGraceMs,
+    config.SHUTDOWN_GRACE_MS,
   );
   server.maxConnections = HTTP_LIMITS.maxConnections;
+  limitConnectionsPerClient(server, config.MAX_CONNECTIONS_PER_CLIENT, trustedPeer(config));
   return server;
 }
 
@@ -78,7 +89,7 @@ export function serverOptions(
     genReqId: newRequestId,
     trustProxy: proxyTrust(config),
     bodyLimit: BODY_LIMIT_BYTES,
-    serverFactory: (handler) => createHttpServer(handler, config.SHUTDOWN_GRACE_MS),
+    serverFactory: (handler) => createHttpServer(handler, config),
     // With a serverFactory Fastify closes idle keep-alive connections itself when it closes.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -1,16 +1,25 @@
 import { Type, type Static } from 'typebox';
 import { isIP } from 'node:net';
 import { APP } from './contract.js';
+import { HTTP_LIMITS } from './http-limits.js';
 import { MEMORY_BUDGET } from './memory-budget.js';
 
 /** Pino's levels; `silent` turns logging off (tests only). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** An IPv4 address with a prefix of 0-32, or an IPv6 address with 0-128 (what proxy-addr accepts). */
+/**
+ * An IPv4 address with a prefix of 1-32, or an IPv6 address with 1-128: what the service's proxy
+ * matcher compiles. @fastify/proxy-addr (index.js, parseipNotation) throws a TypeError for an
+ * address ipaddr.js cannot parse and for `range <= 0 || range > max`, so a /0 would pass a plain
+ * CIDR check and then crash the boot. (It would also trust every peer, letting any client choose
+ * its own address.) Node's isIP accepts a subset of what ipaddr.js parses; the web project's
+ * property test checks both directions against proxy-addr itself.
+ */
 function isCidr(cidr: string): boolean {
   const [address = '', prefix = ''] = cidr.split('/');
   const family = isIP(address);
-  return family !== 0 && /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  const bits = Number(prefix);
+  return family !== 0 && /^[0-9]{1,3}$/.test(prefix) && bits >= 1 && bits <= (family === 4 ? 32 : 128);
 }
 
 const optionalText = (description: string, maxLength = 253) =>
@@ -106,10 +115,17 @@ export const EnvSchema = Type.Object({
       pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}(,[0-9A-Fa-f:.]+/[0-9]{1,3})*$',
       default: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16',
       description:
-        'comma-separated CIDRs the nearest proxy (the load balancer) connects from; in AWS the load balancer subnets, patched in by the web Application; each an IPv4 address with a prefix of 0-32 or an IPv6 address with 0-128',
+        'comma-separated CIDRs the nearest proxy (the load balancer) connects from; in AWS the load balancer subnets, patched in by the web Application; each an IPv4 address with a prefix of 1-32 or an IPv6 address with 1-128 (a /0, trusting every peer, is refused)',
     }),
     (value) => value.split(',').every(isCidr),
   ),
+  MAX_CONNECTIONS_PER_CLIENT: Type.Integer({
+    minimum: 1,
+    maximum: HTTP_LIMITS.maxConnections,
+    default: HTTP_LIMITS.maxConnectionsPerClient,
+    description:
+      'open connections one client address (an IPv6 /64) may hold; more are closed at once; peers in TRUSTED_PROXY_CIDRS are exempt when TRUST_PROXY_HOPS > 0 (the load balancer carries every visitor)',
+  }),
   READY_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
     minimum: 10,
     maximum: 60_000,

@@ -19,4 +19,10 @@ export const HTTP_LIMITS = {
   maxHeaderBytes: 16 * 1024,
   /** Open connections at most; more are dropped at once. Its memory is in the budget. */
   maxConnections: 2_000,
+  /**
+   * Default of MAX_CONNECTIONS_PER_CLIENT: open connections one client address (an IPv6 /64) may
+   * hold. A browser opens at most 6 per host over HTTP/1.1, so 100 leaves room for about 16 behind
+   * one NAT address, while one address holds at most 5 % of maxConnections: filling them takes 20.
+   */
+  maxConnectionsPerClient: 100,
 } as const;

@@ -49,6 +49,8 @@ const badCases: { name: string; value: string; allowed: RegExp }[] = [
   { name: 'TRUST_PROXY_HOPS', value: '9', allowed: /integer from 0 to 5/ },
   { name: 'TRUSTED_PROXY_CIDRS', value: '10.0.0.0', allowed: /CIDRs/ },
   { name: 'KUBERNETES_SERVICE_PORT', value: 'https', allowed: /integer from 1 to 65535/ },
+  { name: 'MAX_CONNECTIONS_PER_CLIENT', value: '0', allowed: /integer from 1 to 2000/ },
+  { name: 'MAX_CONNECTIONS_PER_CLIENT', value: '2001', allowed: /integer from 1 to 2000/ },
   { name: 'READY_MAX_EVENT_LOOP_DELAY_MS', value: '5', allowed: /integer from 10 to 60000/ },
   { name: 'READY_MAX_HEAP_USED_MB', value: 'lots', allowed: /integer from 16 to 65536/ },
   { name: 'POD_NAME', value: 'x'.repeat(300), allowed: /1 to 253 characters/ },
@@ -86,8 +88,11 @@ t.test('every schema variable has a description and an allowed-values text', asy
   }
 });
 
-t.test('TRUSTED_PROXY_CIDRS: every entry a real CIDR (issue 12, item 3)', async (t) => {
-  for (const value of ['10.0.0.0/99', '999.1.1.1/8', 'abc/8', '10.0.0.0/8,::1/129', '1.2.3/8', '10.0.0.0/33']) {
+t.test('TRUSTED_PROXY_CIDRS: every entry a CIDR the proxy matcher can compile', async (t) => {
+  const refused = ['10.0.0.0/99', '999.1.1.1/8', 'abc/8', '10.0.0.0/8,::1/129', '1.2.3/8', '10.0.0.0/33'];
+  // A /0 ("every peer") is refused by proxy-addr itself, and would let any client pick its address.
+  refused.push('0.0.0.0/0', '::/0', '10.0.0.0/8,::/0', '10.0.0.0/000');
+  for (const value of refused) {
     const error = t.throws(() => loadConfig({ TRUSTED_PROXY_CIDRS: value, TRUST_PROXY_HOPS: '2' }), ConfigError, value);
     t.same(
       (error as ConfigError).problems.map((p) => p.name),
@@ -95,7 +100,7 @@ t.test('TRUSTED_PROXY_CIDRS: every entry a real CIDR (issue 12, item 3)', async 
       `${value}: one config error`,
     );
   }
-  for (const value of ['10.40.0.0/16', '0.0.0.0/0,::/0', '127.0.0.1/32,2001:db8::/32', 'fd00::/8']) {
+  for (const value of ['10.40.0.0/16', '0.0.0.0/1,128.0.0.0/1,::/1', '127.0.0.1/32,2001:db8::/32', 'fd00::/8']) {
     t.equal(loadConfig({ TRUSTED_PROXY_CIDRS: value }).TRUSTED_PROXY_CIDRS, value, `${value}: accepted`);
   }
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { EnvSchema, HTTP_LIMITS, MEMORY_BUDGET, START_ARGS } from '../src/index.js';
 
-// Issue 10, item 8: the container limit, the V8 heap ceiling and the readiness threshold come from
+// The container limit, the V8 heap ceiling and the readiness threshold come from
 // one place and fit together: readiness trips first, V8 next, the kernel's OOM kill never.
 t.test('the memory budget fits together', async (t) => {
   const b = MEMORY_BUDGET;

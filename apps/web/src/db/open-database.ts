@@ -23,7 +23,8 @@ export interface OpenedDatabase {
  * Opens the SQLite file with the settings the service relies on, refuses a damaged one, and brings
  * its schema up to date. Every failure names the file.
  *
- * - One writer: an exclusive lock on `<real file>.lock` (writer-lock.ts) before any read or write.
+ * - One writer: an exclusive lock on a byte of the database file itself (writer-lock.ts), taken
+ *   before any read or write, so a second process refuses to start whatever name it uses.
  * - WAL: readers never block the single writer, and a commit is one append to the log.
  * - synchronous=FULL: every commit fsyncs the WAL before it returns, so a 201 survives not only a
  *   killed process (NORMAL would already cover that) but also a kernel crash or power loss.

@@ -6,7 +6,7 @@ import { REQUEST_ID_HEADER } from '../plugins/app/request-id.js';
 import type {} from '../plugins/app/metrics.js';
 import { recordRequest } from '../logging/request-recorder.js';
 import { errorBody } from './error-handler.js';
-import { writeRawAnswer } from './raw-answer.js';
+import { afterEarlierAnswers, answerIsWaiting, writeRawAnswer } from './raw-answer.js';
 
 /** The method label of requests the parser refused before their method was known. */
 const UNPARSED_METHOD = 'unparsed';
@@ -47,19 +47,22 @@ const PARSER_ERRORS: Readonly<Record<string, [status: number, message: string]>>
  * Fastify `clientErrorHandler` (the node server's 'clientError' event): requests the HTTP parser
  * rejects (malformed, headers too large, too slow) never become a request object. They get the
  * one error shape, the security headers and a fresh request id, the connection is closed, and one
- * log line (with that id) says who. As Node's own handler does, nothing is written when a response
- * is already under way.
+ * log line (with that id) says who. The answer waits for the answers to every earlier pipelined
+ * request on the connection (raw-answer.ts, afterEarlierAnswers), so answers stay in request
+ * order. As Node's own handler does, nothing is written when the refused request's own response
+ * is already under way: the connection is closed instead.
  */
 export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket) {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed || answerIsWaiting(socket)) return;
   const [statusCode, message] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
   const requestId = randomUUID();
   this.log.info({ requestId, statusCode, clientIp: socket.remoteAddress, reason: error.code }, 'client error');
-  const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-  if (!socket.writable || responding) {
-    socket.destroy();
-    return;
-  }
-  this.metrics?.observeUnrouted(UNPARSED_METHOD, statusCode);
-  writeRawAnswer(socket, statusCode, message, requestId);
+  afterEarlierAnswers(socket, (own) => {
+    if (!socket.writable || own?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    this.metrics?.observeUnrouted(UNPARSED_METHOD, statusCode);
+    writeRawAnswer(socket, statusCode, message, requestId);
+  });
 }

@@ -6,7 +6,9 @@
  * than real scripts use, and something visible.
  *
  * Character classes come from the JavaScript engine's Unicode data (`\p{...}`), not from lists
- * kept here, except BLANK (characters that render as nothing yet are letters or symbols).
+ * kept here, except BLANK (characters that render as nothing yet are letters or symbols). Every
+ * Default_Ignorable code point (what renders as nothing) is refused unless a rule below gives it
+ * a place: joiners, variation selectors, tags inside a flag, the Hangul fillers (letters).
  */
 
 /** Consecutive combining marks (Mn, Me) allowed on one character. Real scripts need up to 4
@@ -22,7 +24,7 @@ export const TEXT_RULE_MESSAGES: Readonly<Record<TextRule, string>> = {
   format: 'must not contain invisible formatting characters (zero-width, bidi overrides)',
   tags: 'must not contain tag characters outside a flag emoji',
   joiner: 'must not contain a zero-width joiner or non-joiner except between letters or between emoji',
-  variation: 'must not contain more than one variation selector after a character',
+  variation: 'must not contain a variation selector except one right after a character it applies to',
   marks: `must not stack more than ${MAX_COMBINING_MARKS} combining marks on one character`,
   visible: 'must contain a visible character',
 };
@@ -34,16 +36,32 @@ const BLACK_FLAG = '\u{1F3F4}';
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
 const FORMAT = /\p{Cf}/u;
 const TAG = /[\u{E0020}-\u{E007F}]/u;
-/** An emoji tag sequence (UTS #51, ED-14a) as flags use it: the black flag, a subdivision id
- * (CLDR: a 2-letter region and 1-4 letters or digits, in tag characters), the cancel tag. */
-const FLAG_TAG_SEQUENCE = /\u{1F3F4}[\u{E0061}-\u{E007A}]{2}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,4}\u{E007F}/gu;
+/** The flags spelled with tags that are emoji: the RGI emoji tag sequences of UTS #51
+ * (emoji-sequences.txt: England, Scotland, Wales), from the engine's data through an ES2024
+ * property of strings, which needs the `v` flag (Node 20+, Chrome 112+, Firefox 116+, Safari 17+).
+ * Anything else shaped like one (`🏴` + "hide" + cancel tag) is hidden text. Engines without the
+ * `v` flag (Safari 16: the page only; the server always has it) fall back to the grammar of an
+ * emoji tag sequence: the black flag, a 2-letter region and 1-4 letters or digits, cancel tag. */
+const RGI_TAG_SEQUENCE = propertyOfStrings('\\p{RGI_Emoji_Tag_Sequence}', 'gv') ??
+  /\u{1F3F4}[\u{E0061}-\u{E007A}]{2}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,4}\u{E007F}/gu;
 const MARK = /[\p{Mn}\p{Me}]/u;
 const VARIATION_SELECTOR = /\p{Variation_Selector}/u;
+/** The presentation selectors go after an emoji character (Emoji=Yes): UTS #51 defines text and
+ * emoji presentation sequences as an emoji character followed by VS15 or VS16. */
+const PRESENTATION_SELECTOR = /[\uFE0E\uFE0F]/u;
+const EMOJI_CHARACTER = /\p{Emoji}/u;
+/** Ideographic variation selectors (VS17-256) go after a unified ideograph: UTS #37 defines an
+ * ideographic variation sequence as one with the Unified_Ideograph property, then one of these. */
+const IDEOGRAPHIC_SELECTOR = /[\u{E0100}-\u{E01EF}]/u;
+const UNIFIED_IDEOGRAPH = /\p{Unified_Ideograph}/u;
+/** The other selectors (VS1-14, the Mongolian free variation selectors) go after a character
+ * that has a shape to vary (StandardizedVariants.txt: letters, digits, punctuation, symbols). */
+const SELECTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
+const LETTER = /\p{L}/u;
 const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
 const EMOJI = /\p{Extended_Pictographic}/u;
 /** What may end an emoji element before a ZWJ: the emoji, its presentation selector or skin tone. */
 const EMOJI_END = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u;
-const WHITE_SPACE = /\p{White_Space}/u;
 /** Letters, digits, punctuation, symbols: what can be seen, unless ignorable or blank. */
 const BASE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
@@ -54,6 +72,23 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 const BLANK = /[\u2800\u{1D159}]/u;
 
 const isJoiner = (c: string | undefined) => c === ZWJ || c === ZWNJ;
+
+/** A regular expression with flags this engine may not know (the `v` flag), or undefined. */
+function propertyOfStrings(source: string, flags: string): RegExp | undefined {
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a variation selector may follow `before`: the base it is defined for. */
+function selectorAllowed(selector: string, before: string | undefined): boolean {
+  if (before === undefined || isJoiner(before) || VARIATION_SELECTOR.test(before)) return false;
+  if (PRESENTATION_SELECTOR.test(selector)) return EMOJI_CHARACTER.test(before);
+  if (IDEOGRAPHIC_SELECTOR.test(selector)) return UNIFIED_IDEOGRAPH.test(before);
+  return SELECTABLE.test(before);
+}
 
 /** A joiner is kept where a script or an emoji needs it: between two emoji (ZWJ only), or after a
  * letter or mark (Persian, Indic half forms, Malayalam chillu, German ligature breaks) when what
@@ -68,7 +103,7 @@ function joinerAllowed(joiner: string, before: string | undefined, after: string
 export function brokenTextRules(text: string): TextRule[] {
   const broken = new Set<TextRule>();
   // Valid flag sequences stand for their black flag; any tag character left over is hidden text.
-  const chars = Array.from(text.replace(FLAG_TAG_SEQUENCE, BLACK_FLAG));
+  const chars = Array.from(text.replace(RGI_TAG_SEQUENCE, BLACK_FLAG));
   let marks = 0;
   let visible = false;
   for (let i = 0; i < chars.length; i++) {
@@ -79,13 +114,9 @@ export function brokenTextRules(text: string): TextRule[] {
     else if (isJoiner(c)) {
       if (!joinerAllowed(c, before, chars[i + 1])) broken.add('joiner');
       continue; // transparent to the mark count: a joiner does not start a fresh stack
-    } else if (FORMAT.test(c)) broken.add('format');
-    if (VARIATION_SELECTOR.test(c)) {
-      // One selector, right after the character it selects a form of.
-      const noBase =
-        before === undefined || VARIATION_SELECTOR.test(before) || isJoiner(before) || WHITE_SPACE.test(before);
-      if (noBase) broken.add('variation');
-    }
+    } else if (VARIATION_SELECTOR.test(c)) {
+      if (!selectorAllowed(c, before)) broken.add('variation');
+    } else if (FORMAT.test(c) || (IGNORABLE.test(c) && !LETTER.test(c))) broken.add('format');
     if (MARK.test(c)) {
       if (++marks > MAX_COMBINING_MARKS) broken.add('marks');
     } else marks = 0;

@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { startService } from '../helper.js';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromiumMissing } from './chromium.js';
 
-// Attack review of issue 12, item 3: "Z" and 272 combining marks, once stored, towered about
+// "Z" and 272 combining marks, once stored, towered about
 // 500 px over the post form and the headings. The server now refuses such text, but the page must
 // also contain whatever is already stored (older rows, a restored backup): message text is clipped
 // to its own box (styles.css, .message-text).

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { MEMORY_BUDGET, START_ARGS } from '@zumo/config';
 import { WEB_ROOT } from '../helper.js';
 
-// Issue 10, item 8: the deployed limit and the documented start command are the contract's.
+// The deployed limit and the documented start command are the contract's.
 // (The image's CMD and `npm start` are checked against START_ARGS by dockerfile.test.ts.)
 const repoRoot = join(WEB_ROOT, '../..');
 

@@ -49,7 +49,8 @@ export const numberSpelling = fc.oneof(
 
 /**
  * Text assembled from the pieces whose order matters: letters of several scripts, combining
- * marks, joiners, variation selectors, tag characters, flags, emoji, skin tones and blanks.
+ * marks, joiners, variation selectors and their bases, tag characters, flags, emoji, skin tones,
+ * blanks and default-ignorable code points.
  */
 export const unicodeSequence = fc
   .array(
@@ -68,11 +69,20 @@ export const unicodeSequence = fc
       '\u200C',
       '\u200D',
       '\uFE0F',
+      '\uFE0E',
+      '\uFE00',
       '\u{E0100}',
+      '\u845B', // a unified ideograph (takes VS17-256)
+      '#',
       '\u{1F3F4}',
       '\u{E0067}', // tag g
       '\u{E0062}', // tag b
+      '\u{E0065}', // tag e
+      '\u{E006E}', // tag n
       '\u{E007F}', // cancel tag
+      '\u{E0080}', // unassigned, default-ignorable
+      '\u2065', // unassigned, default-ignorable
+      '\u034F', // combining grapheme joiner
       '\u{1F468}',
       '\u{1F3FD}',
       '\u2764',
@@ -103,7 +113,7 @@ export const hostileText = fc.oneof(
     '%ff',
     '\u{1F468}\u200d\u{1F469}',
     '\u3164',
-    // Found by the attack review (issue 12 follow-up, items 3 and 4).
+    // Text that towers, blanks and hidden tag text.
     `Z${'\u0301\u0302\u0303\u0304'.repeat(68)}`,
     '\u2800\u2800',
     '\u{1D159}',
@@ -158,7 +168,7 @@ export const rawBody = fc.oneof(
 export const contentType = fc.constantFrom(
   'application/json',
   'application/json; charset=utf-8',
-  // Ambiguous parameters (issue 12 follow-up, item 6).
+  // Ambiguous parameters.
   'application/json; x="a;charset=utf-8"; charset=utf-16',
   'application/json; charset="utf-8"; charset=utf-16',
   'application/json; charset*=utf-16',
@@ -181,7 +191,7 @@ export const headerValue = fc.oneof(
 );
 
 /** A request head as a raw client could send it: any method, HTTP/1.0 or 1.1, with or without
- * Host, with odd Expect values (issue 12 follow-up, item 5: Node answered some of these itself). */
+ * Host, with odd Expect values (Node answered some of these itself). */
 export const requestHead = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'),
   path: fc.constantFrom('/api/info', '/api/messages', '/api/messages/1', '/healthz', '/nope', '/'),

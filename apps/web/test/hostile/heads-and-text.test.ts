@@ -5,7 +5,7 @@ import { rawExchange } from '../raw-http.js';
 import { assertWellFormed } from './well-formed.js';
 import { requestHead, unicodeSequence } from './generators.js';
 
-// Properties for the classes the attack review of issue 12 found (items 3, 4 and 5).
+// Properties for request heads the app must answer itself, and for text that must not hide or tower.
 const RUNS = 150;
 
 t.test('any method, HTTP version, Host and Expect: a well-formed answer from the app, never a 5xx', async (t) => {
@@ -38,7 +38,10 @@ t.test('any method, HTTP version, Host and Expect: a well-formed answer from the
 const MARK = /[\p{Mn}\p{Me}]/u;
 const JOINER = /[\u200C\u200D]/u;
 const VS = /\p{Variation_Selector}/u;
-const FLAG = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+/** The recommended flags spelled with tags (emoji-sequences.txt): England, Scotland, Wales. */
+const tags = (id: string) => Array.from(id, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+const FLAGS = ['gbeng', 'gbsct', 'gbwls'].map((id) => `\u{1F3F4}${tags(id)}\u{E007F}`);
+const UNASSIGNED_IGNORABLE = /(?=\p{Cn})\p{Default_Ignorable_Code_Point}/u;
 
 /** The rules read independently of text-rules.ts: what accepted text must never contain. */
 function ruleBreaks(text: string): string[] {
@@ -50,7 +53,17 @@ function ruleBreaks(text: string): string[] {
     else if (!JOINER.test(c)) marks = 0;
     if (marks > 4) breaks.push('a stack of 5 marks');
   }
-  if (/[\u{E0000}-\u{E007F}]/u.test(text.replace(FLAG, ''))) breaks.push('a tag outside a flag');
+  if (/[\u{E0000}-\u{E007F}]/u.test(FLAGS.reduce((rest, flag) => rest.replaceAll(flag, ''), text))) {
+    breaks.push('a tag outside a flag');
+  }
+  if (UNASSIGNED_IGNORABLE.test(text)) breaks.push('an unassigned default-ignorable code point');
+  chars.forEach((c, i) => {
+    const base = chars[i - 1] ?? '';
+    if (/[\u{E0100}-\u{E01EF}]/u.test(c) && !/\p{Unified_Ideograph}/u.test(base)) {
+      breaks.push('an ideographic selector after no ideograph');
+    }
+    if (/[\uFE0E\uFE0F]/u.test(c) && !/\p{Emoji}/u.test(base)) breaks.push('a presentation selector after no emoji');
+  });
   if (/^[\u200C\u200D]|[\u200C\u200D]{2}/u.test(text)) breaks.push('a joiner at the start or two in a row');
   if (new RegExp(`${VS.source}${VS.source}`, 'u').test(text)) breaks.push('two variation selectors in a row');
   const visible = chars.some(
@@ -60,7 +73,7 @@ function ruleBreaks(text: string): string[] {
   return [...new Set(breaks)];
 }
 
-t.test('POST /api/messages: text that is stored never stacks marks, hides tags, chains joiners or shows nothing', async (t) => {
+t.test('POST /api/messages: text that is stored never stacks marks, hides tags or ignorables, misplaces selectors, chains joiners or shows nothing', async (t) => {
   const { url, app } = await build(t, { MESSAGE_RATE_LIMIT: '1000000' });
   const port = Number(new URL(url).port);
   let stored = 0;

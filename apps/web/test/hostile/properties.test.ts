@@ -5,7 +5,7 @@ import { rawExchange } from '../raw-http.js';
 import { assertWellFormed } from './well-formed.js';
 import { contentEncoding, contentType, headerValue, idSegment, jsonBody, queryString, rawBody } from './generators.js';
 
-// Property-based tests across every route (issue 12, section 2): whatever arrives, the answer is
+// Property-based tests across every route: whatever arrives, the answer is
 // never a 5xx, always carries the security headers, every error has the documented shape, and
 // nothing from a refused request is stored. Run counts are bounded so `npm test` stays fast.
 const RUNS = 150;
@@ -101,7 +101,7 @@ t.test('every GET route with hostile headers and query strings: never a 5xx', as
     headerValue,
     { maxKeys: 4 },
   );
-  // A marker in the query string and in a header must never come back (issue 12 follow-up, item 7).
+  // A marker in the query string and in a header must never come back.
   const marker = fc.stringMatching(/^[a-z]{12}$/).map((s) => `mk${s}`);
   await fc.assert(
     fc.asyncProperty(routes, queryString, headers, marker, async (route, query, given, mark) => {

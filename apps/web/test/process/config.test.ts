@@ -28,3 +28,21 @@ t.test('a CIDR that passes the pattern but is not an address stops the boot with
   t.match(stderr, /^Invalid environment \(1 setting\):\n {2}- TRUSTED_PROXY_CIDRS: received "10.0.0.0\/99"/);
   t.notMatch(stderr, /TypeError|\n\s+at /, 'no stack trace');
 });
+
+t.test('a /0 trusted range stops the boot with a config error, not a crash of the proxy matcher', async (t) => {
+  for (const cidrs of ['0.0.0.0/0', '10.0.0.0/8,::/0']) {
+    const { code, stderr, port } = await bootUntilExit({
+      TRUST_PROXY_HOPS: '2',
+      TRUSTED_PROXY_CIDRS: cidrs,
+      DATABASE_PATH: `${t.testdir({})}/zumo.db`,
+    });
+    t.equal(code, 1, `${cidrs}: exit code 1`);
+    t.match(
+      stderr,
+      `Invalid environment (1 setting):\n  - TRUSTED_PROXY_CIDRS: received ${JSON.stringify(cidrs)}`,
+      `${cidrs}: one config error naming the variable and its value`,
+    );
+    t.notMatch(stderr, /TypeError|\n\s+at /, `${cidrs}: no stack trace`);
+    t.equal(await portAnswers(port), false, `${cidrs}: the port was never opened`);
+  }
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { startService } from '../helper.js';
 
-// Attack review of issue 12, item 1: one connection that never finished its request (no bytes,
+// One connection that never finished its request (no bytes,
 // partial headers, a trickled body) made SIGTERM end with exit 1 after the whole budget: Node's
 // server.close() stops the timer that enforces the header and request timeouts, such sockets are
 // not "idle" to closeIdleConnections(), and the request timeout (20 s) outlives the grace.

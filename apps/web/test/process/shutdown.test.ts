@@ -76,7 +76,7 @@ t.test('a second signal exits at once', async (t) => {
 });
 
 t.test(
-  'SIGTERM with a keep-alive client mid-request: answered with Connection: close, exit 0 (issue 12, item 4)',
+  'SIGTERM with a keep-alive client mid-request: answered with Connection: close, exit 0',
   async (t) => {
     const dir = t.testdir({});
     const service = await startService(t, {

@@ -4,8 +4,8 @@ import t from 'tap';
 import { HTTP_LIMITS } from '@zumo/config';
 import { request, startService } from '../helper.js';
 
-// Issue 12, item 8: slow or silent clients are cut off after seconds, and the number of sockets
-// held at once is capped, so they cannot exhaust the pod's memory (docs/service.md, "Slow clients").
+// Slow or silent clients are cut off after seconds, and the number of sockets held at once is
+// capped, so they cannot exhaust the pod's memory (docs/service.md, "Slow clients").
 
 /** Opens a socket, writes `first`, and resolves with what the server said and when it closed. */
 function slowClient(port: number, first: string) {
@@ -58,7 +58,12 @@ t.test('timeouts: headers and whole requests that never finish are cut off', asy
 });
 
 t.test('at most maxConnections sockets are held; the rest are dropped at once', async (t) => {
-  const service = await startService(t, { DATABASE_PATH: join(t.testdir({}), 'zumo.db') });
+  // Every socket comes from 127.0.0.1: one client, allowed the whole server (the per-client limit
+  // is test/http/connections-per-client.test.ts).
+  const service = await startService(t, {
+    DATABASE_PATH: join(t.testdir({}), 'zumo.db'),
+    MAX_CONNECTIONS_PER_CLIENT: String(HTTP_LIMITS.maxConnections),
+  });
   const held: Socket[] = [];
   t.teardown(() => held.forEach((s) => s.destroy()));
   for (let i = 0; i < HTTP_LIMITS.maxConnections; i++) {

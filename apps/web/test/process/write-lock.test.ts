@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import t from 'tap';
 import { request, startService } from '../helper.js';
 
-// Issue 12, item 9: while another connection (a backup, an operator's shell) holds the write lock,
+// While another connection (a backup, an operator's shell) holds the write lock,
 // waiting posts must not freeze the event loop: liveness keeps answering fast, readiness does not
 // report an event-loop stall, and a post that cannot get the lock in time gets 503 + Retry-After.
 t.test('a held write lock: liveness stays fast, posts get 503 + Retry-After, then succeed', async (t) => {

@@ -1,11 +1,13 @@
-import { linkSync, realpathSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { bootUntilExit, request, startService } from '../helper.js';
 
-// Attack review of issue 12, item 2: the single-writer lock was named after DATABASE_PATH as
-// given, so a second process reaching the same file by another name (a symlink) took a lock of
-// its own and served the same database. The lock now follows the real file.
+// A second process that reaches the served file by another name must not become a second writer:
+// each would keep its own -wal (SQLite names it after the name used), and writes acknowledged by
+// one would be missing from the other.
 t.test('one writer, whatever name the file is reached by', async (t) => {
   const dir = realpathSync(t.testdir({ sub: {} }));
   const path = join(dir, 'a.db');
@@ -23,8 +25,8 @@ t.test('one writer, whatever name the file is reached by', async (t) => {
     t.equal(second.code, 1, `${name}: the second process exits 1`);
     t.match(
       second.output,
-      `database ${spelling}: another process is already serving it (it holds ${path}.lock)`,
-      `${name}: the error names the path given and the lock of the real file`,
+      `database ${spelling}: another process is already serving it`,
+      `${name}: the error names the path given and why`,
     );
   }
   t.equal((await request(`${first.url}/readyz`)).status, 200, 'the first keeps serving');
@@ -33,4 +35,45 @@ t.test('one writer, whatever name the file is reached by', async (t) => {
   const hard = await bootUntilExit({ DATABASE_PATH: join(dir, 'hard.db') });
   t.equal(hard.code, 1, 'a hard link: refused');
   t.match(hard.output, /has 2 names \(hard links\)/, 'saying why');
+});
+
+/** Binds `file` onto `alias` (root only); returns why not when it cannot. */
+function bindMount(file: string, alias: string): string | false {
+  try {
+    closeSync(openSync(alias, 'w'));
+    execFileSync('mount', ['--bind', file, alias], { stdio: 'pipe' });
+    return false;
+  } catch (err) {
+    return `cannot bind-mount a file (needs root): ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+// Not under t.testdir: tap removes that before teardowns run, while the alias is still mounted.
+const mountRoot = mkdtempSync(join(tmpdir(), 'zumo-bind-'));
+mkdirSync(join(mountRoot, 'volume'));
+mkdirSync(join(mountRoot, 'elsewhere'));
+const served = join(mountRoot, 'volume', 'zumo.db');
+const alias = join(mountRoot, 'elsewhere', 'other-name.db');
+closeSync(openSync(served, 'w'));
+const cannotMount = bindMount(served, alias);
+t.teardown(() => {
+  if (!cannotMount) execFileSync('umount', ['-l', alias]);
+  rmSync(mountRoot, { recursive: true, force: true });
+});
+
+t.test('one writer when the file is bind-mounted under another name in another directory', { skip: cannotMount }, async (t) => {
+  const [a, b] = [statSync(served), statSync(alias)];
+  t.same([b.dev, b.ino, b.nlink], [a.dev, a.ino, 1], 'the same file with one link: nothing a link count can catch');
+  t.not(realpathSync(alias), realpathSync(served), 'and realpath cannot unify the two names');
+
+  const first = await startService(t, { DATABASE_PATH: served });
+  const second = await bootUntilExit({ DATABASE_PATH: alias });
+  t.equal(second.code, 1, 'the second process exits 1');
+  t.match(second.output, `database ${alias}: another process is already serving it`, 'saying why');
+  t.equal((await request(`${first.url}/readyz`)).status, 200, 'the first keeps serving');
+
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const after = await startService(t, { DATABASE_PATH: alias });
+  t.equal((await request(`${after.url}/readyz`)).status, 200, 'once the first is gone, the file can be served by its other name');
 });

@@ -3,7 +3,7 @@ import t from 'tap';
 import { build, request } from '../helper.js';
 import { rawExchange } from '../raw-http.js';
 
-// Issue 12, item 6: a body is stored only when it is UTF-8 JSON, sent as such. Anything else is
+// A body is stored only when it is UTF-8 JSON, sent as such. Anything else is
 // refused with a clear 400 or 415, and nothing is stored.
 function post(port: number, body: Buffer, headers: Record<string, string>) {
   const lines = Object.entries({ 'content-length': String(body.length), ...headers }).map(([k, v]) => `${k}: ${v}`);

@@ -2,15 +2,15 @@ import t from 'tap';
 import { build } from '../helper.js';
 import { rawExchange } from '../raw-http.js';
 
-// Attack review of issue 12, item 6: the charset check read the Content-Type with a regex, so a
-// charset hidden in a quoted parameter, a second charset, or an extended `charset*` got past it
-// (201). The header is now parsed by a real parser (fast-content-type-parse) and ambiguous
-// spellings are refused.
-function post(port: number, contentType: string) {
+// A charset hidden in a quoted parameter, a second charset, an extended `charset*` or a second
+// Content-Type header must not get past the charset check: the header is parsed by a real parser
+// (fast-content-type-parse) and ambiguous spellings are refused.
+function post(port: number, ...contentTypes: string[]) {
   const body = '{"content":"typed"}';
+  const typeLines = contentTypes.map((type) => `Content-Type: ${type}\r\n`).join('');
   return rawExchange(
     port,
-    `POST /api/messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    `POST /api/messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${typeLines}Content-Length: ${body.length}\r\n\r\n${body}`,
   );
 }
 
@@ -47,4 +47,24 @@ t.test('POST /api/messages: Content-Type parameters are parsed, not pattern-matc
   for (const contentType of accepted) {
     t.equal((await post(port, contentType)).status, 201, `${contentType}: accepted`);
   }
+});
+
+t.test('POST /api/messages: a second Content-Type header is refused, whatever the two say', async (t) => {
+  const { url, app } = await build(t);
+  const port = Number(new URL(url).port);
+  const before = app.messages.count();
+  // Node keeps only the first of repeated Content-Type lines in request.headers; other software
+  // keeps the last, so the two could read the body differently.
+  for (const types of [
+    ['application/json', 'application/json; charset=utf-16'],
+    ['application/json; charset=utf-8', 'application/json; charset=utf-8'],
+    ['application/json', 'text/plain'],
+  ]) {
+    const r = await post(port, ...types);
+    t.equal(r.status, 415, `${types.join(' + ')}: 415`);
+    t.match(JSON.parse(r.body), { statusCode: 415, error: 'Unsupported Media Type', message: /Content-Type header is given more than once/ });
+    t.notMatch(r.body, /utf-16|text\/plain/i, `${types.join(' + ')}: no header value is echoed`);
+  }
+  t.equal(app.messages.count(), before, 'nothing was stored');
+  t.equal((await post(port, 'application/json')).status, 201, 'one Content-Type: accepted');
 });

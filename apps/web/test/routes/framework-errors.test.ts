@@ -4,7 +4,7 @@ import { build, request } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 import { rawExchange, type RawResponse } from '../raw-http.js';
 
-// Issue 12, item 5: errors raised by the router or the HTTP parser, before any route runs, answer
+// Errors raised by the router or the HTTP parser, before any route runs, answer
 // like every other error: the one shape, security headers, a request id, an access line, a metric,
 // and never an echo of the URL.
 function assertOurs(t: Test, name: string, r: RawResponse, status: number) {

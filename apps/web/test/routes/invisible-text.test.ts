@@ -1,7 +1,7 @@
 import t from 'tap';
 import { build, request } from '../helper.js';
 
-// Issue 12, item 7: text that shows as nothing, or that reorders what is shown, is refused.
+// Text that shows as nothing, or that reorders what is shown, is refused.
 // The rule (docs/service.md): no Unicode format characters (Cf) except the zero-width joiner and
 // non-joiner and the emoji tag characters, which real text and emoji need; and at least one
 // visible character once blanks and default-ignorable characters are set aside.

@@ -2,7 +2,7 @@ import t from 'tap';
 import { build, request } from '../helper.js';
 import { rawExchange } from '../raw-http.js';
 
-// Attack review of issue 12, item 7: a 404 echoed the path and query string (`?session=SECRET`
+// A 404 echoed the path and query string (`?session=SECRET`
 // came back and was logged), a 415 echoed the Content-Type. Answers now name the method or say a
 // fixed sentence, and the access log keeps the path without the query string.
 t.test('what a client sent in the URL or a header is not echoed, nor logged with its query', async (t) => {

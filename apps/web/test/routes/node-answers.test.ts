@@ -5,7 +5,7 @@ import { build } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 import { rawExchange, type RawResponse } from '../raw-http.js';
 
-// Attack review of issue 12, item 5: answers Node's HTTP server used to give by itself (a request
+// Answers Node's HTTP server used to give by itself (a request
 // without Host, an Expect it does not know, CONNECT) bypassed the error shape, the security
 // headers, the request id, the access log and the metric. Now each is answered by the app.
 function assertShaped(t: Test, name: string, r: RawResponse, status: number, message: RegExp) {

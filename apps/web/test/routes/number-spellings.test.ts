@@ -1,7 +1,7 @@
 import t from 'tap';
 import { build, request } from '../helper.js';
 
-// Issue 12, item 1: ids, limits and cursors are plain decimal integers in range; every other
+// Ids, limits and cursors are plain decimal integers in range; every other
 // spelling is a 400 naming the field, and nothing non-finite ever reaches a handler or SQLite.
 // `limit=Infinity` answered 500 ("datatype mismatch"): Ajv's type coercion turned the text
 // "Infinity" into a number and then skipped the range keywords for a non-finite value.

@@ -1,10 +1,10 @@
 import t from 'tap';
 import { build, request } from '../helper.js';
 
-// Attack review of issue 12, items 3 and 4: a combining-mark flood ("Zalgo") towered over the
-// page, and invisible content still got in (a Braille blank, a null notehead, tag characters
-// spelling hidden text, runs of joiners, runs of variation selectors). The rules
-// (src/schemas/text-rules.ts, docs/service.md) allow what real scripts and emoji need, and no more.
+// Text that towers over the page (a combining-mark flood, "Zalgo") or hides content (blanks, tag
+// characters spelling text, runs of joiners or variation selectors, default-ignorable code points
+// that render as nothing) is refused. The rules (src/schemas/text-rules.ts, docs/service.md)
+// allow what real scripts and emoji need, and no more.
 const marks = (count: number) => Array.from({ length: count }, (_, i) => String.fromCodePoint(0x301 + (i % 8))).join('');
 const tags = (text: string) => Array.from(text, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 const flag = (subdivision: string) => `\u{1F3F4}${tags(subdivision)}\u{E007F}`;
@@ -24,10 +24,22 @@ const refused: [name: string, content: string, message: RegExp][] = [
   ['a and 200 alternating joiners', `a${'\u200d\u200c'.repeat(100)}`, /joiner/],
   ['a joiner at the start', '\u200dhello', /joiner/],
   ['a joiner between two spaces', 'a \u200d b', /joiner/],
-  ['an emoji and 100 variation selectors', `\u{1F600}${'\u{E0100}'.repeat(100)}`, /more than one variation selector/],
-  ['two variation selectors', '\u2764\uFE0F\uFE0F', /more than one variation selector/],
+  ['an emoji and 100 variation selectors', `\u{1F600}${'\u{E0100}'.repeat(100)}`, /variation selector/],
+  ['two variation selectors', '\u2764\uFE0F\uFE0F', /variation selector/],
   ['a variation selector alone', '\uFE0F', /variation selector/],
   ['beam and tie format characters', 'a\u{1D173}\u{1D17A}', /invisible formatting characters/],
+  ['an unassigned default-ignorable code point after the tags', `hi\u{E0080}`, /invisible formatting characters/],
+  ['the last unassigned one of the tag plane', `hi\u{E0FFF}`, /invisible formatting characters/],
+  ['an unassigned default-ignorable among the invisible operators', 'a\u2065b', /invisible formatting characters/],
+  ['an unassigned default-ignorable before the specials', 'a\uFFF0b', /invisible formatting characters/],
+  ['a combining grapheme joiner', 'a\u034Fb', /invisible formatting characters/],
+  ['a Khmer inherent vowel (invisible)', '\u1780\u17B4', /invisible formatting characters/],
+  ['a flag-shaped tag sequence spelling a word', `see ${flag('hide')}`, /tag characters/],
+  ['a subdivision flag that is not a recommended emoji (Texas)', flag('ustx'), /tag characters/],
+  ['an ideographic variation selector after a Latin letter', 'a\u{E0100}b', /variation selector/],
+  ['an ideographic variation selector after an emoji', '\u{1F600}\u{E0100}', /variation selector/],
+  ['an emoji presentation selector after a Latin letter', 'a\uFE0Fb', /variation selector/],
+  ['a text presentation selector after a letter that is no emoji', 'x\uFE0E', /variation selector/],
 ];
 
 const accepted: [name: string, content: string][] = [
@@ -48,6 +60,10 @@ const accepted: [name: string, content: string][] = [
   ['flags of England, Scotland and Wales', `${flag('gbeng')}${flag('gbsct')}${flag('gbwls')}`],
   ['a CJK ideographic variation sequence', '\u845B\u{E0100}城'],
   ['a red heart with VS16', '\u2764\uFE0F'],
+  ['a heart in text presentation (VS15)', '\u2764\uFE0E'],
+  ['an ideographic variation sequence on an Extension A ideograph', '\u3404\u{E0101}'],
+  ['a standardized mathematical variant (intersection with serifs)', 'A \u2229\uFE00 B'],
+  ['a Mongolian letter with a free variation selector', '\u1820\u180B\u1821'],
 ];
 
 t.test('POST /api/messages: combining marks, joiners, tags, variation selectors, blanks', async (t) => {

@@ -9,12 +9,17 @@ const PARAMETER = /;[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(?:"(?:[^"\\]|\\.)*"|[!#
 
 /**
  * Why a JSON body's Content-Type is refused, in words safe to show (never the header's own text),
- * or undefined when it is fine: parsed by fast-content-type-parse (RFC 9110 grammar, quoted
- * strings included), then refused when ambiguous. The parser keeps the first of two `charset`
- * parameters while other software keeps the last, and an RFC 8187 `charset*` says the same thing
- * differently, so both are refused rather than guessed. Other parameters are ignored.
+ * or undefined when it is fine. `lines` are the request's Content-Type field lines, all of them
+ * (Node's `headersDistinct`: `headers` keeps only the first of repeated Content-Type lines, while
+ * other software keeps the last, and RFC 9110 makes it a singleton field), so a second line is
+ * refused rather than guessed. The one value is parsed by fast-content-type-parse (RFC 9110
+ * grammar, quoted strings included), then refused when ambiguous: the parser keeps the first of
+ * two `charset` parameters while other software keeps the last, and an RFC 8187 `charset*` says
+ * the same thing differently. Other parameters are ignored.
  */
-export function jsonContentTypeProblem(header: string): string | undefined {
+export function jsonContentTypeProblem(lines: readonly string[]): string | undefined {
+  if (lines.length > 1) return 'The Content-Type header is given more than once';
+  const header = lines[0] ?? '';
   let charset: string | undefined;
   try {
     charset = parse(header).parameters['charset'];

@@ -10,8 +10,9 @@ function clientError(statusCode: number, message: string): Error & { statusCode:
  * JSON bodies are accepted only as what they say they are: UTF-8 JSON, uncompressed. Fastify's
  * own parser reads any body as UTF-8 and silently replaces invalid bytes (U+FFFD), ignores the
  * charset and Content-Encoding; so `caf\xe9` was stored as "caf\uFFFD" and gzip bodies were
- * stored or misparsed. Here the Content-Type is parsed (content-type.ts), every byte is decoded strictly (overlong forms, encoded surrogates
- * and truncated sequences are errors), then parsed by Fastify's own JSON parser, which keeps its
+ * stored or misparsed. Here the Content-Type is parsed (content-type.ts: one field line, one
+ * charset, UTF-8), every byte is decoded strictly (overlong forms, encoded surrogates and
+ * truncated sequences are errors), then parsed by Fastify's own JSON parser, which keeps its
  * prototype-poisoning protection.
  */
 export default fp(
@@ -25,7 +26,7 @@ export default fp(
       if (encoding && encoding !== 'identity') {
         return done(clientError(415, 'A Content-Encoding is not accepted; send the body uncompressed'));
       }
-      const typeProblem = jsonContentTypeProblem(request.headers['content-type'] ?? '');
+      const typeProblem = jsonContentTypeProblem(request.raw.headersDistinct['content-type'] ?? []);
       if (typeProblem) return done(clientError(415, `${typeProblem}; send application/json`));
       let text: string;
       try {
