@@ -11,13 +11,14 @@ import { AccountIdentity } from './account-identity.js';
 import { accountStacks } from '../lib/boundary.js';
 
 const PROJECT = 'zumo';
+// Both have their default in infra/bootstrap/Pulumi.yaml, which the CLI injects into the config.
 const config = new pulumi.Config();
-const stacks = accountStacks(config.getObject<unknown>('stacks') ?? ['dev', 'prod']);
+const stacks = accountStacks(config.requireObject<unknown>('stacks'));
 const tags = { project: PROJECT, 'managed-by': 'pulumi' };
 
 const backend = new StateBackend(PROJECT, {
   bucketName: config.require('stateBucketName'),
-  stateKeyAlias: config.get('stateKeyAlias') ?? 'alias/zumo-pulumi-state',
+  stateKeyAlias: config.require('stateKeyAlias'),
   tags: { ...tags, purpose: 'pulumi-state' },
 });
 const identity = new AccountIdentity(PROJECT, {

@@ -4,9 +4,11 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT } from '../mocks.js';
+import { bootstrapConfig } from '../pulumi-cli/bootstrap-config.js';
 
 const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-process.env['PULUMI_CONFIG'] = JSON.stringify({ 'zumo-bootstrap:stateBucketName': `zumo-pulumi-state-${ACCOUNT}` });
+// The config the documented setup and Pulumi.yaml give it, merged as the CLI merges them.
+process.env['PULUMI_CONFIG'] = JSON.stringify(bootstrapConfig());
 await pulumi.runtime.setMocks(
   {
     newResource(args) {
