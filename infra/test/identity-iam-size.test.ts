@@ -5,7 +5,13 @@
 import t from 'tap';
 import { declaredIam } from './ci/declared.js';
 import { INFRA_POLICY_PARTS, infraPolicies } from '../src/lib/infra-policy.js';
-import { accountStacks, boundaryPolicy, MAX_ACCOUNT_STACKS } from '../src/lib/boundary.js';
+import { boundaryPolicy } from '../src/lib/boundary.js';
+import {
+  accountStackDomains,
+  accountStacks,
+  MAX_ACCOUNT_STACKS,
+  MAX_STACK_DOMAIN_LENGTH,
+} from '../src/lib/account-stacks.js';
 import { previewPolicy, publishPolicy, releasePolicy } from '../src/lib/ci-policies.js';
 import { runnerPolicy } from '../src/components/ci-runner.js';
 import type { PolicyDocument } from '../src/lib/iam.js';
@@ -24,6 +30,16 @@ const uuid = '0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 const bucket = `zumo-pulumi-state-${account}-`.padEnd(63, 'x');
 const longest = 'a'.repeat(10); // accountStacks() admits names of at most 10 characters
 const STACK_SETS = [['dev', 'prod'], [longest, `${longest.slice(1)}b`], ['dev']];
+/**
+ * The longest domains bootstrap admits, one inside the other (prod's zumo.example.com holding
+ * dev's dev.zumo.example.com): the outer stack's boundary names both.
+ */
+function longestDomains(stacks: string[]): Record<string, string> {
+  const label = (n: number) => 'd'.repeat(n);
+  const outer = `${label(49)}.${label(MAX_STACK_DOMAIN_LENGTH - 2 - 54)}.com`;
+  const domains = Object.fromEntries(stacks.map((stack, i) => [stack, i === 0 ? outer : `${'s'.repeat(1)}.${outer}`]));
+  return accountStackDomains(domains, stacks);
+}
 
 function worstCase(stack: string) {
   const prefix = `zumo-${stack}-`;
@@ -160,6 +176,7 @@ t.test('item 7: every document keeps 10% under its IAM quota with the longest re
         stateBucketName: bucket,
         imageRepository: (s) => `zumo/web-${s}`,
         promotesFrom: stack === 'prod' && stacks.includes('dev') ? ['dev'] : [],
+        domains: longestDomains(stacks),
       });
       t.ok(
         size(boundary) <= MANAGED * HEADROOM,
