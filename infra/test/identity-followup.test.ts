@@ -1,8 +1,11 @@
-// The follow-up review of the CI/CD and IAM work ("would it work on its first real run, and what
-// could a pull request or a compromised dependency do?"), one finding per test, each evaluated
-// over what both stacks and infra/bootstrap declare (identity-matrix.test.ts covers the rest).
+// What a first real run needs and what a pull request or a compromised dependency could do, one
+// question per test, each evaluated over what both stacks and infra/bootstrap declare
+// (identity-matrix.test.ts covers the rest).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
-import { ACCOUNT } from './mocks.js';
+import { parse } from 'yaml';
+import { ACCOUNT, REPO_ROOT } from './mocks.js';
 import { boundaryDocuments, declaredIam, type DeclaredIam } from './ci/declared.js';
 import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
 import { admits } from './ci/trust.js';
@@ -19,6 +22,8 @@ const role = (d: DeclaredIam, kind: string) => {
   if (!found) throw new Error(`zumo-${d.stack}-${kind} is not declared`);
   return found;
 };
+const stackFile = (stack: string) =>
+  (parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> }).config;
 const boundaryOf = (stack: string) => `arn:aws:iam::${ACCOUNT}:policy/zumo-${stack}-boundary`;
 /** A role the infra role could create: any policy it likes, capped only by the stack's boundary. */
 const createdRole = (stack: string, policy: unknown): Principal => ({
@@ -28,7 +33,7 @@ const createdRole = (stack: string, policy: unknown): Principal => ({
 });
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
-t.test('follow-up 1: a repository with immutable subject claims gets its roles on the first run', async (t) => {
+t.test('a repository with immutable subject claims gets its roles on the first run', async (t) => {
   // GitHub's OIDC reference, "Immutable subject claims": repositories created, renamed or
   // transferred after 2026-07-15 send repo:OWNER@OWNER-ID/REPO@REPO-ID:<context>.
   const prefix = 'repo:zumo-platform@123456/zumo@456789';
@@ -45,7 +50,7 @@ t.test('follow-up 1: a repository with immutable subject claims gets its roles o
       }
 });
 
-t.test('follow-up 3: a role the infra role creates cannot rewrite the CI identities', async (t) => {
+t.test('a role the infra role creates cannot rewrite the CI identities', async (t) => {
   for (const d of Object.values(stacks)) {
     const created = createdRole(d.stack, ADMIN);
     for (const kind of ['release', 'preview', 'infra', 'runner']) {
@@ -69,7 +74,7 @@ t.test('follow-up 3: a role the infra role creates cannot rewrite the CI identit
   }
 });
 
-t.test('follow-up 3: the boundary allows only the services the program uses', async (t) => {
+t.test('the boundary allows only the services the program uses', async (t) => {
   const created = createdRole('dev', ADMIN);
   for (const action of [
     'lambda:CreateFunction',
@@ -87,7 +92,7 @@ t.test('follow-up 3: the boundary allows only the services the program uses', as
 });
 
 t.test(
-  'follow-up 3: every service a declared role is granted is inside the boundary, or knowingly unused',
+  'every service a declared role is granted is inside the boundary, or knowingly unused',
   async (t) => {
     // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
     // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
@@ -112,7 +117,7 @@ t.test(
     // Shield, Cognito); here it only runs TargetGroupBindings (helm-values.ts), so they stay outside.
     const UNUSED_BY_LB_CONTROLLER = ['cognito-idp', 'shield', 'waf-regional'];
     // Capped to the stack's own ARNs, or to reads, by their own statements (lib/boundary-caps.ts).
-    const inside = new Set([...BOUNDARY_SERVICES, 'ecr', 'eks', 'eks-auth', 'iam', 'logs', 'sts']);
+    const inside = new Set([...BOUNDARY_SERVICES, 'ecr', 'eks', 'eks-auth', 'iam', 'logs', 'servicequotas', 'sts']);
     for (const d of Object.values(stacks))
       for (const declared of d.roles) {
         const { policies } = principalOf(declared, boundaries);
@@ -150,7 +155,7 @@ t.test('the boundaries and the roles fit IAM size limits (a first real up would 
     }
 });
 
-t.test("follow-up 4: dev's infra role cannot change prod's untagged EC2 and load balancing resources", async (t) => {
+t.test("dev's infra role cannot change prod's untagged EC2 and load balancing resources", async (t) => {
   const dev = principalOf(role(stacks.dev, 'infra'), boundaries);
   const ec2 = (kind: string) => `arn:aws:ec2:eu-west-1:${ACCOUNT}:${kind}`;
   const never: Request[] = [
@@ -249,7 +254,7 @@ t.test("DNS records only in the stack's own hosted zone, under its own domain", 
   );
 });
 
-t.test('follow-up 11: the infra role can create interface endpoints with private DNS', async (t) => {
+t.test('the infra role can create interface endpoints with private DNS', async (t) => {
   // prod declares ECR and STS interface endpoints with privateDnsEnabled (components/network.ts).
   t.ok(stacks.prod.resourceTypes.includes('aws:ec2/vpcEndpoint:VpcEndpoint'));
   t.equal(
@@ -261,7 +266,7 @@ t.test('follow-up 11: the infra role can create interface endpoints with private
   );
 });
 
-t.test("follow-up 8: each stack's runner starts only for the workflows that use it", async (t) => {
+t.test("each stack's runner starts only for the workflows that use it, and in prod only for its actors", async (t) => {
   const jobs = workflowJobs(`repo:${REPO}`);
   for (const d of Object.values(stacks)) {
     const label = `codebuild-${d.resources.runnerProject}-`;
@@ -278,6 +283,21 @@ t.test("follow-up 8: each stack's runner starts only for the workflows that use 
         `${d.stack}: ${workflow} ${users.includes(workflow) ? 'may' : 'may not'} start the runner`,
       );
     t.notOk(names.test(`${users[0]}-copy`), `${d.stack}: whole names only`);
+    // A pull request sets a workflow's name itself; the actor who queued the job it cannot (AWS
+    // CodeBuild user guide, webhooks, best practices: ACTOR_ACCOUNT_ID filters).
+    const actors = filter('ACTOR_ACCOUNT_ID');
+    const configured = (stackFile(d.stack)['zumo:ciRunnerActorIds'] ?? []) as number[];
+    if (d.stack === 'prod') t.ok(configured.length > 0, 'prod names the actors who may start its runner');
+    if (configured.length === 0) {
+      t.equal(actors, undefined, `${d.stack}: no actor filter when none is configured`);
+      continue;
+    }
+    const allowed = new RegExp(actors ?? '.*');
+    for (const id of configured) {
+      t.ok(allowed.test(String(id)), `${d.stack}: ${id} may start the runner`);
+      for (const stranger of [`${id}0`, `9${id}`, String(id + 1)])
+        t.notOk(allowed.test(stranger), `${d.stack}: ${stranger} may not`);
+    }
   }
   t.same(
     [...new Set(jobs.filter((j) => j.runsOn.startsWith('codebuild-zumo-prod-runner-')).map((j) => j.workflow))].sort(),

@@ -1,4 +1,4 @@
-// Second review, item 7: IAM's size quotas with the longest inputs a real account gives (IAM and
+// IAM's size quotas with the longest inputs a real account gives (IAM and
 // AWS STS quotas: a managed policy holds 6,144 characters, a role's inline policies 10,240
 // together, whitespace not counted; a role takes 10 managed policies). Every document keeps 10%
 // headroom, so a new statement fails here, not in a first real `up`.
@@ -94,7 +94,7 @@ function worstCase(stack: string) {
  */
 function infraAsDeclared(stack: string) {
   const worst = INFRA_POLICY_PARTS.flatMap((part) => worstCase(stack).infra[part].Statement);
-  // With a domain, so the DNS statement is there too (the same program and overrides as follow-up 4).
+  // With a domain, so the DNS statement is there too (the same program and overrides as the DNS test of identity-followup.test.ts).
   const withDomain = declaredIam('dev', { 'zumo:domainName': 'dev.zumo.example.com', 'zumo:hostedZoneId': 'ZDEV123' });
   const role = withDomain.roles.find((r) => r.name === 'zumo-dev-infra')!;
   const atWorst = (doc: PolicyDocument) => ({
@@ -111,7 +111,7 @@ function infraAsDeclared(stack: string) {
   };
 }
 
-t.test('item 7: the program carries the infra permissions as managed policies, none inline', async (t) => {
+t.test('the program carries the infra permissions as managed policies, none inline', async (t) => {
   for (const stack of ['dev', 'prod'] as const) {
     const declared = declaredIam(stack);
     const infra = declared.roles.find((r) => r.name === `zumo-${stack}-infra`)!;
@@ -152,7 +152,7 @@ t.test('item 7: the program carries the infra permissions as managed policies, n
   }
 });
 
-t.test('item 7: every document keeps 10% under its IAM quota with the longest real inputs', async (t) => {
+t.test('every document keeps 10% under its IAM quota with the longest real inputs', async (t) => {
   for (const stacks of STACK_SETS)
     for (const stack of stacks) {
       const infra = infraAsDeclared(stack);
@@ -185,7 +185,7 @@ t.test('item 7: every document keeps 10% under its IAM quota with the longest re
     }
 });
 
-t.test('item 7: bootstrap refuses more stacks, or longer names, than a boundary can fence', async (t) => {
+t.test('bootstrap refuses more stacks, or longer names, than a boundary can fence', async (t) => {
   t.same(accountStacks(['dev', 'prod']), ['dev', 'prod']);
   t.equal(MAX_ACCOUNT_STACKS, 2);
   // The reason for the cap: a third stack's fences push each boundary past the quota.

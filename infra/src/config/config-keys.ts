@@ -74,7 +74,7 @@ export const CONFIG_KEYS = {
   ciRunnerActorIds: {
     type: 'array<integer>',
     description:
-      "GitHub account ids (numbers, `gh api users/<login> --jq .id`) whose actions may start this stack's CI runner: the webhook's ACTOR_ACCOUNT_ID filter. The people who merge to main or dispatch the workflows that run on it, the last editor of drift's schedule, and the release App's bot user (`gh api 'users/<app-slug>[bot]' --jq .id`) if it pushes. Required in prod.",
+      "GitHub account ids (numbers, `gh api users/<login> --jq .id`) whose actions may start this stack's CI runner: the webhook's ACTOR_ACCOUNT_ID filter. The people who merge to main or dispatch the workflows that run on it, the account drift's scheduled runs are attributed to, and the release App's bot user (`gh api 'users/<app-slug>[bot]' --jq .id`) if it pushes. Required in prod.",
     defaultText: 'none, in dev: any actor whose job asks for the runner starts it',
   },
   secretsKeyAlias: {

@@ -121,6 +121,7 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         'eks:List*',
         'eks:CreateCluster',
         'logs:Describe*',
+        'servicequotas:Get*',
         // Every repository's images: the EKS add-ons' come from AWS's own registries.
         'ecr:BatchCheck*',
         'ecr:BatchGetImage',
