@@ -91,55 +91,52 @@ t.test('the boundary allows only the services the program uses', async (t) => {
     );
 });
 
-t.test(
-  'every service a declared role is granted is inside the boundary, or knowingly unused',
-  async (t) => {
-    // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
-    // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
-    const UNUSED_BY_BACKUP = [
-      'backup-gateway',
-      'cloudformation',
-      'ds',
-      'dsql',
-      'dynamodb',
-      'elasticfilesystem',
-      'fsx',
-      'guardduty',
-      'rds',
-      'redshift',
-      'redshift-serverless',
-      'ssm',
-      'ssm-sap',
-      'storagegateway',
-      'timestream',
-    ];
-    // The load balancer controller's published policy also serves Ingress (certificates, WAF,
-    // Shield, Cognito); here it only runs TargetGroupBindings (helm-values.ts), so they stay outside.
-    const UNUSED_BY_LB_CONTROLLER = ['cognito-idp', 'shield', 'waf-regional'];
-    // Capped to the stack's own ARNs, or to reads, by their own statements (lib/boundary-caps.ts).
-    const inside = new Set([...BOUNDARY_SERVICES, 'ecr', 'eks', 'eks-auth', 'iam', 'logs', 'servicequotas', 'sts']);
-    for (const d of Object.values(stacks))
-      for (const declared of d.roles) {
-        const { policies } = principalOf(declared, boundaries);
-        const services = new Set(
-          policies
-            .flatMap(({ policy }) => [(policy as { Statement: unknown }).Statement].flat() as PolicyStatement[])
-            .filter((s) => s.Effect === 'Allow')
-            .flatMap((s) => [s.Action ?? []].flat())
-            .map((action) => action.split(':')[0]!),
+t.test('every service a declared role is granted is inside the boundary, or knowingly unused', async (t) => {
+  // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
+  // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
+  const UNUSED_BY_BACKUP = [
+    'backup-gateway',
+    'cloudformation',
+    'ds',
+    'dsql',
+    'dynamodb',
+    'elasticfilesystem',
+    'fsx',
+    'guardduty',
+    'rds',
+    'redshift',
+    'redshift-serverless',
+    'ssm',
+    'ssm-sap',
+    'storagegateway',
+    'timestream',
+  ];
+  // The load balancer controller's published policy also serves Ingress (certificates, WAF,
+  // Shield, Cognito); here it only runs TargetGroupBindings (helm-values.ts), so they stay outside.
+  const UNUSED_BY_LB_CONTROLLER = ['cognito-idp', 'shield', 'waf-regional'];
+  // Capped to the stack's own ARNs, or to reads, by their own statements (lib/boundary-caps.ts).
+  const inside = new Set([...BOUNDARY_SERVICES, 'ecr', 'eks', 'eks-auth', 'iam', 'logs', 'servicequotas', 'sts']);
+  for (const d of Object.values(stacks))
+    for (const declared of d.roles) {
+      const { policies } = principalOf(declared, boundaries);
+      const services = new Set(
+        policies
+          .flatMap(({ policy }) => [(policy as { Statement: unknown }).Statement].flat() as PolicyStatement[])
+          .filter((s) => s.Effect === 'Allow')
+          .flatMap((s) => [s.Action ?? []].flat())
+          .map((action) => action.split(':')[0]!),
+      );
+      const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
+      const lbController = declared.name.endsWith('-lbc');
+      for (const service of services)
+        t.ok(
+          inside.has(service) ||
+            (backup && UNUSED_BY_BACKUP.includes(service)) ||
+            (lbController && UNUSED_BY_LB_CONTROLLER.includes(service)),
+          `${declared.name}: ${service} is inside the boundary`,
         );
-        const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
-        const lbController = declared.name.endsWith('-lbc');
-        for (const service of services)
-          t.ok(
-            inside.has(service) ||
-              (backup && UNUSED_BY_BACKUP.includes(service)) ||
-              (lbController && UNUSED_BY_LB_CONTROLLER.includes(service)),
-            `${declared.name}: ${service} is inside the boundary`,
-          );
-      }
-  },
-);
+    }
+});
 
 t.test('the boundaries and the roles fit IAM size limits (a first real up would fail otherwise)', async (t) => {
   const size = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
