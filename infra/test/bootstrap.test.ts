@@ -68,7 +68,7 @@ t.test('the account-wide GitHub identity: one provider, a connection, per stack 
     });
 });
 
-t.test('item 11: bootstrap and the stacks use one region', async (t) => {
+t.test('bootstrap and the stacks use one region', async (t) => {
   // The state bucket, its key and the secrets keys live where bootstrap ran; the stacks look the
   // keys up in their own region, the CI roles decrypt the state only through S3 in the stacks'
   // region (kms:ViaService s3.<region>.amazonaws.com) and the secrets providers name a region.
@@ -93,7 +93,7 @@ t.test('item 11: bootstrap and the stacks use one region', async (t) => {
   }
 });
 
-t.test('item 11: a stack whose region has no bootstrap keys says so', async (t) => {
+t.test('a stack whose region has no bootstrap keys says so', async (t) => {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: args.name, state: args.inputs }),

@@ -7,6 +7,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { ACCOUNT, REPO_ROOT } from './mocks.js';
 import { declaredBootstrap } from './ci/declared.js';
+import { commandsOf, documentedStacks } from './pulumi-cli/documented-setup.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const docs = read('docs/infra.md');
@@ -92,6 +93,22 @@ t.test('the minimum Pulumi CLI is one CI uses and one with resource transforms',
     t.ok(
       pinned && version(pinned) >= version(minimum ?? '0.0.0'),
       `${workflow}.yml pins ${pinned}, at least ${minimum}`,
+    );
+  }
+});
+
+t.test('each stack is created in the state bucket and committed with the data key its init writes', async (t) => {
+  const stacks = documentedStacks(commandsOf(section)).filter((s) => s.dir === '.');
+  t.same(stacks.map((s) => s.stack).sort(), ['dev', 'prod'], 'the docs create dev and prod from the repository root');
+  for (const s of stacks) {
+    // Without a login (or PULUMI_BACKEND_URL) the CLI picks Pulumi Cloud (pkg/workspace/creds.go
+    // GetCurrentCloudURL, ValueOrDefaultURL), and the stack would not be in the bucket.
+    t.ok(s.loggedInBefore, `${s.stack}: \`pulumi login s3://...\` comes before \`stack init\``);
+    // stack init writes encryptedkey (pkg/secrets/cloud/manager.go NewCloudSecretsManager); a
+    // checkout without it mints a new data key with kms:Encrypt and rewrites the file.
+    t.ok(
+      s.committedAfterInit,
+      `${s.stack}: Pulumi.${s.stack}.yaml is committed after \`stack init\` wrote its encryptedkey`,
     );
   }
 });

@@ -1,13 +1,16 @@
-// The follow-up review of the CI/CD and IAM work ("would it work on its first real run, and what
-// could a pull request or a compromised dependency do?"), one finding per test, each evaluated
-// over what both stacks and infra/bootstrap declare (identity-matrix.test.ts covers the rest).
+// What a first real run needs and what a pull request or a compromised dependency could do, one
+// question per test, each evaluated over what both stacks and infra/bootstrap declare
+// (identity-matrix.test.ts covers the rest).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
-import { ACCOUNT } from './mocks.js';
+import { parse } from 'yaml';
+import { ACCOUNT, REPO_ROOT } from './mocks.js';
 import { boundaryDocuments, declaredIam, type DeclaredIam } from './ci/declared.js';
 import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
 import { admits } from './ci/trust.js';
 import { workflowJobs } from './ci/workflow-jobs.js';
-import { BOUNDARY_SERVICES } from '../src/lib/boundary.js';
+import { BOUNDARY_SERVICES } from '../src/lib/boundary-caps.js';
 import type { PolicyStatement } from '../src/lib/iam.js';
 
 const REPO = 'zumo-platform/zumo';
@@ -19,6 +22,8 @@ const role = (d: DeclaredIam, kind: string) => {
   if (!found) throw new Error(`zumo-${d.stack}-${kind} is not declared`);
   return found;
 };
+const stackFile = (stack: string) =>
+  (parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> }).config;
 const boundaryOf = (stack: string) => `arn:aws:iam::${ACCOUNT}:policy/zumo-${stack}-boundary`;
 /** A role the infra role could create: any policy it likes, capped only by the stack's boundary. */
 const createdRole = (stack: string, policy: unknown): Principal => ({
@@ -28,7 +33,7 @@ const createdRole = (stack: string, policy: unknown): Principal => ({
 });
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
-t.test('follow-up 1: a repository with immutable subject claims gets its roles on the first run', async (t) => {
+t.test('a repository with immutable subject claims gets its roles on the first run', async (t) => {
   // GitHub's OIDC reference, "Immutable subject claims": repositories created, renamed or
   // transferred after 2026-07-15 send repo:OWNER@OWNER-ID/REPO@REPO-ID:<context>.
   const prefix = 'repo:zumo-platform@123456/zumo@456789';
@@ -45,7 +50,7 @@ t.test('follow-up 1: a repository with immutable subject claims gets its roles o
       }
 });
 
-t.test('follow-up 3: a role the infra role creates cannot rewrite the CI identities', async (t) => {
+t.test('a role the infra role creates cannot rewrite the CI identities', async (t) => {
   for (const d of Object.values(stacks)) {
     const created = createdRole(d.stack, ADMIN);
     for (const kind of ['release', 'preview', 'infra', 'runner']) {
@@ -69,7 +74,7 @@ t.test('follow-up 3: a role the infra role creates cannot rewrite the CI identit
   }
 });
 
-t.test('follow-up 3: the boundary allows only the services the program uses', async (t) => {
+t.test('the boundary allows only the services the program uses', async (t) => {
   const created = createdRole('dev', ADMIN);
   for (const action of [
     'lambda:CreateFunction',
@@ -86,48 +91,52 @@ t.test('follow-up 3: the boundary allows only the services the program uses', as
     );
 });
 
-t.test(
-  'follow-up 3: every service a declared role is granted is inside the boundary, or knowingly unused',
-  async (t) => {
-    // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
-    // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
-    const UNUSED_BY_BACKUP = [
-      'backup-gateway',
-      'cloudformation',
-      'ds',
-      'dsql',
-      'dynamodb',
-      'elasticfilesystem',
-      'fsx',
-      'guardduty',
-      'rds',
-      'redshift',
-      'redshift-serverless',
-      'ssm',
-      'ssm-sap',
-      'storagegateway',
-      'timestream',
-    ];
-    const inside = new Set([...BOUNDARY_SERVICES, 'iam']);
-    for (const d of Object.values(stacks))
-      for (const declared of d.roles) {
-        const { policies } = principalOf(declared, boundaries);
-        const services = new Set(
-          policies
-            .flatMap(({ policy }) => [(policy as { Statement: unknown }).Statement].flat() as PolicyStatement[])
-            .filter((s) => s.Effect === 'Allow')
-            .flatMap((s) => [s.Action ?? []].flat())
-            .map((action) => action.split(':')[0]!),
+t.test('every service a declared role is granted is inside the boundary, or knowingly unused', async (t) => {
+  // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
+  // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
+  const UNUSED_BY_BACKUP = [
+    'backup-gateway',
+    'cloudformation',
+    'ds',
+    'dsql',
+    'dynamodb',
+    'elasticfilesystem',
+    'fsx',
+    'guardduty',
+    'rds',
+    'redshift',
+    'redshift-serverless',
+    'ssm',
+    'ssm-sap',
+    'storagegateway',
+    'timestream',
+  ];
+  // The load balancer controller's published policy also serves Ingress (certificates, WAF,
+  // Shield, Cognito); here it only runs TargetGroupBindings (helm-values.ts), so they stay outside.
+  const UNUSED_BY_LB_CONTROLLER = ['cognito-idp', 'shield', 'waf-regional'];
+  // Capped to the stack's own ARNs, or to reads, by their own statements (lib/boundary-caps.ts).
+  const inside = new Set([...BOUNDARY_SERVICES, 'ecr', 'eks', 'eks-auth', 'iam', 'logs', 'servicequotas', 'sts']);
+  for (const d of Object.values(stacks))
+    for (const declared of d.roles) {
+      const { policies } = principalOf(declared, boundaries);
+      const services = new Set(
+        policies
+          .flatMap(({ policy }) => [(policy as { Statement: unknown }).Statement].flat() as PolicyStatement[])
+          .filter((s) => s.Effect === 'Allow')
+          .flatMap((s) => [s.Action ?? []].flat())
+          .map((action) => action.split(':')[0]!),
+      );
+      const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
+      const lbController = declared.name.endsWith('-lbc');
+      for (const service of services)
+        t.ok(
+          inside.has(service) ||
+            (backup && UNUSED_BY_BACKUP.includes(service)) ||
+            (lbController && UNUSED_BY_LB_CONTROLLER.includes(service)),
+          `${declared.name}: ${service} is inside the boundary`,
         );
-        const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
-        for (const service of services)
-          t.ok(
-            inside.has(service) || (backup && UNUSED_BY_BACKUP.includes(service)),
-            `${declared.name}: ${service} is inside the boundary`,
-          );
-      }
-  },
-);
+    }
+});
 
 t.test('the boundaries and the roles fit IAM size limits (a first real up would fail otherwise)', async (t) => {
   const size = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
@@ -143,7 +152,7 @@ t.test('the boundaries and the roles fit IAM size limits (a first real up would 
     }
 });
 
-t.test("follow-up 4: dev's infra role cannot change prod's untagged EC2 and load balancing resources", async (t) => {
+t.test("dev's infra role cannot change prod's untagged EC2 and load balancing resources", async (t) => {
   const dev = principalOf(role(stacks.dev, 'infra'), boundaries);
   const ec2 = (kind: string) => `arn:aws:ec2:eu-west-1:${ACCOUNT}:${kind}`;
   const never: Request[] = [
@@ -212,25 +221,37 @@ t.test("follow-up 4: dev's infra role cannot change prod's untagged EC2 and load
   );
 });
 
-t.test("follow-up 4: DNS records only in the stack's own hosted zone", async (t) => {
-  const withDomain = declaredIam('dev', { 'zumo:domainName': 'dev.zumo.example.com', 'zumo:hostedZoneId': 'ZDEV123' });
-  const dev = principalOf(role(withDomain, 'infra'), boundaries);
+t.test("DNS records only in the stack's own hosted zone, under its own domain", async (t) => {
+  const domain = 'dev.zumo.example.com';
+  const withDomain = declaredIam('dev', { 'zumo:domainName': domain, 'zumo:hostedZoneId': 'ZDEV123' });
+  // Bootstrap names the stack's domain in its boundary (stackDomains), as docs/infra.md says to.
+  const fenced = boundaryDocuments({ 'zumo-bootstrap:stackDomains': { dev: domain } });
+  const dev = principalOf(role(withDomain, 'infra'), fenced);
   const zone = (id: string) => `arn:aws:route53:::hostedzone/${id}`;
-  t.equal(await decide(dev, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZDEV123') }), 'Allowed');
+  const names = (...n: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': n });
+  const change = (id: string, ...n: string[]) => ({
+    action: 'route53:ChangeResourceRecordSets',
+    resource: zone(id),
+    context: names(...n),
+  });
+  // The program's records: the alias of the domain, and ACM's validation record under it.
+  t.equal(await decide(dev, change('ZDEV123', domain, `_0a1b.${domain}`)), 'Allowed');
+  t.not(await decide(dev, change('ZPROD456', domain)), 'Allowed', "not prod's zone (or anyone else's)");
+  t.not(await decide(dev, change('ZDEV123', 'zumo.example.com')), 'Allowed', 'not a name outside its domain');
   t.not(
-    await decide(dev, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZPROD456') }),
+    await decide(principalOf(role(withDomain, 'infra'), boundaries), change('ZDEV123', domain)),
     'Allowed',
-    "not prod's zone (or anyone else's)",
+    'not while bootstrap gives the stack no domain',
   );
   const noDomain = principalOf(role(stacks.dev, 'infra'), boundaries);
   t.not(
-    await decide(noDomain, { action: 'route53:ChangeResourceRecordSets', resource: zone('ZPROD456') }),
+    await decide(noDomain, change('ZPROD456', 'zumo.example.com')),
     'Allowed',
     'a stack without a domain changes no zone',
   );
 });
 
-t.test('follow-up 11: the infra role can create interface endpoints with private DNS', async (t) => {
+t.test('the infra role can create interface endpoints with private DNS', async (t) => {
   // prod declares ECR and STS interface endpoints with privateDnsEnabled (components/network.ts).
   t.ok(stacks.prod.resourceTypes.includes('aws:ec2/vpcEndpoint:VpcEndpoint'));
   t.equal(
@@ -242,7 +263,7 @@ t.test('follow-up 11: the infra role can create interface endpoints with private
   );
 });
 
-t.test("follow-up 8: each stack's runner starts only for the workflows that use it", async (t) => {
+t.test("each stack's runner starts only for the workflows that use it, and in prod only for its actors", async (t) => {
   const jobs = workflowJobs(`repo:${REPO}`);
   for (const d of Object.values(stacks)) {
     const label = `codebuild-${d.resources.runnerProject}-`;
@@ -259,6 +280,21 @@ t.test("follow-up 8: each stack's runner starts only for the workflows that use 
         `${d.stack}: ${workflow} ${users.includes(workflow) ? 'may' : 'may not'} start the runner`,
       );
     t.notOk(names.test(`${users[0]}-copy`), `${d.stack}: whole names only`);
+    // A pull request sets a workflow's name itself; the actor who queued the job it cannot (AWS
+    // CodeBuild user guide, webhooks, best practices: ACTOR_ACCOUNT_ID filters).
+    const actors = filter('ACTOR_ACCOUNT_ID');
+    const configured = (stackFile(d.stack)['zumo:ciRunnerActorIds'] ?? []) as number[];
+    if (d.stack === 'prod') t.ok(configured.length > 0, 'prod names the actors who may start its runner');
+    if (configured.length === 0) {
+      t.equal(actors, undefined, `${d.stack}: no actor filter when none is configured`);
+      continue;
+    }
+    const allowed = new RegExp(actors ?? '.*');
+    for (const id of configured) {
+      t.ok(allowed.test(String(id)), `${d.stack}: ${id} may start the runner`);
+      for (const stranger of [`${id}0`, `9${id}`, String(id + 1)])
+        t.notOk(allowed.test(stranger), `${d.stack}: ${stranger} may not`);
+    }
   }
   t.same(
     [...new Set(jobs.filter((j) => j.runsOn.startsWith('codebuild-zumo-prod-runner-')).map((j) => j.workflow))].sort(),

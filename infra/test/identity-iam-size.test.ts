@@ -1,11 +1,17 @@
-// Second review, item 7: IAM's size quotas with the longest inputs a real account gives (IAM and
+// IAM's size quotas with the longest inputs a real account gives (IAM and
 // AWS STS quotas: a managed policy holds 6,144 characters, a role's inline policies 10,240
 // together, whitespace not counted; a role takes 10 managed policies). Every document keeps 10%
 // headroom, so a new statement fails here, not in a first real `up`.
 import t from 'tap';
 import { declaredIam } from './ci/declared.js';
 import { INFRA_POLICY_PARTS, infraPolicies } from '../src/lib/infra-policy.js';
-import { accountStacks, boundaryPolicy, MAX_ACCOUNT_STACKS } from '../src/lib/boundary.js';
+import { boundaryPolicy } from '../src/lib/boundary.js';
+import {
+  accountStackDomains,
+  accountStacks,
+  MAX_ACCOUNT_STACKS,
+  MAX_STACK_DOMAIN_LENGTH,
+} from '../src/lib/account-stacks.js';
 import { previewPolicy, publishPolicy, releasePolicy } from '../src/lib/ci-policies.js';
 import { runnerPolicy } from '../src/components/ci-runner.js';
 import type { PolicyDocument } from '../src/lib/iam.js';
@@ -24,6 +30,16 @@ const uuid = '0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 const bucket = `zumo-pulumi-state-${account}-`.padEnd(63, 'x');
 const longest = 'a'.repeat(10); // accountStacks() admits names of at most 10 characters
 const STACK_SETS = [['dev', 'prod'], [longest, `${longest.slice(1)}b`], ['dev']];
+/**
+ * The longest domains bootstrap admits, one inside the other (prod's zumo.example.com holding
+ * dev's dev.zumo.example.com): the outer stack's boundary names both.
+ */
+function longestDomains(stacks: string[]): Record<string, string> {
+  const label = (n: number) => 'd'.repeat(n);
+  const outer = `${label(49)}.${label(MAX_STACK_DOMAIN_LENGTH - 2 - 54)}.com`;
+  const domains = Object.fromEntries(stacks.map((stack, i) => [stack, i === 0 ? outer : `${'s'.repeat(1)}.${outer}`]));
+  return accountStackDomains(domains, stacks);
+}
 
 function worstCase(stack: string) {
   const prefix = `zumo-${stack}-`;
@@ -78,7 +94,7 @@ function worstCase(stack: string) {
  */
 function infraAsDeclared(stack: string) {
   const worst = INFRA_POLICY_PARTS.flatMap((part) => worstCase(stack).infra[part].Statement);
-  // With a domain, so the DNS statement is there too (the same program and overrides as follow-up 4).
+  // With a domain, so the DNS statement is there too (the same program and overrides as the DNS test of identity-followup.test.ts).
   const withDomain = declaredIam('dev', { 'zumo:domainName': 'dev.zumo.example.com', 'zumo:hostedZoneId': 'ZDEV123' });
   const role = withDomain.roles.find((r) => r.name === 'zumo-dev-infra')!;
   const atWorst = (doc: PolicyDocument) => ({
@@ -95,7 +111,7 @@ function infraAsDeclared(stack: string) {
   };
 }
 
-t.test('item 7: the program carries the infra permissions as managed policies, none inline', async (t) => {
+t.test('the program carries the infra permissions as managed policies, none inline', async (t) => {
   for (const stack of ['dev', 'prod'] as const) {
     const declared = declaredIam(stack);
     const infra = declared.roles.find((r) => r.name === `zumo-${stack}-infra`)!;
@@ -136,7 +152,7 @@ t.test('item 7: the program carries the infra permissions as managed policies, n
   }
 });
 
-t.test('item 7: every document keeps 10% under its IAM quota with the longest real inputs', async (t) => {
+t.test('every document keeps 10% under its IAM quota with the longest real inputs', async (t) => {
   for (const stacks of STACK_SETS)
     for (const stack of stacks) {
       const infra = infraAsDeclared(stack);
@@ -160,6 +176,7 @@ t.test('item 7: every document keeps 10% under its IAM quota with the longest re
         stateBucketName: bucket,
         imageRepository: (s) => `zumo/web-${s}`,
         promotesFrom: stack === 'prod' && stacks.includes('dev') ? ['dev'] : [],
+        domains: longestDomains(stacks),
       });
       t.ok(
         size(boundary) <= MANAGED * HEADROOM,
@@ -168,7 +185,7 @@ t.test('item 7: every document keeps 10% under its IAM quota with the longest re
     }
 });
 
-t.test('item 7: bootstrap refuses more stacks, or longer names, than a boundary can fence', async (t) => {
+t.test('bootstrap refuses more stacks, or longer names, than a boundary can fence', async (t) => {
   t.same(accountStacks(['dev', 'prod']), ['dev', 'prod']);
   t.equal(MAX_ACCOUNT_STACKS, 2);
   // The reason for the cap: a third stack's fences push each boundary past the quota.

@@ -1,4 +1,4 @@
-// The identity matrix (issue 11): one table derived from the workflow files (job -> event -> OIDC
+// The identity matrix: one table derived from the workflow files (job -> event -> OIDC
 // subject -> role -> AWS requests its steps make), checked against what both stacks and
 // infra/bootstrap declare: trust admits exactly the jobs meant for each role; a real IAM
 // evaluator allows every request a job needs and denies the must-never list; every job that
@@ -14,6 +14,7 @@ import { ACCESS_POLICIES } from '../src/lib/eks.js';
 
 const REPO = 'zumo-platform/zumo';
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+const CONNECTION = `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
 const STACKS: Stack[] = ['dev', 'prod'];
 const KINDS: Kind[] = ['release', 'publish', 'preview', 'infra'];
 const declared: Record<Stack, DeclaredIam> = { dev: declaredIam('dev'), prod: declaredIam('prod') };
@@ -144,6 +145,12 @@ t.test('must never: no role widens itself, drops or edits its boundary, or makes
           },
         },
         { action: 'iam:DeleteOpenIDConnectProvider', resource: PROVIDER },
+        // Bootstrap's GitHub connection and CodeBuild's account-wide source credentials.
+        { action: 'codeconnections:DeleteConnection', resource: CONNECTION },
+        { action: 'codeconnections:UpdateConnectionInstallation', resource: CONNECTION },
+        { action: 'codebuild:ImportSourceCredentials', resource: '*' },
+        { action: 'codebuild:DeleteSourceCredentials', resource: '*' },
+        { action: 's3:PutBucketVersioning', resource: `arn:aws:s3:::${STATE_BUCKET}` },
         {
           action: 'kms:ScheduleKeyDeletion',
           resource: secretsKey(stack),
@@ -158,6 +165,18 @@ t.test('must never: no role widens itself, drops or edits its boundary, or makes
           `${stack}-${kind} must never ${request.action} ${request.resource}`,
         );
     }
+    // A preview opens the stack's secrets with its committed encryptedkey: kms:Decrypt only. It can
+    // never mint a data key (kms:Encrypt), which a stack file without encryptedkey would need
+    // (pulumi-cli-rules.test.ts): that preview fails instead of rewriting the file.
+    t.equal(
+      await decide(principal(stack, 'preview'), { action: 'kms:Decrypt', resource: secretsKey(stack) }),
+      'Allowed',
+    );
+    t.not(
+      await decide(principal(stack, 'preview'), { action: 'kms:Encrypt', resource: secretsKey(stack) }),
+      'Allowed',
+      `${stack}-preview must never kms:Encrypt with its secrets key`,
+    );
   }
 });
 

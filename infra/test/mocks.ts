@@ -112,6 +112,12 @@ export const MANAGED_PREFIX_LISTS = [
 export const GITHUB_CONNECTION = { status: 'AVAILABLE' };
 
 /**
+ * The account's CodeBuild quota for the runner's compute type as Service Quotas reports it: raised
+ * to what both stacks need, as the prerequisites in docs/infra.md ask. A test may set another value.
+ */
+export const RUNNER_BUILD_QUOTA = { value: 6 };
+
+/**
  * Every provider function the program called, with the ARN it named (`*` when it named none): the
  * identity matrix checks the CI roles may call each on that resource.
  */
@@ -161,6 +167,24 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
       hostArn: '',
       region: inputs['region'],
       tags: {},
+    };
+  },
+  'aws:servicequotas/getServiceQuota:getServiceQuota': (inputs) => {
+    if (inputs['serviceCode'] !== 'codebuild' || inputs['quotaCode'] !== 'L-2DC20C30')
+      throw new Error(`no quota ${inputs['serviceCode']}/${inputs['quotaCode']} in the mocks`);
+    return {
+      serviceCode: 'codebuild',
+      quotaCode: 'L-2DC20C30',
+      quotaName: 'Concurrently running builds for Linux/Medium environment',
+      value: RUNNER_BUILD_QUOTA.value,
+      defaultValue: 300,
+      adjustable: true,
+      globalQuota: false,
+      id: 'codebuild/L-2DC20C30',
+      arn: `arn:aws:servicequotas:eu-west-1:${ACCOUNT}:codebuild/L-2DC20C30`,
+      region: 'eu-west-1',
+      serviceName: 'AWS CodeBuild',
+      usageMetrics: [],
     };
   },
   // Each alias its own key, as in AWS (one key per stack's secrets, one for the state bucket).

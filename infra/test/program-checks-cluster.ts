@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import { NODE_POOL } from '@zumo/config';
+import { APP, NODE_POOL } from '@zumo/config';
 import { ACCESS_POLICIES, CONTROL_PLANE_LOGS } from '../src/lib/eks.js';
 import { TEST_ADMIN_CIDRS, find, one, type Recorded } from './mocks.js';
 
@@ -101,6 +101,13 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
       { minSize: 1, desiredSize: 1, maxSize: 1 },
       'always one node there',
     );
+  });
+
+  t.test("cluster: the web app's namespace is Pulumi's, Pod Security restricted", async (t) => {
+    const namespace = one(recorded, 'kubernetes:core/v1:Namespace', '-web-namespace').inputs['metadata'];
+    t.equal(namespace.name, APP.namespace);
+    for (const mode of ['enforce', 'audit', 'warn'])
+      t.equal(namespace.labels[`pod-security.kubernetes.io/${mode}`], 'restricted', `${mode}: restricted`);
   });
 
   t.test('cluster: add-ons and storage', async (t) => {

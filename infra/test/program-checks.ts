@@ -244,7 +244,11 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
       ['root'],
       'no web Application while the overlay holds the placeholder image (it would only fail to pull)',
     );
-    t.same(find(recorded, 'kubernetes:argoproj.io/v1alpha1:AppProject'), [], 'nor its AppProject');
+    t.same(
+      find(recorded, 'kubernetes:argoproj.io/v1alpha1:AppProject').map((p) => p.inputs['metadata'].name),
+      ['platform'],
+      "nor its AppProject (only the root's)",
+    );
     t.match(apps[0]!.inputs['spec'].source.path, new RegExp(`^deploy/apps/${stack}$`));
   });
 

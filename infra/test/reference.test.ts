@@ -13,6 +13,7 @@ import {
   webProject,
 } from '../src/lib/argocd-applications.js';
 import { LB_CONTROLLER_POLICY } from '../src/components/lb-controller.js';
+import { emptyDefaultProject, platformProject } from '../src/lib/argocd-projects.js';
 import { REPO_ROOT } from './mocks.js';
 
 /** Upstream files the project checks itself against, vendored in infra/reference. */
@@ -126,10 +127,16 @@ t.test('the Applications Pulumi creates validate against the Argo CD CRD', async
   );
 });
 
-t.test('the web AppProject validates against the Argo CD CRD', async (t) => {
+t.test('the AppProjects validate against the Argo CD CRD', async (t) => {
   const validate = argoCdSchema('crds/argocd-appproject.crd.yaml');
-  const project = webProject({ githubRepository: 'acme/zumo', gitRevision: 'main', environment: 'dev' });
-  t.ok(validate(project), `valid (${JSON.stringify(validate.errors)})`);
+  const input = { githubRepository: 'acme/zumo', gitRevision: 'main', environment: 'dev' };
+  const project = webProject(input);
+  for (const p of [
+    project,
+    platformProject(input, { argocd: 'argocd', monitoring: 'monitoring' }),
+    emptyDefaultProject('argocd'),
+  ])
+    t.ok(validate(p), `${p.metadata.name}: valid (${JSON.stringify(validate.errors)})`);
   t.notOk(
     validate({ ...project, spec: { ...project.spec, clusterResourceWhitelist: [{ kind: 'Namespace' }] } }),
     'control: a whitelist entry without its group is refused',

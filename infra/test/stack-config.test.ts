@@ -20,9 +20,16 @@ const prodBoundary = 'arn:aws:iam::123456789012:policy/zumo-prod-boundary';
 t.test('defaults differ by environment', async (t) => {
   const dev = parseStackConfig(base, 'eu-west-1');
   const prod = parseStackConfig(
-    { ...base, environment: 'prod', alertEmails: ['oncall@example.com'], permissionsBoundaryArn: prodBoundary },
+    {
+      ...base,
+      environment: 'prod',
+      alertEmails: ['oncall@example.com'],
+      permissionsBoundaryArn: prodBoundary,
+      ciRunnerActorIds: [1234567],
+    },
     'eu-west-1',
   );
+  t.same(dev.ciRunnerActorIds, [], "dev's runner: no actor filter unless set");
   t.match(dev, {
     natGateways: 'single',
     waf: false,
@@ -244,6 +251,18 @@ const cases: Case[] = [
   },
   { why: 'typo in a key', raw: { vpcCdir: '10.40.0.0/16' }, key: 'zumo:vpcCdir', allowed: /no such key; known keys:/ },
   { why: 'not a boolean', raw: { waf: 'yes' }, key: 'zumo:waf', allowed: /true or false/ },
+  {
+    why: 'a login instead of an account id',
+    raw: { ciRunnerActorIds: ['octocat'] },
+    key: 'zumo:ciRunnerActorIds',
+    allowed: /GitHub account ids \(numbers/,
+  },
+  {
+    why: "prod's runner open to any actor",
+    raw: { environment: 'prod', ciRunnerActorIds: [] },
+    key: 'zumo:ciRunnerActorIds',
+    allowed: /at least one GitHub account id in prod/,
+  },
   { why: 'bad region', raw: {}, region: 'europe', key: 'aws:region', allowed: /eu-west-1/ },
 ];
 
@@ -261,10 +280,16 @@ t.test('every rule refuses a bad value, naming the key, the value and what is al
   }
 });
 
-t.test('the API allow-list: a workstation address passes; dev may open it to the world, a private-only API is []', async (t) => {
-  for (const cidrs of [['198.18.7.9/32', '100.64.0.0/10'], ['0.0.0.0/0'], []])
-    t.same(parseStackConfig({ ...base, clusterPublicAccessCidrs: cidrs }, 'eu-west-1').clusterPublicAccessCidrs, cidrs);
-});
+t.test(
+  'the API allow-list: a workstation address passes; dev may open it to the world, a private-only API is []',
+  async (t) => {
+    for (const cidrs of [['198.18.7.9/32', '100.64.0.0/10'], ['0.0.0.0/0'], []])
+      t.same(
+        parseStackConfig({ ...base, clusterPublicAccessCidrs: cidrs }, 'eu-west-1').clusterPublicAccessCidrs,
+        cidrs,
+      );
+  },
+);
 
 t.test('the committed stack files are refused until their API allow-list placeholder is replaced', async (t) => {
   for (const stack of ['dev', 'prod']) {

@@ -1,11 +1,12 @@
 // infra/bootstrap as a destroy sees it: whatever stops it (protected resources, a versioned bucket
 // that is not empty) has its command in the teardown of docs/infra.md.
 import t from 'tap';
-import { ACCOUNT, installBootstrapMocks, settle } from './mocks.js';
+import { installBootstrapMocks, settle } from './mocks.js';
+import { bootstrapConfig } from './pulumi-cli/bootstrap-config.js';
 import { ResourceGraph } from './system/graph.js';
 import { checkTeardown } from './system/teardown-check.js';
 
-const recorded = await installBootstrapMocks({ 'zumo-bootstrap:stateBucketName': `zumo-pulumi-state-${ACCOUNT}` });
+const recorded = await installBootstrapMocks(bootstrapConfig());
 await import('../src/bootstrap/index.js');
 await settle();
 const graph = new ResourceGraph(recorded);

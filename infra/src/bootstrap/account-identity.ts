@@ -12,6 +12,8 @@ export interface AccountIdentityArgs {
   readonly promotions: Readonly<Record<string, readonly string[]>>;
   readonly accountId: pulumi.Input<string>;
   readonly stateBucketName: pulumi.Input<string>;
+  /** Each stack's DNS domain, for those with one: its roles write records under it only. */
+  readonly stackDomains: Readonly<Record<string, string>>;
   /** Repository name of a stack's images (the contract's name plus the stack). */
   readonly imageRepository: (stack: string) => string;
   readonly tags?: Record<string, string>;
@@ -66,6 +68,7 @@ export class AccountIdentity extends pulumi.ComponentResource {
                 stateBucketName,
                 imageRepository: args.imageRepository,
                 promotesFrom: args.promotions[stack] ?? [],
+                domains: args.stackDomains,
               }),
             ),
           ),

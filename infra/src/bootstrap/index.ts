@@ -8,16 +8,18 @@ import * as aws from '@pulumi/aws';
 import { APP } from '@zumo/config';
 import { StateBackend } from './state-backend.js';
 import { AccountIdentity } from './account-identity.js';
-import { accountStacks } from '../lib/boundary.js';
+import { accountStackDomains, accountStacks } from '../lib/account-stacks.js';
 
 const PROJECT = 'zumo';
+// Both have their default in infra/bootstrap/Pulumi.yaml, which the CLI injects into the config.
 const config = new pulumi.Config();
-const stacks = accountStacks(config.getObject<unknown>('stacks') ?? ['dev', 'prod']);
+const stacks = accountStacks(config.requireObject<unknown>('stacks'));
+const stackDomains = accountStackDomains(config.requireObject<unknown>('stackDomains'), stacks);
 const tags = { project: PROJECT, 'managed-by': 'pulumi' };
 
 const backend = new StateBackend(PROJECT, {
   bucketName: config.require('stateBucketName'),
-  stateKeyAlias: config.get('stateKeyAlias') ?? 'alias/zumo-pulumi-state',
+  stateKeyAlias: config.require('stateKeyAlias'),
   tags: { ...tags, purpose: 'pulumi-state' },
 });
 const identity = new AccountIdentity(PROJECT, {
@@ -25,6 +27,7 @@ const identity = new AccountIdentity(PROJECT, {
   stacks,
   // Prod runs what dev ran: its release role reads (only reads) dev's images.
   promotions: stacks.includes('prod') && stacks.includes('dev') ? { prod: ['dev'] } : {},
+  stackDomains,
   accountId: aws.getCallerIdentityOutput().accountId,
   stateBucketName: backend.bucketName,
   imageRepository: (stack) => `${APP.imageRepository}-${stack}`,

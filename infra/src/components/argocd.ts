@@ -2,6 +2,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import { CHARTS, argocdValues } from '../lib/helm-values.js';
 import { rootApplication, webApplication, webProject } from '../lib/argocd-applications.js';
+import { emptyDefaultProject, platformProject } from '../lib/argocd-projects.js';
+import { MONITORING_NAMESPACE } from '../lib/alertmanager.js';
+import { webNamespace } from '../lib/web-namespace.js';
 
 export interface ArgoCdArgs {
   readonly provider: k8s.Provider;
@@ -27,10 +30,11 @@ export interface ArgoCdArgs {
 }
 
 /**
- * Argo CD from its pinned Helm chart, then the root app-of-apps and (once released) the web
- * Application in its own AppProject. The Applications wait for the chart (CRDs), the nodes and
- * the load balancer controller, so on destroy they go first, while everything that clears their
- * objects' finalizers still runs.
+ * Argo CD from its pinned Helm chart, its `default` project emptied, then the root app-of-apps in
+ * the `platform` project and (once released) the web Application in its own AppProject and its
+ * namespace. The Applications wait for the chart (CRDs), the nodes and the load balancer
+ * controller, so on destroy they go first, while everything that clears their objects'
+ * finalizers still runs.
  */
 export class ArgoCd extends pulumi.ComponentResource {
   public readonly namespace: string = CHARTS.argocd.namespace;
@@ -93,7 +97,32 @@ export class ArgoCd extends pulumi.ComponentResource {
         { ...k8sOpts, dependsOn },
       );
 
-    customResource('root', rootApplication(input), ready);
+    // argocd-server creates `default`, open to anything, when it starts (so before this runs): a
+    // patch, forced, takes its fields over (pulumi-kubernetes creates with AlreadyExists since 4.29).
+    const lockdown = emptyDefaultProject(CHARTS.argocd.namespace);
+    new k8s.apiextensions.CustomResourcePatch(
+      `${name}-default-project`,
+      {
+        apiVersion: lockdown.apiVersion,
+        kind: lockdown.kind,
+        metadata: { ...lockdown.metadata, annotations: { 'pulumi.com/patchForce': 'true' } },
+        spec: lockdown.spec,
+      },
+      { ...k8sOpts, dependsOn: [release] },
+    );
+    const platform = customResource(
+      'platform-project',
+      platformProject(input, { argocd: CHARTS.argocd.namespace, monitoring: MONITORING_NAMESPACE }),
+      [release],
+    );
+    customResource('root', rootApplication(input), [...ready, platform]);
+
+    // Before the web Application, so deleted after it (and its claim with it, before the EBS CSI
+    // driver and the nodes, which `after` holds).
+    const namespace = new k8s.core.v1.Namespace(`${name}-web-namespace`, webNamespace(), {
+      ...k8sOpts,
+      dependsOn: args.after,
+    });
     if (args.webReleased) {
       const project = customResource('web-project', webProject(input), [release]);
       const manifest = pulumi
@@ -104,7 +133,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       new k8s.apiextensions.CustomResource(
         `${name}-web`,
         { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: manifest.metadata, spec: manifest.spec },
-        { ...k8sOpts, dependsOn: [...ready, project] },
+        { ...k8sOpts, dependsOn: [...ready, project, namespace] },
       );
     }
     this.registerOutputs({});

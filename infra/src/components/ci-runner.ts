@@ -13,6 +13,11 @@ export interface CiRunnerArgs {
    */
   readonly workflowNames: readonly string[];
   /**
+   * GitHub account ids whose actions may start the runner (webhook filter ACTOR_ACCOUNT_ID): a
+   * pull request sets a workflow's name itself, not who queued the job. Empty: no actor filter.
+   */
+  readonly actorIds: readonly number[];
+  /**
    * Builds at once: one per concurrency group of the jobs that use the runner, plus a share for
    * pull request previews. CodeBuild refuses a build beyond it (it is not queued), so a pull
    * request that adds workflows cannot fill the VPC with builds; a refused job waits in GitHub's
@@ -167,7 +172,11 @@ export class CiRunner extends pulumi.ComponentResource {
     // One build per queued job of the listed workflows that asks for this project's label.
     new aws.codebuild.Webhook(
       `${name}-runner`,
-      { projectName: project.name, buildType: 'BUILD', filterGroups: [runnerWebhookFilters(args.workflowNames)] },
+      {
+        projectName: project.name,
+        buildType: 'BUILD',
+        filterGroups: [runnerWebhookFilters(args.workflowNames, args.actorIds)],
+      },
       parent,
     );
 
@@ -177,13 +186,21 @@ export class CiRunner extends pulumi.ComponentResource {
   }
 }
 
-/** The webhook filter group: queued workflow jobs of exactly these workflows. */
-export function runnerWebhookFilters(workflowNames: readonly string[]) {
+/**
+ * The webhook filter group: queued workflow jobs of exactly these workflows, queued by one of these
+ * GitHub accounts when any are given. Every filter of a group must pass (CodeBuild API reference,
+ * WebhookFilter); ACTOR_ACCOUNT_ID matches the event's sender id against the pattern (AWS CodeBuild
+ * user guide, "Best practices for using webhooks": set ACTOR_ACCOUNT_ID filters).
+ */
+export function runnerWebhookFilters(workflowNames: readonly string[], actorIds: readonly number[]) {
   if (workflowNames.length === 0) throw new Error('CiRunner: at least one workflow may use the runner');
+  if (!actorIds.every((id) => Number.isSafeInteger(id) && id > 0))
+    throw new Error(`CiRunner: actor ids are GitHub account ids (positive integers), got ${JSON.stringify(actorIds)}`);
   const escaped = workflowNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return {
     filters: [
       { type: 'EVENT', pattern: 'WORKFLOW_JOB_QUEUED' },
+      ...(actorIds.length ? [{ type: 'ACTOR_ACCOUNT_ID', pattern: `^(${actorIds.join('|')})$` }] : []),
       { type: 'WORKFLOW_NAME', pattern: `^(${escaped.join('|')})$` },
     ],
   };

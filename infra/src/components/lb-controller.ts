@@ -34,7 +34,7 @@ export class LbController extends pulumi.ComponentResource {
       { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()), tags: args.tags },
       parent,
     );
-    new aws.iam.RolePolicy(`${name}-lbc`, { role: role.id, policy: LB_CONTROLLER_POLICY }, parent);
+    const policy = new aws.iam.RolePolicy(`${name}-lbc`, { role: role.id, policy: LB_CONTROLLER_POLICY }, parent);
     const association = new aws.eks.PodIdentityAssociation(
       `${name}-lbc`,
       {
@@ -59,7 +59,9 @@ export class LbController extends pulumi.ComponentResource {
           .all([args.clusterName, args.vpcId])
           .apply(([clusterName, vpcId]) => lbControllerValues(clusterName, args.region, vpcId)),
       },
-      { parent: this, provider: args.provider, dependsOn: [association, ...args.after] },
+      // After its identity, so deleted before it: the controller clears the TargetGroupBindings'
+      // finalizer by deregistering targets, which needs the association and the policy.
+      { parent: this, provider: args.provider, dependsOn: [association, policy, ...args.after] },
     );
     this.registerOutputs({});
   }

@@ -1,13 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '@zumo/config';
 import { parseStackConfig, type StackConfig } from './stack-config.js';
-
-/** Keys that hold secrets (set with `pulumi config set --secret`). */
-export const SECRET_KEYS = new Set([
-  'argocdRepositoryToken',
-  'alertmanagerCriticalWebhookUrl',
-  'alertmanagerWarningWebhookUrl',
-]);
+import { SECRET_KEYS } from './config-keys.js';
 
 /** Reads every `zumo:*` key of the current stack (and aws:region) into one validated object. */
 export function readStackConfig(): StackConfig {

@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { ConfigError, type ConfigProblem } from '@zumo/config';
 import { SUBNET_TIERS, addressesNeeded, cidrContains, maxZonesFor } from '../lib/network-plan.js';
+import { CONFIG_KEY_NAMES, SECRET_KEYS, type RequiredKey } from './config-keys.js';
 
 /**
  * EKS versions in standard support on the date below (AWS EKS version calendar); extended support
@@ -66,25 +67,19 @@ export interface StackConfig {
   readonly permissionsBoundaryArn: string;
   /** The CodeConnections connection to GitHub the CI runner registers through (output githubConnectionArn). */
   readonly githubConnectionArn: string;
+  /**
+   * GitHub account ids whose actions may start the stack's CI runner (its webhook's ACTOR_ACCOUNT_ID
+   * filter); empty: any actor whose job asks for the runner (dev only).
+   */
+  readonly ciRunnerActorIds: readonly number[];
 }
-
-/** Keys every stack must set: outputs of infra/bootstrap and the repository. */
-const REQUIRED_KEYS = [
-  'environment',
-  'githubRepository',
-  'clusterAdminRoleArns',
-  'stateBucketName',
-  'githubOidcProviderArn',
-  'permissionsBoundaryArn',
-  'githubConnectionArn',
-] as const;
 
 type Raw = Readonly<Record<string, unknown>>;
 
 /** Defaults per environment: same program, different sizing and protection. */
 export function defaultsFor(
   environment: Environment,
-): Omit<StackConfig, (typeof REQUIRED_KEYS)[number] | 'region' | 'githubOidcSubjectPrefix'> {
+): Omit<StackConfig, RequiredKey | 'region' | 'githubOidcSubjectPrefix'> {
   const prod = environment === 'prod';
   return {
     vpcCidr: '10.40.0.0/16',
@@ -114,6 +109,7 @@ export function defaultsFor(
     stateKeyAlias: 'alias/zumo-pulumi-state',
     alertEmails: [],
     backupRetentionDays: 7,
+    ciRunnerActorIds: [],
   };
 }
 
@@ -344,9 +340,17 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   const backupRetentionDays = value('backupRetentionDays');
   if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 365)
     bad('backupRetentionDays', 'an integer from 1 to 365');
-  const known = new Set<string>([...Object.keys(defaults), ...REQUIRED_KEYS, 'githubOidcSubjectPrefix']);
+  const ciRunnerActorIds = value('ciRunnerActorIds');
+  if (!Array.isArray(ciRunnerActorIds) || !ciRunnerActorIds.every((id) => Number.isSafeInteger(id) && id > 0))
+    bad('ciRunnerActorIds', 'a list of GitHub account ids (numbers: gh api users/<login> --jq .id)');
+  else if (environment === 'prod' && ciRunnerActorIds.length === 0)
+    bad(
+      'ciRunnerActorIds',
+      "at least one GitHub account id in prod: whoever may start the prod runner (a job's workflow name is what its pull request says)",
+    );
+  const known = CONFIG_KEY_NAMES.filter((key) => !SECRET_KEYS.has(key));
   for (const key of Object.keys(raw))
-    if (!known.has(key)) bad(key, `no such key; known keys: ${[...known].sort().join(', ')}`);
+    if (!(known as string[]).includes(key)) bad(key, `no such key; known keys: ${[...known].sort().join(', ')}`);
 
   if (problems.length > 0) throw new ConfigError(problems, 'stack config');
   return Object.freeze({

@@ -55,16 +55,20 @@ export function retryWindowSeconds(retry: {
   return total;
 }
 
+// No CreateNamespace: Pulumi creates every namespace an Application syncs into, with its labels.
 const syncPolicy = {
   automated: { prune: true, selfHeal: true },
-  syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+  syncOptions: ['ServerSideApply=true'],
   retry: SYNC_RETRY,
 };
+
+/** The project of the root app-of-apps and of every child it syncs (lib/argocd-projects.ts). */
+export const PLATFORM_PROJECT = 'platform';
 
 /** Child Applications in git that sync from this repository carry this label (see below). */
 export const REPOSITORY_SOURCE_LABEL = 'zumo.dev/source';
 
-const repositoryUrl = (input: ApplicationInputs) => `https://github.com/${input.githubRepository}.git`;
+export const repositoryUrl = (input: ApplicationInputs) => `https://github.com/${input.githubRepository}.git`;
 
 /** An Application syncing `path` of this repository at the stack's revision, with kustomize patches. */
 function application(
@@ -99,10 +103,17 @@ function application(
 export function rootApplication(input: ApplicationInputs) {
   return application(input, {
     name: 'root',
-    project: 'default',
+    project: PLATFORM_PROJECT,
     path: `deploy/apps/${input.environment}`,
     namespace: 'argocd',
     patches: [
+      {
+        // Every child in the platform project, whatever git says: a child Application names its
+        // own project, which Argo CD does not check against its parent's (operator-manual
+        // cluster-bootstrapping.md: app of apps is an admin-only tool).
+        target: { group: 'argoproj.io', kind: 'Application' },
+        patch: JSON.stringify([{ op: 'add', path: '/spec/project', value: PLATFORM_PROJECT }]),
+      },
       {
         target: {
           group: 'argoproj.io',
@@ -118,12 +129,9 @@ export function rootApplication(input: ApplicationInputs) {
   });
 }
 
-/** What the web app may create: its namespace and nothing cluster-wide but its PriorityClass. */
+/** What the web app may create: nothing cluster-wide but its PriorityClass (Pulumi owns its namespace). */
 export const WEB_PROJECT_RESOURCES = {
-  cluster: [
-    { group: '', kind: 'Namespace', name: APP.namespace },
-    { group: 'scheduling.k8s.io', kind: 'PriorityClass', name: `zumo-${APP.name}` },
-  ],
+  cluster: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass', name: `zumo-${APP.name}` }],
   namespaced: [
     { group: '', kind: 'ServiceAccount' },
     { group: '', kind: 'PersistentVolumeClaim' },

@@ -1,7 +1,12 @@
 /**
  * The permissions boundary of one stack (created once per account by infra/bootstrap, attached to
  * every role the stack creates, CI roles included). Within it a role may do what its own policies
- * allow, in the services the program uses (BOUNDARY_SERVICES), except:
+ * allow, capped (lib/boundary-caps.ts) to the services the program uses and, where ARNs can name
+ * them, to the stack's own: its roles (STS, IAM), its image repository (no registry settings), its
+ * cluster and log groups, DNS records under its own domain; the services whose objects cannot be
+ * told apart (CloudFront's policies, Route 53 health checks, the account's buckets, topics,
+ * projects, the GitHub connection, key and backup lifecycle) only for its CI identities; no
+ * account-wide setting. And it may never:
  * - touch another stack's resources (their `stack` tag, their `zumo-<stack>-` names, their
  *   cluster's tags, their state objects); prod may only read dev's images, to promote them;
  * - change the roles GitHub jobs and the CI runner use (CI_IDENTITY_KINDS): no role the stack
@@ -18,9 +23,8 @@
  */
 import { CI_ROLES, type PolicyDocument, type PolicyStatement } from './iam.js';
 import { ESCALATION_POLICIES, NO_ESCALATION_POLICIES, ROLE_POLICY_CHANGES } from './infra-policy.js';
-import { eksArns } from './infra-services.js';
 import { ECR_PULL } from './ci-policies.js';
-import { stateObjectArns } from './state-access.js';
+import { ACCOUNT_SETTINGS, capStatements } from './boundary-caps.js';
 
 export interface BoundaryScope {
   readonly stack: string;
@@ -33,80 +37,14 @@ export interface BoundaryScope {
   readonly imageRepository: (stack: string) => string;
   /** Stacks whose images this stack may pull to promote them (prod: dev). */
   readonly promotesFrom?: readonly string[];
+  /** Each stack's DNS domain, for the stacks that have one (bootstrap's stackDomains). */
+  readonly domains?: Readonly<Record<string, string>>;
 }
 
 export const boundaryName = (project: string, stack: string) => `${project}-${stack}-boundary`;
 
-/**
- * The stacks one account's bootstrap supports: each boundary fences every other stack by name and
- * tag, so it grows with their number and their names' length. Two stacks of up to ten characters
- * keep each boundary 10% under IAM's 6,144 characters for a managed policy with a 63-character
- * state bucket (identity-iam-size.test.ts measures it); a third stack belongs in an account
- * of its own (docs/delivery.md, "IAM size limits").
- */
-export const MAX_ACCOUNT_STACKS = 2;
-const STACK_NAME = /^[a-z][a-z0-9-]{0,9}$/;
-
-/** The stack list bootstrap's `stacks` config gives, checked against what a boundary can hold. */
-export function accountStacks(value: unknown): string[] {
-  const example = 'a list of one or two stack names such as ["dev","prod"]';
-  if (!Array.isArray(value) || value.length === 0)
-    throw new Error(`zumo-bootstrap:stacks must be ${example}, got ${JSON.stringify(value)}`);
-  const bad = value.filter((s) => typeof s !== 'string' || !STACK_NAME.test(s));
-  if (bad.length)
-    throw new Error(
-      `zumo-bootstrap:stacks: ${bad.map((s) => JSON.stringify(s)).join(', ')} is not a stack name ` +
-        `(lowercase letters, digits and '-', starting with a letter, at most 10 characters)`,
-    );
-  if (new Set(value).size !== value.length)
-    throw new Error(`zumo-bootstrap:stacks names a stack twice: ${JSON.stringify(value)}`);
-  if (value.length > MAX_ACCOUNT_STACKS)
-    throw new Error(
-      `zumo-bootstrap:stacks: at most ${MAX_ACCOUNT_STACKS} stacks per account, got ${value.length}: each ` +
-        `boundary fences every other stack and would outgrow IAM's 6,144 characters; put a further stack ` +
-        `in an account of its own (docs/delivery.md, "IAM size limits")`,
-    );
-  return value as string[];
-}
-
 /** Tags that keys owned by bootstrap carry: their lifecycle is an admin's. */
 export const BOOTSTRAP_KEY_PURPOSES = ['pulumi-state', 'pulumi-secrets'];
-
-/**
- * The services the roles of a stack use: the program's own resource types (infra role), what
- * its CI jobs call, and what the AWS managed and published policies of its workload roles need
- * (EKS cluster and nodes, VPC CNI, EBS CSI, the load balancer controller, AWS Backup for EBS).
- * IAM is capped separately (own roles only). identity-followup.test.ts fails when a declared
- * role's policy allows a service missing here that is not listed as unused.
- */
-export const BOUNDARY_SERVICES = [
-  'acm',
-  'autoscaling',
-  'backup',
-  'backup-storage',
-  'cloudfront',
-  'cloudwatch',
-  'codebuild',
-  'codeconnections',
-  'codestar-connections',
-  'cognito-idp',
-  'ebs',
-  'ec2',
-  'ecr',
-  'eks',
-  'eks-auth',
-  'elasticloadbalancing',
-  'kms',
-  'logs',
-  'route53',
-  's3',
-  'shield',
-  'sns',
-  'sts',
-  'tag',
-  'waf-regional',
-  'wafv2',
-];
 
 /** The roles GitHub jobs assume and the CI runner's: `zumo-<stack>-<kind>-<suffix>`. */
 export const CI_IDENTITY_KINDS = [...CI_ROLES, 'runner'];
@@ -118,6 +56,9 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
   const others = b.stacks.filter((s) => s !== b.stack);
   const prefix = (stack: string) => `${b.project}-${stack}-`;
   const ownBoundary = `arn:aws:iam::${account}:policy/${boundaryName(b.project, b.stack)}`;
+  // Any account would do: a boundary is only ever attached to this account's roles.
+  const ciIdentities = CI_IDENTITY_KINDS.map((kind) => `arn:aws:iam::*:role/${prefix(b.stack)}${kind}*`);
+  const ownDomain = b.domains?.[b.stack];
   const promotionReads = [...ECR_PULL, 'ecr:DescribeImages'];
   const otherDeny = (stack: string): PolicyStatement[] => {
     // Prod promotes dev's images: reading them is the one thing it may do on dev.
@@ -125,162 +66,143 @@ export function boundaryPolicy(b: BoundaryScope): PolicyDocument {
     const p = prefix(stack);
     return [
       {
-        Sid: `Not${stack}Tagged`,
+        Sid: 'OtherTagged',
         Effect: 'Deny',
         ...readsAllowed,
         Resource: '*',
         Condition: { StringEquals: { 'aws:ResourceTag/stack': stack } },
       },
       {
-        Sid: `Not${stack}Cluster`,
+        Sid: 'OtherCluster',
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
         Condition: { StringLike: { 'aws:ResourceTag/aws:eks:cluster-name': `${p}*` } },
       },
       {
+        // EKS tags its managed node groups' Auto Scaling groups with eks:cluster-name, not the stack tag.
+        Sid: 'OtherNodeGroups',
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringLike: { 'aws:ResourceTag/eks:cluster-name': `${p}*` } },
+      },
+      {
         // The VPC CNI's network interfaces carry their cluster's name, not the stack tag.
-        Sid: `Not${stack}PodInterfaces`,
+        Sid: 'OtherPodInterfaces',
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
         Condition: { StringLike: { 'aws:ResourceTag/cluster.k8s.amazonaws.com/name': `${p}*` } },
       },
       {
-        Sid: `NoNew${stack}Resources`,
+        Sid: 'NoNewOther',
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
         Condition: { StringEquals: { 'aws:RequestTag/stack': stack } },
       },
       {
-        Sid: `Not${stack}Named`,
+        Sid: 'OtherNamed',
         Effect: 'Deny',
         Action: '*',
+        // Its roles, policies, cluster and log groups are outside the caps (lib/boundary-caps.ts);
+        // its alarms, projects and web ACLs are CI_IDENTITY_ONLY, and the CI identities' own
+        // policies name the stack's prefix. Buckets, topics and vaults also hold data to read.
         Resource: [
-          `arn:aws:iam::${account}:role/${p}*`,
-          `arn:aws:iam::${account}:policy/${p}*`,
           `arn:aws:s3:::${p}*`,
           `arn:aws:s3:::${p}*/*`,
-          ...eksArns('*', account, p),
-          `arn:aws:logs:*:${account}:log-group:${p}*`,
-          `arn:aws:logs:*:${account}:log-group:/aws/eks/${p}*`,
-          `arn:aws:logs:*:${account}:log-group:/aws/codebuild/${p}*`,
           `arn:aws:sns:*:${account}:${p}*`,
-          `arn:aws:cloudwatch:*:${account}:alarm:${p}*`,
-          `arn:aws:codebuild:*:${account}:project/${p}*`,
           `arn:aws:backup:*:${account}:backup-vault:${p}*`,
-          `arn:aws:wafv2:*:${account}:global/*/${p}*/*`,
-          ...stateObjectArns(b.stateBucketName, b.project, stack),
+          // Its state: .pulumi/stacks/<project>/<stack>.json*, and history, backups and locks under
+          // .pulumi/<kind>/[organization/]<project>/<stack>/ (lib/state-access.ts stateObjectKeys),
+          // in whichever bucket (only state backends hold such keys).
+          `arn:aws:s3:::*/.pulumi/*/${b.project}/${stack}.json*`,
+          `arn:aws:s3:::*/.pulumi/*/${b.project}/${stack}/*`,
         ],
       },
       {
-        Sid: `Not${stack}Images`,
+        Sid: 'OtherImages',
         Effect: 'Deny',
         ...readsAllowed,
         Resource: `arn:aws:ecr:*:${account}:repository/${b.imageRepository(stack)}`,
       },
     ];
   };
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      // A boundary only caps: what a role may really do is what its own policies grant.
-      {
-        Sid: 'CapServices',
-        Effect: 'Allow',
-        Action: BOUNDARY_SERVICES.map((service) => `${service}:*`),
-        Resource: '*',
-      },
-      { Sid: 'CapIamRead', Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' },
-      {
-        // Roles only: no role of a stack writes a customer-managed policy (the CI identity's).
-        Sid: 'CapIamOwn',
-        Effect: 'Allow',
-        Action: 'iam:*',
-        Resource: [
-          `arn:aws:iam::${account}:role/${prefix(b.stack)}*`,
-          `arn:aws:iam::${account}:role/aws-service-role/*`,
-        ],
-      },
-      {
-        Sid: 'NoRoleWithoutThisBoundary',
-        Effect: 'Deny',
-        Action: ROLE_POLICY_CHANGES,
-        Resource: '*',
-        Condition: { StringNotEquals: { 'iam:PermissionsBoundary': ownBoundary } },
-      },
-      { Sid: 'NoBoundaryRemoval', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: '*' },
-      {
-        // The identities GitHub jobs obtain change only through an admin: no role widens them.
-        Sid: 'NotTheCiIdentities',
-        Effect: 'Deny',
-        NotAction: CI_IDENTITY_READS,
-        Resource: CI_IDENTITY_KINDS.map((kind) => `arn:aws:iam::${account}:role/${prefix(b.stack)}${kind}*`),
-      },
-      {
-        Sid: 'NoBoundaryChange',
-        Effect: 'Deny',
-        Action: [
-          'iam:CreatePolicyVersion',
-          'iam:DeletePolicy',
-          'iam:DeletePolicyVersion',
-          'iam:SetDefaultPolicyVersion',
-          'iam:TagPolicy',
-          'iam:UntagPolicy',
-        ],
-        Resource: b.stacks.map((stack) => `arn:aws:iam::${account}:policy/${boundaryName(b.project, stack)}`),
-      },
-      {
-        // The stack's roles attach AWS managed policies only: a customer-managed one (the infra
-        // role's) on a role someone else may assume would hand out a CI identity's rights.
-        ...NO_ESCALATION_POLICIES,
-        Condition: { ArnLike: { 'iam:PolicyARN': [...ESCALATION_POLICIES, `arn:aws:iam::${account}:policy/*`] } },
-      },
-      {
-        Sid: 'NotBootstrapIdentity',
-        Effect: 'Deny',
-        Action: [
-          'iam:*OpenIDConnectProvider*',
-          'codeconnections:DeleteConnection',
-          'codeconnections:UpdateConnection*',
-          'codestar-connections:DeleteConnection',
-          'codebuild:DeleteSourceCredentials',
-          'codebuild:ImportSourceCredentials',
-        ],
-        Resource: '*',
-      },
-      {
-        Sid: 'NotBootstrapBucket',
-        Effect: 'Deny',
-        Action: [
-          's3:DeleteBucket*',
-          's3:PutBucket*',
-          's3:PutEncryptionConfiguration',
-          's3:PutLifecycleConfiguration',
-          's3:PutReplicationConfiguration',
-        ],
-        Resource: `arn:aws:s3:::${b.stateBucketName}`,
-      },
-      {
-        Sid: 'NotBootstrapKeys',
-        Effect: 'Deny',
-        Action: [
-          'kms:CancelKeyDeletion',
-          'kms:CreateGrant',
-          'kms:DeleteAlias',
-          'kms:DisableKey',
-          'kms:DisableKeyRotation',
-          'kms:PutKeyPolicy',
-          'kms:ScheduleKeyDeletion',
-          'kms:TagResource',
-          'kms:UntagResource',
-          'kms:UpdateAlias',
-        ],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:ResourceTag/purpose': BOOTSTRAP_KEY_PURPOSES } },
-      },
-      ...others.flatMap(otherDeny),
-    ],
-  };
+  const statements: PolicyStatement[] = [
+    ...capStatements({
+      account,
+      prefix: prefix(b.stack),
+      imageRepository: b.imageRepository(b.stack),
+      ciIdentities,
+      domain: ownDomain,
+      nestedDomains: others
+        .map((o) => b.domains?.[o])
+        .filter((d) => d !== undefined && ownDomain && d.endsWith(`.${ownDomain}`)) as string[],
+    }),
+    {
+      Sid: 'NoRoleWithoutThisBoundary',
+      Effect: 'Deny',
+      Action: ROLE_POLICY_CHANGES,
+      Resource: '*',
+      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': ownBoundary } },
+    },
+    {
+      // The identities GitHub jobs obtain change only through an admin: no role widens them.
+      Sid: 'NotTheCiIdentities',
+      Effect: 'Deny',
+      NotAction: CI_IDENTITY_READS,
+      Resource: ciIdentities,
+    },
+    {
+      // The stack's roles attach AWS managed policies only: a customer-managed one (the infra
+      // role's) on a role someone else may assume would hand out a CI identity's rights.
+      ...NO_ESCALATION_POLICIES,
+      Condition: { ArnLike: { 'iam:PolicyARN': [...ESCALATION_POLICIES, `arn:aws:iam::${account}:policy/*`] } },
+    },
+    {
+      // No role removes a boundary or changes a setting of the whole account or region
+      // (lib/boundary-caps.ts ACCOUNT_SETTINGS). Bootstrap's OIDC provider is outside the IAM cap
+      // (roles only), its GitHub connection and CodeBuild's source credentials CI_IDENTITY_ONLY,
+      // and no CI identity's policy grants changing them.
+      Sid: 'Never',
+      Effect: 'Deny',
+      Action: ['iam:DeleteRolePermissionsBoundary', ...ACCOUNT_SETTINGS],
+      Resource: '*',
+    },
+    {
+      Sid: 'NotBootstrapBucket',
+      Effect: 'Deny',
+      Action: [
+        's3:DeleteBucket*',
+        's3:PutBucket*',
+        's3:PutEncryptionConfiguration',
+        's3:PutLifecycleConfiguration',
+        's3:PutReplicationConfiguration',
+      ],
+      Resource: `arn:aws:s3:::${b.stateBucketName}`,
+    },
+    {
+      Sid: 'NotBootstrapKeys',
+      Effect: 'Deny',
+      Action: [
+        'kms:CancelKeyDeletion',
+        'kms:CreateGrant',
+        'kms:DeleteAlias',
+        'kms:DisableKey',
+        'kms:DisableKeyRotation',
+        'kms:PutKeyPolicy',
+        'kms:ScheduleKeyDeletion',
+        'kms:TagResource',
+        'kms:UntagResource',
+        'kms:UpdateAlias',
+      ],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:ResourceTag/purpose': BOOTSTRAP_KEY_PURPOSES } },
+    },
+    ...others.flatMap(otherDeny),
+  ];
+  // IAM needs no Sid, and a managed policy holds 6,144 characters (whitespace not counted): the
+  // boundary spends them on statements, each named here in the code by its Sid.
+  return { Version: '2012-10-17', Statement: statements.map(({ Sid: _sid, ...statement }) => statement) };
 }

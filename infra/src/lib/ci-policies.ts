@@ -103,6 +103,9 @@ export const PREVIEW_READS = [
   // The same reads under the old prefix: the preflight's data source calls the CodeStar Connections endpoint.
   'codestar-connections:GetConnection',
   'codestar-connections:ListTagsForResource',
+  // The runner's quota preflight (config/runner-quota.ts).
+  'servicequotas:GetAWSDefaultServiceQuota',
+  'servicequotas:GetServiceQuota',
   'sts:GetCallerIdentity',
 ];
 

@@ -2,6 +2,8 @@
  * Helm values as pure functions, so tests can check every key against the charts' own values
  * files (vendored in infra/reference) without a cluster. Chart versions are pinned here, in one place.
  */
+import { PROMETHEUS_HEALTH_LUA } from './prometheus-health.js';
+
 export const CHARTS = {
   argocd: { chart: 'argo-cd', version: '10.1.1', repo: 'https://argoproj.github.io/argo-helm', namespace: 'argocd' },
   lbController: {
@@ -53,7 +55,14 @@ export function argocdValues(highAvailability: boolean) {
     global: { domain: 'argocd.internal' },
     // Every key under configs.cm but create/annotations becomes a key of argocd-cm
     // (argo-helm charts/argo-cd/templates/_helpers.tpl, "argo-cd.config.cm").
-    configs: { cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA } },
+    configs: {
+      cm: {
+        'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA,
+        // Progressing, not Degraded, while Prometheus starts (lib/prometheus-health.ts).
+        'resource.customizations.health.monitoring.coreos.com_Prometheus': PROMETHEUS_HEALTH_LUA,
+        'resource.customizations.useOpenLibs.monitoring.coreos.com_Prometheus': 'true',
+      },
+    },
     // No SSO is configured: the admin login via port-forward is the way in (docs/infra.md).
     dex: { enabled: false },
     // redis-ha (3 servers, 3 HAProxies) requires a node per replica by default; with three nodes

@@ -72,6 +72,8 @@ const READS = [
   'route53:List*',
   's3:GetBucketLocation',
   's3:ListAllMyBuckets',
+  'servicequotas:GetAWSDefaultServiceQuota', // the runner's quota preflight (config/runner-quota.ts)
+  'servicequotas:GetServiceQuota',
   'sns:Get*',
   'sns:List*',
   'sts:GetCallerIdentity',

@@ -4,9 +4,16 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT } from '../mocks.js';
+import { bootstrapConfig } from '../pulumi-cli/bootstrap-config.js';
 
 const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-process.env['PULUMI_CONFIG'] = JSON.stringify({ 'zumo-bootstrap:stateBucketName': `zumo-pulumi-state-${ACCOUNT}` });
+// The config the documented setup and Pulumi.yaml give it, merged as the CLI merges them, and the
+// overrides a test asks for (argv[2], JSON; the engine hands lists and objects over as JSON text).
+const overrides = Object.entries(JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>).map(([key, value]) => [
+  key,
+  typeof value === 'string' ? value : JSON.stringify(value),
+]);
+process.env['PULUMI_CONFIG'] = JSON.stringify({ ...bootstrapConfig(), ...Object.fromEntries(overrides) });
 await pulumi.runtime.setMocks(
   {
     newResource(args) {

@@ -61,15 +61,19 @@ const runScript = (script: string, ...args: string[]) => {
   return JSON.parse(stdout.trimEnd().split('\n').pop()!);
 };
 
-/** Runs infra/bootstrap under mocks in a child process and returns what it declared. */
-export function declaredBootstrap(): DeclaredBootstrap {
-  if (!cache.has('bootstrap')) cache.set('bootstrap', runScript('declared-bootstrap.ts'));
-  return cache.get('bootstrap') as DeclaredBootstrap;
+/**
+ * Runs infra/bootstrap under mocks in a child process and returns what it declared: with the config
+ * the documented setup gives it, plus `overrides` (keys with their `zumo-bootstrap:` prefix).
+ */
+export function declaredBootstrap(overrides: Record<string, unknown> = {}): DeclaredBootstrap {
+  const key = `bootstrap ${JSON.stringify(overrides)}`;
+  if (!cache.has(key)) cache.set(key, runScript('declared-bootstrap.ts', JSON.stringify(overrides)));
+  return cache.get(key) as DeclaredBootstrap;
 }
 
 /** The permissions boundaries bootstrap declares, by the ARN the stacks reference them with. */
-export function boundaryDocuments(): Record<string, unknown> {
-  const { recorded, outputs } = declaredBootstrap();
+export function boundaryDocuments(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { recorded, outputs } = declaredBootstrap(overrides);
   const byName = Object.fromEntries(
     recorded
       .filter((r) => r.type === 'aws:iam/policy:Policy')

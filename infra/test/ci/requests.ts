@@ -139,6 +139,12 @@ export const INVOKE_ACTIONS: Record<string, string[]> = {
     'ec2:GetManagedPrefixListEntries',
   ],
   'aws:kms/getAlias:getAlias': ['kms:ListAliases'],
+  // The runner's quota preflight (config/runner-quota.ts): GetServiceQuota, and the default when
+  // the account has no applied value (internal/service/servicequotas/service_quota_data_source.go).
+  'aws:servicequotas/getServiceQuota:getServiceQuota': [
+    'servicequotas:GetServiceQuota',
+    'servicequotas:GetAWSDefaultServiceQuota',
+  ],
   // The connection preflight (config/github-connection.ts): the data source calls GetConnection and
   // ListTagsForResource (internal/service/codestarconnections/connection_data_source.go); the
   // connection bootstrap creates is a codeconnections one, and AWS matches the policy's service

@@ -1,8 +1,20 @@
 import type { Test } from 'tap';
 import { APP } from '@zumo/config';
-import { SYNC_RETRY } from '../../src/lib/argocd-applications.js';
+import { PLATFORM_PROJECT, SYNC_RETRY } from '../../src/lib/argocd-applications.js';
+import { KUBE_PROMETHEUS_STACK } from '../../src/lib/argocd-projects.js';
 import { renderApplication, type Manifest } from './argocd-render.js';
 import type { ResourceGraph } from './graph.js';
+
+/** Kinds that live outside namespaces (the ones the platform Applications create). */
+const CLUSTER_SCOPED = new Set([
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'Namespace',
+  'PriorityClass',
+]);
 
 const applicationsOf = (graph: ResourceGraph) =>
   graph.all('kubernetes:argoproj.io/v1alpha1:Application').map((a) => a.inputs as unknown as Manifest);
@@ -18,7 +30,10 @@ export function checkApplications(t: Test, graph: ResourceGraph) {
   const objects = renderApplication(web.spec)!;
 
   t.test('the web AppProject admits exactly what the web app ships, in its namespace only', async (t) => {
-    const project = graph.one('kubernetes:argoproj.io/v1alpha1:AppProject').inputs;
+    const project = graph.one(
+      'kubernetes:argoproj.io/v1alpha1:AppProject',
+      (p) => p.inputs['metadata'].name === APP.name,
+    ).inputs;
     t.equal(web.spec.project, project['metadata'].name, 'the web Application uses it');
     t.same(project['spec'].destinations, [{ server: 'https://kubernetes.default.svc', namespace: APP.namespace }]);
     t.same(project['spec'].sourceRepos, [web.spec.source.repoURL], 'this repository only');
@@ -32,6 +47,85 @@ export function checkApplications(t: Test, graph: ResourceGraph) {
       entries.map((e) => `${e.group}/${e.kind}${e.name ? `/${e.name}` : ''}`).sort();
     t.same(listed(project['spec'].namespaceResourceWhitelist), [...new Set(shipped(false))], 'namespaced kinds');
     t.same(listed(project['spec'].clusterResourceWhitelist), shipped(true), 'cluster-wide objects, by name');
+  });
+
+  t.test('the platform project admits exactly what the root and its children deploy', async (t) => {
+    const project = graph.one(
+      'kubernetes:argoproj.io/v1alpha1:AppProject',
+      (p) => p.inputs['metadata'].name === PLATFORM_PROJECT,
+    ).inputs['spec'];
+    const root = apps.find((a) => a.metadata.name === 'root')!;
+    t.equal(root.spec.project, PLATFORM_PROJECT, 'the root is in it');
+    const rootObjects = renderApplication(root.spec)!;
+    t.ok(rootObjects.length > 0, 'the root renders its children');
+    for (const child of rootObjects) {
+      t.equal(child.kind, 'Application', `root creates ${child.kind}/${child.metadata.name}: only Applications`);
+      t.equal(child.metadata.namespace ?? root.spec.destination.namespace, 'argocd', 'in argocd');
+      t.equal(child.spec.project, PLATFORM_PROJECT, `${child.metadata.name}: forced into the platform project`);
+    }
+    const platformApps = [root, ...rootObjects];
+    // Sources: what the Applications name; the chart's is the one whose kinds are listed.
+    t.same(
+      [...project.sourceRepos].sort(),
+      [...new Set(platformApps.map((a) => a.spec.source.repoURL))].sort(),
+      'this repository and the chart repository, nothing else',
+    );
+    const chartApp = rootObjects.find((a) => a.spec.source.chart === KUBE_PROMETHEUS_STACK.chart)!;
+    t.equal(chartApp.spec.source.repoURL, KUBE_PROMETHEUS_STACK.repoURL);
+    t.equal(
+      chartApp.spec.source.targetRevision,
+      KUBE_PROMETHEUS_STACK.version,
+      'the chart version its kinds were read at (argocd-projects.ts): a bump re-reads them',
+    );
+    // Destinations: where the Applications and what they render go.
+    const rendered = platformApps.flatMap((a) =>
+      (renderApplication(a.spec) ?? []).map((m) => ({
+        m,
+        namespace: m.metadata.namespace ?? a.spec.destination.namespace,
+      })),
+    );
+    const namespaces = new Set([
+      ...platformApps.map((a) => a.spec.destination.namespace as string),
+      ...rendered.filter(({ m }) => !CLUSTER_SCOPED.has(m.kind)).map(({ namespace }) => namespace as string),
+      ...KUBE_PROMETHEUS_STACK.extraNamespaces,
+    ]);
+    t.same(
+      project.destinations.map((d: { namespace: string }) => d.namespace).sort(),
+      [...namespaces].sort(),
+      'exactly the namespaces they deploy to',
+    );
+    t.ok(
+      project.destinations.every((d: { server: string }) => d.server === 'https://kubernetes.default.svc'),
+      'this cluster only',
+    );
+    const group = (m: Manifest) => (m.apiVersion.includes('/') ? m.apiVersion.split('/')[0]! : '');
+    const listed = new Set(
+      project.namespaceResourceWhitelist.map((e: { group: string; kind: string }) => `${e.group}/${e.kind}`),
+    );
+    for (const { m } of rendered.filter(({ m }) => !CLUSTER_SCOPED.has(m.kind)))
+      t.ok(listed.has(`${group(m)}/${m.kind}`), `${m.kind}/${m.metadata.name} is admitted`);
+    t.ok(
+      project.clusterResourceWhitelist.every((e: { name?: string }) => e.name),
+      'cluster-scoped kinds only by name',
+    );
+  });
+
+  t.test('the default project admits nothing', async (t) => {
+    const patch = graph.one('kubernetes:argoproj.io/v1alpha1:AppProjectPatch').inputs;
+    t.equal(patch['metadata'].name, 'default');
+    t.equal(patch['metadata'].annotations['pulumi.com/patchForce'], 'true', 'it takes over the server-created fields');
+    for (const field of [
+      'sourceRepos',
+      'sourceNamespaces',
+      'destinations',
+      'clusterResourceWhitelist',
+      'namespaceResourceWhitelist',
+    ])
+      t.same(patch['spec'][field], [], `${field}: [] (an omitted whitelist admits every namespaced kind)`);
+    t.notOk(
+      apps.some((a) => a.spec.project === 'default'),
+      'no Application Pulumi declares uses it',
+    );
   });
 
   t.test('the service trusts X-Forwarded-For only from the ALB', async (t) => {

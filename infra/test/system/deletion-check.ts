@@ -1,7 +1,7 @@
 import type { Test } from 'tap';
 import type { Registered } from '../mocks.js';
 import { renderApplication, syncOptions, type Manifest } from './argocd-render.js';
-import { CONTROLLERS_RUN_ON, FINALIZERS } from './finalizers.js';
+import { CONTROLLERS_RUN_ON, FINALIZERS, identityOf } from './finalizers.js';
 import { ResourceGraph } from './graph.js';
 import { select } from './order-rules.js';
 
@@ -68,9 +68,27 @@ function checkClaimNamespaces(t: Test, graph: ResourceGraph) {
       );
 }
 
+/** Every controller that clears a finalizer keeps its AWS identity until it is itself deleted. */
+function checkControllerIdentities(t: Test, graph: ResourceGraph) {
+  for (const f of FINALIZERS)
+    for (const controller of graph.resources.filter(f.clearedBy)) {
+      const identity = identityOf(graph, controller);
+      const aws = f.kind !== 'Application';
+      if (aws) t.ok(identity.length > 0, `${ResourceGraph.label(controller)} (${f.kind}): its AWS identity is found`);
+      for (const needed of identity)
+        t.ok(
+          graph.waitsFor(controller, needed),
+          `${ResourceGraph.label(controller)} is deleted before ${ResourceGraph.label(needed)}: it clears ${f.finalizer} with AWS calls`,
+        );
+    }
+}
+
 /** A controller outlives every object carrying its finalizer; the nodes outlive the controllers' clients. */
 export function checkDeletionOrder(t: Test, graph: ResourceGraph) {
   t.test('namespaces holding volume claims', async (t) => checkClaimNamespaces(t, graph));
+  t.test('controllers that clear finalizers keep their AWS permissions', async (t) =>
+    checkControllerIdentities(t, graph),
+  );
   const applications = graph.all('kubernetes:argoproj.io/v1alpha1:Application');
   t.ok(applications.length > 0, 'the stack declares Applications');
   for (const app of applications) {

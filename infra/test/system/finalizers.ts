@@ -4,6 +4,8 @@
  * (an Application, through Argo CD) must be deleted while the controller, and the nodes it runs
  * on, still exist; otherwise the delete hangs until it times out.
  */
+import type { Registered } from '../mocks.js';
+import type { ResourceGraph } from './graph.js';
 import { select, type Select } from './order-rules.js';
 
 export interface Finalizer {
@@ -37,3 +39,31 @@ export const FINALIZERS: Finalizer[] = [
 
 /** Every controller runs in pods: the nodes must outlive whatever waits for a controller. */
 export const CONTROLLERS_RUN_ON = select.nodeGroup;
+
+/**
+ * The AWS identity a controller's pods act with: the Pod Identity associations of its service
+ * account (a Helm release's namespace and `serviceAccount.name` value, or an EKS add-on's own
+ * `podIdentityAssociations`), and every policy of the roles they hand out. A controller that
+ * clears finalizers makes AWS calls to do so (deregistering targets, deleting volumes): deleted
+ * after any of these, it is refused (AccessDenied) and the finalizer, and the destroy, hang.
+ */
+export function identityOf(graph: ResourceGraph, controller: Registered): Registered[] {
+  const associations = graph.all('aws:eks/podIdentityAssociation:PodIdentityAssociation', (a) => {
+    if (controller.type !== 'kubernetes:helm.sh/v3:Release') return false;
+    const values = controller.inputs['values'] as { serviceAccount?: { name?: string } } | undefined;
+    return (
+      a.inputs['namespace'] === controller.inputs['namespace'] &&
+      a.inputs['serviceAccount'] === values?.serviceAccount?.name
+    );
+  });
+  const roles = new Set([
+    ...associations.flatMap((a) => a.propertyDependencies['roleArn'] ?? []),
+    ...(controller.propertyDependencies['podIdentityAssociations'] ?? []),
+  ]);
+  const policies = graph.resources.filter(
+    (r) =>
+      ['aws:iam/rolePolicy:RolePolicy', 'aws:iam/rolePolicyAttachment:RolePolicyAttachment'].includes(r.type) &&
+      (r.propertyDependencies['role'] ?? []).some((role) => roles.has(role)),
+  );
+  return [...associations, ...policies];
+}

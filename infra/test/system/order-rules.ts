@@ -79,6 +79,13 @@ export const ORDER_RULES: OrderRule[] = [
     why: "an Application needs Argo CD's CRD; the TargetGroupBinding it syncs is refused while the controller's webhooks (failurePolicy Fail) are down",
   },
   {
+    name: 'Applications after the namespace Pulumi gives them',
+    later: application(),
+    earlier: type('kubernetes:core/v1:Namespace'),
+    related: (app, namespace) => app.inputs['spec']?.destination?.namespace === namespace.inputs['metadata']?.name,
+    why: 'the Applications do not create namespaces (no CreateNamespace): Pulumi owns each with its Pod Security labels; on destroy the namespace, holding the objects the Application leaves (its claim), goes after it',
+  },
+  {
     name: 'the cluster after its control-plane log group',
     later: type('aws:eks/cluster:Cluster'),
     earlier: (r) => r.type === 'aws:cloudwatch/logGroup:LogGroup' && /^\/aws\/eks\/.+\/cluster$/.test(r.inputs['name']),

@@ -63,6 +63,25 @@ function elasticIps(stacks: Declared[]): QuotaNeed {
   return { code: 'L-0263D0A3', need: perStack.reduce((a, b) => a + b, 0), how: `NAT gateways ${perStack.join(' + ')}` };
 }
 
+/**
+ * CodeBuild's concurrently running builds for the runners' environment (Linux, medium compute):
+ * each runner project's concurrent build limit, all of which may run at once; CodeBuild also
+ * refuses a project whose limit is above the account's ("Builds in AWS CodeBuild").
+ */
+function runnerBuilds(stacks: Declared[]): QuotaNeed {
+  const perStack = stacks.map((stack) =>
+    stack
+      .filter(
+        (r) =>
+          r.type === 'aws:codebuild/project:Project' &&
+          r.inputs['environment']?.type === 'LINUX_CONTAINER' &&
+          r.inputs['environment']?.computeType === 'BUILD_GENERAL1_MEDIUM',
+      )
+      .reduce((sum, p) => sum + (p.inputs['concurrentBuildLimit'] ?? 0), 0),
+  );
+  return { code: 'L-2DC20C30', need: perStack.reduce((a, b) => a + b, 0), how: `runners ${perStack.join(' + ')}` };
+}
+
 export function quotaNeeds(stacks: Declared[]): QuotaNeed[] {
-  return [standardVcpus(stacks), elasticIps(stacks)];
+  return [standardVcpus(stacks), elasticIps(stacks), runnerBuilds(stacks)];
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import { APP } from '@zumo/config';
 import { MONITORING_NAMESPACE } from '../../src/lib/alertmanager.js';
 import { ACCOUNT, REPO_ROOT, type Registered } from '../mocks.js';
 import { ResourceGraph } from './graph.js';
@@ -59,8 +60,10 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
     why: 'volumes of a Retain StorageClass outlive their claims and the cluster: the teardown lists them',
   },
   {
-    applies: (r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs['metadata'].name === MONITORING_NAMESPACE,
-    command: () => `kubectl delete pvc -n ${MONITORING_NAMESPACE} --all --wait`,
+    applies: (r) =>
+      r.type === 'kubernetes:core/v1:Namespace' &&
+      [MONITORING_NAMESPACE, APP.namespace].includes(r.inputs['metadata'].name),
+    command: (r) => `kubectl delete pvc -n ${r.inputs['metadata'].name} --all --wait`,
     why: 'the EBS CSI driver deletes a released volume in the background: claims go while it still runs',
   },
 ];
