@@ -75,9 +75,13 @@ if (args[0] === 'api') {
   }
   save();
 } else if (args[0] === 'pr' && args[1] === 'list') {
+  // gh lists OPEN, CLOSED or MERGED pull requests (--state all: every one); the stand-in keeps them lower-case.
   const head = option('--head');
-  const open = state.pulls.filter((p) => p.head === head && p.base === option('--base') && p.state === option('--state'));
-  out(open.map(({ number }) => ({ number })));
+  const wanted = option('--state');
+  const found = state.pulls.filter(
+    (p) => p.head === head && p.base === option('--base') && (wanted === 'all' || p.state === wanted),
+  );
+  out(found.map(({ number, state }) => ({ number, state: state.toUpperCase() })));
 } else if (args[0] === 'pr' && args[1] === 'create') {
   const number = state.nextId++;
   state.pulls.push({
