@@ -51,9 +51,13 @@ function repository(dir: string) {
   git(seed, 'add', '.');
   git(seed, 'commit', '--quiet', '-m', 'seed');
   const release = git(seed, 'rev-parse', '--short=7', 'HEAD');
-  execFileSync('bash', [join(REPO_ROOT, '.github/scripts/set-image.sh'), 'deploy/web/overlays/dev', DEV, release, DIGEST], {
-    cwd: seed,
-  });
+  execFileSync(
+    'bash',
+    [join(REPO_ROOT, '.github/scripts/set-image.sh'), 'deploy/web/overlays/dev', DEV, release, DIGEST],
+    {
+      cwd: seed,
+    },
+  );
   git(seed, 'commit', '--quiet', '-am', `release(dev): web ${release}`);
   git(seed, 'push', '--quiet', join(dir, 'origin.git'), 'main');
   git(dir, 'clone', '--quiet', 'origin.git', 'job');
@@ -132,9 +136,13 @@ t.test('pin-prod refuses what was not promoted', async (t) => {
   const pin = (commit: string) => gh.runWith(job, { PROD_REPOSITORY: PROD }, 'pin-prod.sh', commit);
 
   git(seed, 'checkout', '--quiet', '-b', 'side');
-  execFileSync('bash', [join(REPO_ROOT, '.github/scripts/set-image.sh'), 'deploy/web/overlays/prod', PROD, 'abc1234', DIGEST], {
-    cwd: seed,
-  });
+  execFileSync(
+    'bash',
+    [join(REPO_ROOT, '.github/scripts/set-image.sh'), 'deploy/web/overlays/prod', PROD, 'abc1234', DIGEST],
+    {
+      cwd: seed,
+    },
+  );
   git(seed, 'commit', '--quiet', '-am', 'a branch nobody merged');
   git(seed, 'push', '--quiet', join(gh.dir, 'origin.git'), 'side');
   git(job, 'fetch', '--quiet', 'origin', 'side');
@@ -144,9 +152,13 @@ t.test('pin-prod refuses what was not promoted', async (t) => {
 
   // Merged to main by hand, an image dev never ran.
   git(seed, 'checkout', '--quiet', 'main');
-  execFileSync('bash', [join(REPO_ROOT, '.github/scripts/set-image.sh'), 'deploy/web/overlays/prod', PROD, 'abc1234', OTHER_DIGEST], {
-    cwd: seed,
-  });
+  execFileSync(
+    'bash',
+    [join(REPO_ROOT, '.github/scripts/set-image.sh'), 'deploy/web/overlays/prod', PROD, 'abc1234', OTHER_DIGEST],
+    {
+      cwd: seed,
+    },
+  );
   git(seed, 'commit', '--quiet', '-am', 'a hand-written prod image');
   git(seed, 'push', '--quiet', join(gh.dir, 'origin.git'), 'main');
   const hand = pin(git(seed, 'rev-parse', 'HEAD'));
