@@ -291,6 +291,28 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
     t.notMatch(job.concurrency?.group ?? '', /^infra-/, 'a queued drift check never displaces a queued up');
 });
 
+t.test("a drift check never runs beside an update of its stack, nor reports one's pending operations", async (t) => {
+  // A preview takes no lock (pulumi/pulumi pkg/backend/diy/backend.go), so a drift check during an
+  // `up` reads a half-written state. Sharing infra-<stack> would serialize them, but GitHub queues
+  // per group across workflows (github/docs "Control the concurrency"): a nightly check would wait
+  // behind a prod approval for days, and with the default queue a queued check would cancel a
+  // queued up. So each check waits for the stack's lock and drops a result an update overlapped
+  // (quiet-stack.sh: 75 = skipped), and the report counts a skipped stack as neither clean nor drifted.
+  const drift = byName('drift');
+  for (const stack of ['dev', 'prod']) {
+    const job = drift.jobs[`drift-${stack}`]!;
+    const check = job.steps.find((s) => /nx run infra:preview:\w+ .*--refresh --expect-no-changes/.test(s.run ?? ''))!;
+    t.match(
+      check.run,
+      `bash .github/scripts/quiet-stack.sh ${stack} npx nx run infra:preview:${stack} `,
+      `drift-${stack}: through quiet-stack.sh`,
+    );
+    t.match(check.run, /75\) outcome=skipped/, `drift-${stack}: an overlapped check is reported as skipped`);
+    t.match(check.run, `> outcome-${stack}.txt`, `drift-${stack}: its outcome for the report`);
+    t.notOk(check['continue-on-error'], `drift-${stack}: the step records its outcome itself`);
+  }
+});
+
 t.test('jobs that talk to the Kubernetes API run on their stack runner inside the VPC', async (t) => {
   for (const w of workflows) {
     for (const [id, job] of jobs(w)) {
