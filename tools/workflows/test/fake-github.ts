@@ -14,6 +14,7 @@ export interface State {
   comments: { id: number; issue: number; body: string; author: string }[];
   issues: { number: number; state: string; labels: string[]; body: string; comments: string[] }[];
   pulls: { number: number; base: string; head: string; title: string; body: string; state: string; author: string }[];
+  rulesets?: { id: number; name: string; body: Record<string, unknown> }[];
 }
 
 export function github(t: Test, initial: Partial<State> = {}) {

@@ -9,6 +9,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { Ajv } from 'ajv';
 import { RULESET_SCHEMA, fnmatchPathname, ownersOf, parseCodeOwners } from './github-rules.js';
+import { github } from './fake-github.js';
 import { byName, REPO_ROOT, SCRIPTS_DIR } from './workflows.js';
 
 const APP_ID = '123456';
@@ -134,3 +135,36 @@ t.test('CODEOWNERS: everything that reaches prod or decides how has an owner', a
   }
   t.notOk(ownersOf(rules, 'apps/web/src/app.ts'), 'the app reaches prod only as a promoted image');
 });
+
+t.test(
+  'apply-rulesets: creates the rulesets once, then updates them by name; GITHUB_TOKEN cannot approve',
+  async (t) => {
+    const gh = github(t, { rulesets: [{ id: 7, name: "someone else's ruleset", body: {} }] });
+    const first = gh.run('apply-rulesets.sh', APP_ID, 'acme/zumo');
+    t.equal(first.status, 0, first.stderr);
+    const created = gh.state().rulesets!.filter((r) => r.id !== 7);
+    t.same(
+      created.map((r) => r.body),
+      rulesets,
+      'what --print shows is what is sent',
+    );
+    const again = gh.run('apply-rulesets.sh', APP_ID, 'acme/zumo');
+    t.equal(again.status, 0, again.stderr);
+    t.same(
+      gh.state().rulesets!.map((r) => r.id),
+      [7, ...created.map((r) => r.id)],
+      'a second run updates the same rulesets, creates none',
+    );
+    t.match(again.stdout, /updated 'main: reviewed merges only' \(#\d+\)/);
+    t.ok(
+      gh
+        .state()
+        .calls.some((c) =>
+          c.includes(
+            'actions/permissions/workflow -f default_workflow_permissions=read -F can_approve_pull_request_reviews=false',
+          ),
+        ),
+      'workflows may not approve pull requests',
+    );
+  },
+);
