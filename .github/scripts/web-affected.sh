@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# web-affected.sh OVERLAY COMMIT
+# web-affected.sh OVERLAY COMMIT [REF]
 #
 # Prints web=true when COMMIT changes what the web project ships compared with the release
 # OVERLAY runs (its image tag is the short SHA of the commit it was built from), else web=false.
 # The base is what runs, not the previous commit: a skipped or failed release is caught up by the
-# next one.
+# next one. With REF, OVERLAY is read as REF has it (release.yml passes origin/main: what dev runs
+# now, not what the release commit's own checkout says; ci runs finish out of order, and a late,
+# older release must stop here, before its image and page, not at the bump).
 #
 # Nx decides from the changed files, without deploy/: the image and the page are built from
 # apps/web and the packages it imports (apps/web/Dockerfile), never from the GitOps tree, which
@@ -13,8 +15,13 @@
 # again, forever.
 set -euo pipefail
 
-overlay="$1"; commit="$2"
-current="$(sed -n "s/^ *newTag: *['\"]\{0,1\}\([0-9a-f]\{7,40\}\)['\"]\{0,1\} *$/\1/p" "$overlay/kustomization.yaml" | head -n 1)"
+overlay="$1"; commit="$2"; ref="${3:-}"
+if [ -n "$ref" ]; then
+  kustomization="$(git show "$ref:$overlay/kustomization.yaml")"
+else
+  kustomization="$(cat "$overlay/kustomization.yaml")"
+fi
+current="$(sed -n "s/^ *newTag: *['\"]\{0,1\}\([0-9a-f]\{7,40\}\)['\"]\{0,1\} *$/\1/p" <<< "$kustomization" | head -n 1)"
 
 if [ -z "$current" ] || ! base="$(git rev-parse --verify --quiet "$current^{commit}")"; then
   echo "web-affected: $overlay runs no release of this repository yet; releasing" >&2

@@ -49,11 +49,6 @@ for (const environment of ['dev', 'prod']) {
     for (const key of ['serviceMonitorSelectorNilUsesHelmValues', 'ruleSelectorNilUsesHelmValues'])
       t.equal(values.prometheus.prometheusSpec[key], false, `${key}: our monitors and rules are picked up`);
     t.equal(values.prometheus.prometheusSpec.replicas, 1, 'sized for a small cluster');
-    t.same(
-      values.prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy,
-      { whenDeleted: 'Delete', whenScaled: 'Retain' },
-      "Prometheus's claim goes with its StatefulSet: no volume left behind when the Application is deleted",
-    );
 
     const config = apps.find((a) => a.metadata.name === 'monitoring-config')!;
     t.equal(config.metadata.labels?.['zumo.dev/source'], 'this-repository', 'the root rewrites its repoURL');

@@ -64,7 +64,7 @@ for (const environment of ['dev', 'prod']) {
         manifests.some((m) => CLUSTER_SCOPED.has(m.kind) && m.metadata.namespace),
         'cluster-scoped objects carry no namespace',
       );
-      t.equal(byKind(manifests, 'Namespace').metadata.name, APP.namespace);
+      t.notOk(manifests.some((m) => m.kind === 'Namespace'), 'the namespace is not in git: Pulumi owns it and its PodSecurity labels');
       t.equal(container.ports[0].containerPort, APP.containerPort);
       t.equal(container.livenessProbe.httpGet.path, PATHS.health);
       t.equal(container.readinessProbe.httpGet.path, PATHS.ready);
@@ -146,8 +146,8 @@ for (const environment of ['dev', 'prod']) {
       t.equal(pvc.spec.storageClassName, 'gp3');
     });
 
-    t.test('the data outlives the app: Argo CD never deletes or prunes its claim or namespace', async (t) => {
-      for (const kind of ['PersistentVolumeClaim', 'Namespace']) {
+    t.test('the data outlives the app: Argo CD never deletes or prunes its claim', async (t) => {
+      for (const kind of ['PersistentVolumeClaim']) {
         const options = syncOptions(byKind(manifests, kind));
         t.ok(options.includes('Delete=false'), `${kind}: Delete=false (kept when the Application is deleted)`);
         t.ok(options.includes('Prune=false'), `${kind}: Prune=false (kept when it leaves git)`);

@@ -184,6 +184,7 @@ const monitoring = new Monitoring(name, {
   environment: config.environment,
   criticalWebhookUrl: secrets.alertmanagerCriticalWebhookUrl,
   warningWebhookUrl: secrets.alertmanagerWarningWebhookUrl,
+  heartbeatUrl: secrets.alertmanagerHeartbeatUrl,
   after: clusterReady,
 });
 

@@ -197,6 +197,7 @@ const CALLS: Record<string, (inputs: Record<string, any>) => Record<string, unkn
 /** Secrets a real stack holds encrypted (`pulumi config set --secret`); stand-ins for the tests. */
 export const TEST_SECRETS: Record<string, string> = {
   'zumo:alertmanagerCriticalWebhookUrl': 'https://hooks.example.test/services/critical',
+  'zumo:alertmanagerHeartbeatUrl': 'https://hc-ping.example.test/heartbeat',
 };
 
 /**

@@ -13,17 +13,16 @@ export interface MonitoringArgs {
   readonly environment: string;
   readonly criticalWebhookUrl: pulumi.Output<string> | undefined;
   readonly warningWebhookUrl: pulumi.Output<string> | undefined;
-  /**
-   * The nodes and the EBS CSI driver. Prometheus's volume claim lives in this namespace: deleting
-   * the namespace deletes the claim, and only a running driver deletes (or releases) its volume.
-   */
+  /** The external heartbeat the Watchdog pings (the dead man's switch); undefined in dev only. */
+  readonly heartbeatUrl?: pulumi.Output<string> | undefined;
+  /** The nodes and the cluster's add-ons: the namespace is created after them and deleted before them. */
   readonly after: pulumi.Resource[];
 }
 
 /**
  * What kube-prometheus-stack (synced by Argo CD from deploy/monitoring) needs but git must not hold:
- * the monitoring namespace, Alertmanager's configuration with the receivers' webhook URLs, and a
- * generated Grafana admin password (the chart's default one is public).
+ * the monitoring namespace, Alertmanager's configuration with the receivers' webhook URLs and the
+ * heartbeat URL, and a generated Grafana admin password (the chart's default one is public).
  */
 export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -37,9 +36,9 @@ export class Monitoring extends pulumi.ComponentResource {
     const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
     const config = pulumi
-      .all([args.criticalWebhookUrl, args.warningWebhookUrl])
-      .apply(([criticalWebhookUrl, warningWebhookUrl]) =>
-        alertmanagerConfig({ criticalWebhookUrl, warningWebhookUrl, environment: args.environment }),
+      .all([args.criticalWebhookUrl, args.warningWebhookUrl, args.heartbeatUrl])
+      .apply(([criticalWebhookUrl, warningWebhookUrl, heartbeatUrl]) =>
+        alertmanagerConfig({ criticalWebhookUrl, warningWebhookUrl, heartbeatUrl, environment: args.environment }),
       );
     new k8s.core.v1.Secret(
       `${name}-alertmanager`,

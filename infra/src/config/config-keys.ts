@@ -158,6 +158,13 @@ export const CONFIG_KEYS = {
     description: 'Webhook for warning alerts, set with --secret.',
     defaultText: 'the critical one',
   },
+  alertmanagerHeartbeatUrl: {
+    type: 'string',
+    secret: true,
+    description:
+      'Ping URL of a heartbeat check outside the cluster (healthchecks.io-style; period 5 minutes) that the always-firing Watchdog pings; it alerts when in-cluster alerting stops. Set with --secret. Required in prod.',
+    defaultText: 'none',
+  },
   argocdRepositoryToken: {
     type: 'string',
     secret: true,

@@ -24,26 +24,32 @@ export interface StackSecrets {
   readonly argocdRepositoryToken: pulumi.Output<string> | undefined;
   readonly alertmanagerCriticalWebhookUrl: pulumi.Output<string> | undefined;
   readonly alertmanagerWarningWebhookUrl: pulumi.Output<string> | undefined;
+  readonly alertmanagerHeartbeatUrl: pulumi.Output<string> | undefined;
 }
 
-/** Reads the secret keys; prod must say where critical alerts go (an alert nobody gets is none). */
+/**
+ * Reads the secret keys. Prod must say where critical alerts go (an alert nobody gets is none) and
+ * where the Watchdog pings (without it nobody notices when in-cluster alerting stops).
+ */
 export function readStackSecrets(config: StackConfig): StackSecrets {
   const secrets = new pulumi.Config();
   const read = Object.fromEntries([...SECRET_KEYS].map((key) => [key, secrets.getSecret(key)])) as Record<
     keyof StackSecrets,
     pulumi.Output<string> | undefined
   >;
-  if (config.environment === 'prod' && read.alertmanagerCriticalWebhookUrl === undefined) {
-    throw new ConfigError(
-      [
-        {
-          name: 'zumo:alertmanagerCriticalWebhookUrl',
-          received: undefined,
-          allowed: 'a webhook URL set with `pulumi config set --secret` (required in prod: alerts must reach someone)',
-        },
-      ],
-      'stack config',
-    );
-  }
+  const missing = [
+    read.alertmanagerCriticalWebhookUrl === undefined && {
+      name: 'zumo:alertmanagerCriticalWebhookUrl',
+      received: undefined,
+      allowed: 'a webhook URL set with `pulumi config set --secret` (required in prod: alerts must reach someone)',
+    },
+    read.alertmanagerHeartbeatUrl === undefined && {
+      name: 'zumo:alertmanagerHeartbeatUrl',
+      received: undefined,
+      allowed:
+        "a heartbeat check's ping URL set with `pulumi config set --secret` (required in prod: something outside the cluster must notice when alerting stops; docs/operations.md)",
+    },
+  ].filter((problem) => problem !== false);
+  if (config.environment === 'prod' && missing.length) throw new ConfigError(missing, 'stack config');
   return read;
 }

@@ -16,8 +16,21 @@ export interface AlertmanagerInputs {
   readonly criticalWebhookUrl: string | undefined;
   /** For severity=warning (and anything unlabelled); defaults to the critical one. */
   readonly warningWebhookUrl: string | undefined;
+  /**
+   * The dead man's switch: a heartbeat check outside the cluster (healthchecks.io-style: it alerts
+   * when pings stop) that Alertmanager pings with the always-firing Watchdog every few minutes.
+   * Undefined: the Watchdog goes nowhere (dev only).
+   */
+  readonly heartbeatUrl?: string | undefined;
   readonly environment: string;
 }
+
+/**
+ * How often the Watchdog pings the heartbeat: Alertmanager re-sends a firing group every
+ * repeat_interval, checked every group_interval (prometheus/alertmanager dispatch/dispatch.go).
+ * Configure the external check with this period and a grace of at least as long.
+ */
+export const HEARTBEAT_PERIOD = '5m';
 
 const slack = (url: string, environment: string) => ({
   slack_configs: [
@@ -45,8 +58,17 @@ export function alertmanagerConfig(input: AlertmanagerInputs): string {
         group_interval: '5m',
         repeat_interval: '4h',
         routes: [
-          // kube-prometheus-stack's always-firing Watchdog proves the pipeline; it pages nobody.
-          { receiver: 'null', matchers: ['alertname = "Watchdog"'] },
+          // kube-prometheus-stack's always-firing Watchdog proves the pipeline: it pings the
+          // heartbeat outside the cluster, which alerts when the pings stop; it pages nobody.
+          input.heartbeatUrl
+            ? {
+                receiver: 'heartbeat',
+                matchers: ['alertname = "Watchdog"'],
+                group_wait: '0s',
+                group_interval: '1m',
+                repeat_interval: HEARTBEAT_PERIOD,
+              }
+            : { receiver: 'null', matchers: ['alertname = "Watchdog"'] },
           { receiver: 'critical', matchers: ['severity = "critical"'], group_wait: '10s', repeat_interval: '1h' },
           { receiver: 'warning', matchers: ['severity = "warning"'] },
           { receiver: 'null', matchers: ['severity = "none"'] },
@@ -59,7 +81,14 @@ export function alertmanagerConfig(input: AlertmanagerInputs): string {
           target_matchers: ['severity = "warning"', 'namespace = "zumo"'],
         },
       ],
-      receivers: [receiver('critical', critical), receiver('warning', warning), { name: 'null' }],
+      receivers: [
+        receiver('critical', critical),
+        receiver('warning', warning),
+        { name: 'null' },
+        ...(input.heartbeatUrl
+          ? [{ name: 'heartbeat', webhook_configs: [{ url: input.heartbeatUrl, send_resolved: false }] }]
+          : []),
+      ],
     },
     null,
     2,

@@ -43,6 +43,19 @@ if (args[0] === 'api') {
   } else if (method === 'POST' && (m = /^repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
     state.comments.push({ id: state.nextId++, issue: Number(m[1]), body: body(), author: login });
     save();
+  } else if (method === 'GET' && /^repos\/[^/]+\/[^/]+\/rulesets$/.test(path)) {
+    out((state.rulesets ?? []).map(({ id, name }) => ({ id, name })));
+  } else if (method === 'POST' && /^repos\/[^/]+\/[^/]+\/rulesets$/.test(path)) {
+    const body = JSON.parse(readFileSync(0, 'utf8'));
+    (state.rulesets ??= []).push({ id: state.nextId++, name: body.name, body });
+    save();
+  } else if (method === 'PUT' && (m = /^repos\/[^/]+\/[^/]+\/rulesets\/(\d+)$/.exec(path))) {
+    const ruleset = (state.rulesets ?? []).find((r) => r.id === Number(m[1]));
+    if (!ruleset) process.exit(1);
+    ruleset.body = JSON.parse(readFileSync(0, 'utf8'));
+    save();
+  } else if (method === 'PUT' && /^repos\/[^/]+\/[^/]+\/actions\/permissions\/workflow$/.test(path)) {
+    save();
   } else if (method === 'PATCH' && (m = /^repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path))) {
     const comment = state.comments.find((c) => c.id === Number(m[1]));
     // GitHub refuses to edit someone else's comment (403); so does the stand-in.
@@ -75,9 +88,13 @@ if (args[0] === 'api') {
   }
   save();
 } else if (args[0] === 'pr' && args[1] === 'list') {
+  // gh lists OPEN, CLOSED or MERGED pull requests (--state all: every one); the stand-in keeps them lower-case.
   const head = option('--head');
-  const open = state.pulls.filter((p) => p.head === head && p.base === option('--base') && p.state === option('--state'));
-  out(open.map(({ number }) => ({ number })));
+  const wanted = option('--state');
+  const found = state.pulls.filter(
+    (p) => p.head === head && p.base === option('--base') && (wanted === 'all' || p.state === wanted),
+  );
+  out(found.map(({ number, state }) => ({ number, state: state.toUpperCase() })));
 } else if (args[0] === 'pr' && args[1] === 'create') {
   const number = state.nextId++;
   state.pulls.push({

@@ -14,6 +14,7 @@ export interface State {
   comments: { id: number; issue: number; body: string; author: string }[];
   issues: { number: number; state: string; labels: string[]; body: string; comments: string[] }[];
   pulls: { number: number; base: string; head: string; title: string; body: string; state: string; author: string }[];
+  rulesets?: { id: number; name: string; body: Record<string, unknown> }[];
 }
 
 export function github(t: Test, initial: Partial<State> = {}) {
@@ -24,7 +25,7 @@ export function github(t: Test, initial: Partial<State> = {}) {
   chmodSync(gh, 0o755);
   const statePath = join(dir, 'state.json');
   writeFileSync(statePath, JSON.stringify({ nextId: 100, calls: [], comments: [], issues: [], pulls: [], ...initial }));
-  const runIn = (cwd: string, script: string, ...args: string[]) =>
+  const runWith = (cwd: string, extraEnv: Record<string, string>, script: string, ...args: string[]) =>
     spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], {
       cwd,
       encoding: 'utf8',
@@ -39,13 +40,15 @@ export function github(t: Test, initial: Partial<State> = {}) {
         GIT_COMMITTER_NAME: 'zumo-release[bot]',
         GIT_COMMITTER_EMAIL: 'zumo-release[bot]@users.noreply.github.com',
         GIT_CONFIG_GLOBAL: '/dev/null',
+        ...extraEnv,
       },
     });
+  const runIn = (cwd: string, script: string, ...args: string[]) => runWith(cwd, {}, script, ...args);
   const run = (script: string, ...args: string[]) => runIn(dir, script, ...args);
   const state = () => JSON.parse(readFileSync(statePath, 'utf8')) as State;
   const file = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     return name;
   };
-  return { dir, run, runIn, state, file };
+  return { dir, run, runIn, runWith, state, file };
 }

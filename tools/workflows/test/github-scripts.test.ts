@@ -78,3 +78,20 @@ t.test('drift-issue: opens one issue, comments on it while drift lasts, closes i
   t.equal(quiet.status, 0);
   t.match(quiet.stdout, /^drift-issue: no drift$/m);
 });
+
+t.test('drift-issue: a stack whose check an update overlapped (skipped) decides nothing', async (t) => {
+  const gh = github(t);
+  const report = gh.file('drift.md', '<!-- zumo:infrastructure-drift -->\nprod: skipped\n');
+  const opened = gh.run('drift-issue.sh', report, 'success', 'failure');
+  t.equal(opened.status, 1);
+  const skipped = gh.run('drift-issue.sh', report, 'success', 'skipped');
+  t.equal(skipped.status, 0, 'not a failure of the night');
+  t.match(skipped.stdout, 'skipped');
+  t.equal(gh.state().issues[0]!.state, 'open', 'the open issue stays open: nothing says prod is clean now');
+  t.equal(gh.state().issues[0]!.comments.length, 0, 'and gets no report of drift');
+  const alone = github(t);
+  const first = alone.run('drift-issue.sh', report, 'skipped', 'skipped');
+  t.equal(first.status, 0);
+  t.same(alone.state().issues, [], 'no issue opened for a skipped night');
+  t.equal(gh.run('drift-issue.sh', report, 'skipped', 'failure').status, 1, 'drift elsewhere still counts');
+});

@@ -75,6 +75,27 @@ t.test('install scripts run only in ci, which holds no credential', async (t) =>
       }
 });
 
+t.test('no job holding AWS credentials or the App token restores a cache', async (t) => {
+  // Caches are shared by branch, not by workflow or job, and any code in a job can write an entry
+  // under the lockfile's key (github/docs "Dependency caching"; actions/setup-node README, which
+  // recommends package-manager-cache: false "for workflows with elevated privileges"). ci runs
+  // install scripts; a cache it wrote, restored where credentials are, runs with them. setup-node
+  // v5+ caches npm by itself when package.json has a packageManager field, so each such job turns
+  // it off explicitly.
+  for (const w of workflows)
+    for (const [id, job] of jobs(w)) {
+      const credentialed =
+        assumesRole(job) || job.steps.some((s) => s.uses?.startsWith('actions/create-github-app-token@'));
+      if (!credentialed) continue;
+      for (const step of job.steps) {
+        t.notOk(step.uses?.startsWith('actions/cache'), `${w.file}/${id}: no actions/cache`);
+        if (!step.uses?.startsWith('actions/setup-node@')) continue;
+        t.notOk('cache' in (step.with ?? {}), `${w.file}/${id}: setup-node without cache:`);
+        t.equal(step.with?.['package-manager-cache'], false, `${w.file}/${id}: package-manager-cache: false`);
+      }
+    }
+});
+
 t.test('no job with AWS credentials runs for a Dependabot pull request', async (t) => {
   // Dependabot's pull requests change the lockfile: their packages would run with the dev preview
   // role before anyone reviewed them. GitHub treats them as forks (read-only token, no Actions
@@ -106,7 +127,9 @@ t.test('git writes use the release App token, given only to the step that pushes
   for (const w of workflows) {
     for (const [id, job] of jobs(w)) {
       const pushes = job.steps.filter((s) =>
-        /git push|commit-and-push\.sh|gh pr create|open-promotion-pr\.sh/.test(s.run ?? ''),
+        /git push|commit-and-push\.sh|gh pr create|open-promotion-pr\.sh|pin-prod\.sh|prune-promote-branches\.sh/.test(
+          s.run ?? '',
+        ),
       );
       if (!pushes.length) continue;
       const app = job.steps.find((s) => s.uses?.startsWith('actions/create-github-app-token@'));
@@ -137,7 +160,11 @@ t.test("the release App's key and token live only in jobs that install and run n
       .filter(([, job]) => JSON.stringify(job).includes('RELEASE_APP_PRIVATE_KEY'))
       .map(([id, job]) => [`${w.file}/${id}`, job] as const),
   );
-  t.same(holders.map(([id]) => id).sort(), ['promote.yml/pull-request', 'release.yml/bump'], 'two jobs hold the key');
+  t.same(
+    holders.map(([id]) => id).sort(),
+    ['promote.yml/pin', 'promote.yml/pull-request', 'release.yml/bump', 'rollback-prod.yml/pin'],
+    'the dev bump, the promotion proposal and the two moves of prod hold the key',
+  );
   for (const [id, job] of holders) {
     t.equal(environment(job), 'release-app', `${id}: in the release-app environment (main only, the key's only home)`);
     t.same(job.permissions, { contents: 'read' }, `${id}: no other permission, no OIDC token`);
@@ -157,7 +184,34 @@ t.test("the release App's key and token live only in jobs that install and run n
   }
 });
 
-t.test('what the App may push: the dev overlay to main; prod only as a branch and a pull request', async (t) => {
+t.test('what the App may push: the dev overlay to main; prod as a pull request, then a checked pin', async (t) => {
+  // The App bypasses main's ruleset (bypass_mode always: it may push anything there, merge without
+  // review, even force-push), so what it does is fixed by the scripts its jobs run, each checked
+  // by its own test: commit-and-push.sh (ALLOWED_PATHS), open-promotion-pr.sh (a promote/<tag>
+  // branch, the prod overlay directory only), pin-prod.sh (deployed/prod, to a merged promotion),
+  // prune-promote-branches.sh (merged promote/* branches).
+  const ALLOWED = [
+    'commit-and-push.sh',
+    'bump-release.sh',
+    'open-promotion-pr.sh',
+    'pin-prod.sh',
+    'prune-promote-branches.sh',
+  ];
+  for (const w of workflows)
+    for (const [id, job] of jobs(w).filter(([, j]) =>
+      j.steps.some((s) => s.uses?.startsWith('actions/create-github-app-token@')),
+    ))
+      for (const script of jobRuns(job).flatMap((r) => [...r.matchAll(/scripts\/([\w-]+\.sh)/g)].map((m) => m[1]!)))
+        t.ok(ALLOWED.includes(script), `${w.file}/${id}: runs ${script}, one of the checked scripts`);
+  for (const [file, job] of [
+    ['promote', 'pin'],
+    ['rollback-prod', 'pin'],
+  ] as const)
+    t.match(
+      jobRuns(byName(file).jobs[job]!).join('\n'),
+      /pin-prod\.sh" (--rollback "\$REVISION"|"\$COMMIT")/,
+      `${file}/${job}: moves prod only through pin-prod.sh`,
+    );
   const bump = byName('release').jobs['bump']!;
   const push = bump.steps.find((s) => s.run?.includes('commit-and-push.sh'))!;
   t.match(push.run, /commit-and-push\.sh" main /, 'the dev bump goes to main');
@@ -192,7 +246,7 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
     'ci cancels only PR runs',
   );
   t.match(ci.concurrency?.group, 'github.sha', 'every push to main runs to the end');
-  for (const name of ['release', 'promote']) {
+  for (const name of ['release', 'promote', 'publish-prod', 'rollback-prod']) {
     const w = byName(name);
     const groups = [w.concurrency, ...Object.values(w.jobs).map((j) => j.concurrency)].filter(Boolean);
     t.ok(groups.length, `${name} queues`);
@@ -216,9 +270,14 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
   // One group per job: a run's next job entering a shared group would displace another run's pending one.
   t.same(
     Object.fromEntries(jobs(promote).map(([id, job]) => [id, job.concurrency?.group])),
-    { copy: 'promote-copy', 'pull-request': 'promote-pr', 'publish-prod': 'publish-prod' },
-    'copies, proposals and publications queue separately',
+    { copy: 'promote-copy', 'pull-request': 'promote-pr', pin: 'pin-prod' },
+    'copies, proposals and pins queue separately',
   );
+  // Both moves of deployed/prod share one group and keep every waiting job: each decides from
+  // ancestry when it starts (pin-prod.sh), so none may be dropped for an older one.
+  for (const w of [promote, byName('rollback-prod')])
+    t.match(w.jobs['pin']!.concurrency, { group: 'pin-prod', 'cancel-in-progress': false, queue: 'max' });
+  t.equal(byName('publish-prod').jobs['publish-prod']!.concurrency?.group, 'publish-prod');
   const up = byName('infra-up');
   t.equal(up.jobs['up-dev']!.concurrency?.group, 'infra-dev');
   t.equal(up.jobs['up-prod']!.concurrency?.group, 'infra-prod');
@@ -230,6 +289,28 @@ t.test('nothing starves: ci cancels only pull request runs; world-changing jobs 
   t.equal(byName('release').concurrency?.['queue'], 'max', 'release: no waiting run is cancelled');
   for (const job of Object.values(byName('drift').jobs))
     t.notMatch(job.concurrency?.group ?? '', /^infra-/, 'a queued drift check never displaces a queued up');
+});
+
+t.test("a drift check never runs beside an update of its stack, nor reports one's pending operations", async (t) => {
+  // A preview takes no lock (pulumi/pulumi pkg/backend/diy/backend.go), so a drift check during an
+  // `up` reads a half-written state. Sharing infra-<stack> would serialize them, but GitHub queues
+  // per group across workflows (github/docs "Control the concurrency"): a nightly check would wait
+  // behind a prod approval for days, and with the default queue a queued check would cancel a
+  // queued up. So each check waits for the stack's lock and drops a result an update overlapped
+  // (quiet-stack.sh: 75 = skipped), and the report counts a skipped stack as neither clean nor drifted.
+  const drift = byName('drift');
+  for (const stack of ['dev', 'prod']) {
+    const job = drift.jobs[`drift-${stack}`]!;
+    const check = job.steps.find((s) => /nx run infra:preview:\w+ .*--refresh --expect-no-changes/.test(s.run ?? ''))!;
+    t.match(
+      check.run,
+      `bash .github/scripts/quiet-stack.sh ${stack} npx nx run infra:preview:${stack} `,
+      `drift-${stack}: through quiet-stack.sh`,
+    );
+    t.match(check.run, /75\) outcome=skipped/, `drift-${stack}: an overlapped check is reported as skipped`);
+    t.match(check.run, `> outcome-${stack}.txt`, `drift-${stack}: its outcome for the report`);
+    t.notOk(check['continue-on-error'], `drift-${stack}: the step records its outcome itself`);
+  }
 });
 
 t.test('jobs that talk to the Kubernetes API run on their stack runner inside the VPC', async (t) => {

@@ -36,7 +36,16 @@ t.test('open-promotion-pr: a branch with the prod overlay change only, and one p
   const first = gh.runIn(job, 'open-promotion-pr.sh', PROD, 'abc1234', DIGEST);
   t.equal(first.status, 0, first.stderr);
   t.equal(git(origin, 'rev-parse', 'main'), main, 'main is never pushed');
-  t.same(git(origin, 'diff', '--name-only', 'main', 'promote/abc1234').split('\n'), [overlay], 'only the prod overlay');
+  t.same(
+    git(origin, 'diff', '--name-only', 'main', 'promote/abc1234').split('\n'),
+    [`${overlay}`, 'deploy/web/overlays/prod/promoted-from'].sort(),
+    'only the prod overlay and the promotion record',
+  );
+  t.equal(
+    git(origin, 'show', 'promote/abc1234:deploy/web/overlays/prod/promoted-from').split('\n').at(-1),
+    main,
+    "the record names main's commit the promotion was proposed from",
+  );
   t.same(parse(git(origin, 'show', `promote/abc1234:${overlay}`)).images[0], {
     name: 'zumo/web',
     newName: PROD,
@@ -67,11 +76,12 @@ t.test('open-promotion-pr: what prod already runs, or bad input, proposes nothin
   const gh = github(t);
   const { origin, job } = repository(gh.dir);
   t.equal(gh.runIn(job, 'open-promotion-pr.sh', PROD, 'abc1234', DIGEST).status, 0);
-  // The promotion merged: main runs abc1234.
+  // The promotion merged and was pinned: main and prod's branch run abc1234.
   git(origin, 'update-ref', 'refs/heads/main', 'refs/heads/promote/abc1234');
+  git(origin, 'update-ref', 'refs/heads/deployed/prod', 'refs/heads/main');
   const same = gh.runIn(job, 'open-promotion-pr.sh', PROD, 'abc1234', DIGEST);
   t.equal(same.status, 0, same.stderr);
-  t.match(same.stdout, '::notice::prod already runs abc1234');
+  t.match(same.stdout, "::notice::prod already runs abc1234 and main's deploy/ tree");
   t.equal(gh.state().pulls.length, 1, 'no pull request for no change');
   for (const [tag, digest, message] of [
     ['main', DIGEST, /'main' is not a release tag/],
@@ -82,4 +92,26 @@ t.test('open-promotion-pr: what prod already runs, or bad input, proposes nothin
     t.match(bad.stderr, message);
   }
   t.equal(readFileSync(join(job, overlay), 'utf8').includes('sha256:x'), false);
+});
+
+t.test('promotion-source: only the release dev runs is promoted, named by its tag or its commit', async (t) => {
+  const gh = github(t);
+  const { job } = repository(gh.dir);
+  const dev = 'deploy/web/overlays/dev';
+  cpSync(join(REPO_ROOT, dev), join(job, dev), { recursive: true });
+  const bump = gh.runIn(job, 'set-image.sh', dev, PROD.replace('web-prod', 'web-dev'), 'abc1234', DIGEST);
+  t.equal(bump.status, 0, bump.stderr);
+  for (const asked of ['abc1234', 'abc1234def5678abc1234def5678abc1234def5']) {
+    const ok = gh.runIn(job, 'promotion-source.sh', dev, asked);
+    t.equal(ok.status, 0, ok.stderr);
+    t.match(ok.stdout, `tag=abc1234\ndigest=${DIGEST}\n`, `${asked}: what dev runs, for the copy`);
+  }
+  const other = gh.runIn(job, 'promotion-source.sh', dev, 'fff0000');
+  t.equal(other.status, 1);
+  t.equal(other.stdout, '', 'nothing for the copy to use');
+  t.match(other.stderr, 'you asked to promote fff0000, but dev runs abc1234');
+  t.match(other.stderr, 'run promote again with tag abc1234');
+  const bad = gh.runIn(job, 'promotion-source.sh', dev, 'v1.2');
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /must be the release tag dev runs .*not 'v1\.2'/);
 });

@@ -50,19 +50,45 @@ t.test('release: when web is affected; image, page, then the bump before anythin
   }
 });
 
-t.test('promote: dispatch copies registry-side and opens a pull request; merging it publishes prod', async (t) => {
+t.test('promote: a dispatch names what dev runs, copies it and proposes it; the merge is pinned', async (t) => {
   const promote = byName('promote');
-  t.ok('workflow_dispatch' in promote.on);
-  t.same((promote.on['push'] as { paths: string[] }).paths, ['deploy/web/overlays/prod/kustomization.yaml']);
-  const script = runs(promote).join('\n');
-  t.match(script, 'set-image.sh --print deploy/web/overlays/dev', 'reads what dev runs');
-  t.match(script, 'promote-image.sh "$DEV_REPOSITORY" "$PROD_REPOSITORY" "$TAG" "$DIGEST"');
-  t.notMatch(script, /docker (pull|push)/, 'no pull and push: the digest must survive the copy');
+  const dispatch = promote.on['workflow_dispatch'] as { inputs: Record<string, { required: boolean; type: string }> };
+  t.match(dispatch.inputs['tag'], { required: true, type: 'string' }, 'the release to promote is named');
+  t.same((promote.on['push'] as { paths: string[] }).paths, ['deploy/web/overlays/prod/**']);
+  const copy = promote.jobs['copy']!;
+  const source = copy.steps.find((s) => s.id === 'dev')!;
+  t.equal(source.run, 'bash .github/scripts/promotion-source.sh deploy/web/overlays/dev "$TAG" >> "$GITHUB_OUTPUT"');
+  t.equal(source.env?.['TAG'], '${{ inputs.tag }}', 'checked against the tag asked for');
+  t.ok(
+    copy.steps.indexOf(source) < copy.steps.findIndex((s) => s.uses?.startsWith('aws-actions/')),
+    'before any credential is taken',
+  );
+  t.match(jobRuns(copy).join('\n'), 'promote-image.sh "$DEV_REPOSITORY" "$PROD_REPOSITORY" "$TAG" "$DIGEST"');
+  t.notMatch(runs(promote).join('\n'), /docker (pull|push)/, 'no pull and push: the digest must survive the copy');
   t.equal(promote.jobs['pull-request']!.needs, 'copy', 'the pull request only for a copied image');
-  const sentry = promote.jobs['sentry']!;
+  const pin = promote.jobs['pin']!;
+  t.match(pin.if, "github.event_name == 'push'", 'the pin follows a merge to main');
+  t.equal(pin.steps.find((s) => s.run?.includes('pin-prod.sh'))?.env?.['COMMIT'], '${{ github.sha }}', 'that merge');
+});
+
+t.test('publish-prod and rollback-prod: a move of deployed/prod publishes; a rollback names a revision', async (t) => {
+  const publish = byName('publish-prod');
+  t.same(publish.on, { push: { branches: ['deployed/prod'] } }, 'every move of prod, forward or back');
+  t.match(jobRuns(publish.jobs['publish-prod']!).join('\n'), 'sync-static-cli.js');
+  const sentry = publish.jobs['sentry']!;
   t.equal(sentry.needs, 'publish-prod');
-  const deploy = sentry.steps.find((s) => s.run?.includes('sentry-release.sh "$TAG" prod'));
-  t.equal(deploy?.['continue-on-error'], true, 'Sentry never fails the publication');
+  t.equal(
+    sentry.steps.find((s) => s.run?.includes('sentry-release.sh "$TAG" prod'))?.['continue-on-error'],
+    true,
+    'Sentry never fails the publication',
+  );
+  const rollback = byName('rollback-prod');
+  const input = (rollback.on['workflow_dispatch'] as { inputs: Record<string, { required: boolean }> }).inputs;
+  t.equal(input['revision']?.required, true);
+  t.equal(
+    rollback.jobs['pin']!.steps.find((s) => s.run?.includes('pin-prod.sh'))?.env?.['REVISION'],
+    '${{ inputs.revision }}',
+  );
 });
 
 t.test(
