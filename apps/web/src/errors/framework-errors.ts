@@ -53,7 +53,9 @@ const PARSER_ERRORS: Readonly<Record<string, [status: number, message: string]>>
  * is already under way: the connection is closed instead.
  */
 export function clientErrorHandler(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket) {
-  if (error.code === 'ECONNRESET' || socket.destroyed || answerIsWaiting(socket)) return;
+  // Once the answer is written (the socket ended) or waiting, more bytes on the connection are
+  // the same refused request to Node's parser: no second answer, no second log line.
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable || answerIsWaiting(socket)) return;
   const [statusCode, message] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
   const requestId = randomUUID();
   this.log.info({ requestId, statusCode, clientIp: socket.remoteAddress, reason: error.code }, 'client error');
