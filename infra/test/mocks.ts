@@ -21,6 +21,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         publicSubnetIds: ['subnet-public-a', 'subnet-public-b', 'subnet-public-c'],
         isolatedSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b', 'subnet-isolated-c'],
         routeTables: [{ id: 'rtb-a' }, { id: 'rtb-b' }],
+        // The VPC as awsx returns it; AWS creates its default ACL, security group and main route table.
+        vpc: {
+          id: `vpc-${name}`,
+          defaultNetworkAclId: `acl-default-${name}`,
+          defaultSecurityGroupId: `sg-default-${name}`,
+          mainRouteTableId: `rtb-main-${name}`,
+        },
       };
     case 'aws:eks/cluster:Cluster':
       return {
