@@ -47,7 +47,7 @@ t.test(
   async (t) => {
     const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
     const start = docs.indexOf('## Deploy from zero');
-  const prerequisites = docs.slice(start, docs.indexOf('\n1. ', start));
+    const prerequisites = docs.slice(start, docs.indexOf('\n1. ', start));
     for (const quota of quotaNeeds([stacks.dev, stacks.prod])) {
       const asked = new RegExp(`\`${quota.code}\`[^\\n]*?at least \\*\\*(\\d+)\\*\\*`).exec(prerequisites);
       t.ok(asked, `${quota.code} is in the prerequisites with the number to ask for`);
@@ -72,7 +72,11 @@ t.test("each stack tags its VPC's default network ACL, security group and main r
       const adopted = stacks[stack].filter((r) => r.type === type);
       t.equal(adopted.length, vpcs, `${stack}: one ${type.split(':').pop()} per VPC`);
       for (const r of adopted)
-        t.equal((r.inputs['tags'] as Record<string, string> | undefined)?.['stack'], stack, `${stack}: ${r.name} carries its stack tag`);
+        t.equal(
+          (r.inputs['tags'] as Record<string, string> | undefined)?.['stack'],
+          stack,
+          `${stack}: ${r.name} carries its stack tag`,
+        );
     }
   }
 });

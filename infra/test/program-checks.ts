@@ -105,11 +105,16 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
       t.equal(r.inputs['tags']?.['stack'], stack, `${r.type.split(':').pop()}: tagged with the stack`);
     // Adoption removes every rule first; awsx's subnets use this ACL, so it keeps AWS's own rules
     // (Amazon VPC User Guide, "Default network ACL": all IPv4 traffic in and out, rule 100).
-    const awsDefault = [{ protocol: '-1', ruleNo: 100, action: 'allow', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 }];
+    const awsDefault = [
+      { protocol: '-1', ruleNo: 100, action: 'allow', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 },
+    ];
     t.same(acl.inputs['ingress'], awsDefault, 'the network ACL admits all inbound traffic, as AWS creates it');
     t.same(acl.inputs['egress'], awsDefault, 'and all outbound traffic');
     t.same(acl.ignoreChanges, ['subnetIds'], 'AWS associates the subnets with it: no diff to undo that');
-    t.notOk(group.inputs['ingress']?.length || group.inputs['egress']?.length, 'the default security group admits nothing');
+    t.notOk(
+      group.inputs['ingress']?.length || group.inputs['egress']?.length,
+      'the default security group admits nothing',
+    );
     t.same(routes.inputs['routes'], [], 'the main route table routes nowhere (each subnet has its own)');
     // Nothing is placed in the default security group: whatever takes groups names its own.
     for (const endpoint of find(recorded, 'aws:ec2/vpcEndpoint:VpcEndpoint').filter(

@@ -193,7 +193,9 @@ t.test('only the moves of deployed/prod may write workflow files with the App to
   const requesting = workflows.flatMap((w) =>
     jobs(w)
       .filter(([, job]) =>
-        job.steps.some((s) => s.uses?.startsWith('actions/create-github-app-token@') && s.with?.['permission-workflows']),
+        job.steps.some(
+          (s) => s.uses?.startsWith('actions/create-github-app-token@') && s.with?.['permission-workflows'],
+        ),
       )
       .map(([id]) => `${w.file}/${id}`),
   );

@@ -163,7 +163,11 @@ t.test('a tag named like the branch prod tracks does not change what prod syncs'
   const branch = prodRevision().replace(/^refs\/heads\//, '');
   git(seed, 'push', '--quiet', join(gh.dir, 'origin.git'), `HEAD:refs/tags/${branch}`);
   t.same(argoCdResolves(origin, prodRevision()), [promotion], 'Argo CD can resolve it to the pinned promotion only');
-  t.same(argoCdResolves(origin, 'main'), [git(origin, 'rev-parse', 'refs/heads/main')], 'the port sees one ref per name');
+  t.same(
+    argoCdResolves(origin, 'main'),
+    [git(origin, 'rev-parse', 'refs/heads/main')],
+    'the port sees one ref per name',
+  );
 });
 
 t.test('pin-prod refuses what was not promoted', async (t) => {
