@@ -4,7 +4,7 @@
 # Proposes REPOSITORY:TAG@DIGEST, and main's deploy/ tree, for prod: on the branch promote/TAG
 # (from main's tip) it writes the image into the prod overlay and main's commit into
 # PROMOTED_FROM, pushes that branch and opens the pull request "release(prod): web TAG", or
-# leaves the one already open. Prod's Applications track PROD_REF (deployed/prod), which
+# leaves the one already open. Prod's Applications track PROD_REF (refs/heads/deployed/prod), which
 # pin-prod.sh moves to the merged promotion, so everything under deploy/ reaches prod through
 # such a pull request: the record file changes on every promotion, which lets a change to the
 # base or to monitoring be promoted with the image prod already runs. The body lists what under
@@ -12,7 +12,7 @@
 # may change the prod overlay directory and nothing else.
 # Runs in the job that holds the release App's token: git, gh and bash only.
 # Env: GH_TOKEN (contents and pull requests: write), GH overrides gh, PUSH_REMOTE (default
-# origin), PROD_REF (default deployed/prod).
+# origin), PROD_REF (default refs/heads/deployed/prod, a full ref as Pulumi.prod.yaml's gitRevision).
 set -euo pipefail
 
 repository="$1"; tag="$2"; digest="$3"
@@ -21,7 +21,7 @@ record="$overlay/promoted-from"
 scripts="$(dirname "${BASH_SOURCE[0]}")"
 gh="${GH:-gh}"
 remote="${PUSH_REMOTE:-origin}"
-prod_ref="${PROD_REF:-deployed/prod}"
+prod_ref="${PROD_REF:-refs/heads/deployed/prod}"
 if ! [[ "$tag" =~ ^[0-9a-f]{7,40}$ ]]; then
   echo "open-promotion-pr: '$tag' is not a release tag (a short commit SHA)" >&2
   exit 2
@@ -32,8 +32,8 @@ git fetch --quiet "$remote" main
 git checkout --quiet -B "$branch" FETCH_HEAD
 from="$(git rev-parse HEAD)"
 prod_now=""
-if git ls-remote --exit-code --heads "$remote" "refs/heads/$prod_ref" >/dev/null; then
-  git fetch --quiet "$remote" "+refs/heads/$prod_ref:refs/promotion/prod"
+if git ls-remote --exit-code "$remote" "$prod_ref" >/dev/null; then
+  git fetch --quiet "$remote" "+$prod_ref:refs/promotion/prod"
   prod_now="$(git rev-parse refs/promotion/prod)"
 fi
 # What prod would get besides the image: deploy/ as main has it, against prod's revision (all of

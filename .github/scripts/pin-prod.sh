@@ -2,8 +2,9 @@
 # pin-prod.sh COMMIT
 # pin-prod.sh --rollback COMMIT
 #
-# Moves the branch prod's Argo CD Applications track (PROD_REF, default deployed/prod; stack
-# config gitRevision in Pulumi.prod.yaml) to COMMIT. Only the release App may write that branch
+# Moves the branch prod's Argo CD Applications track (PROD_REF, default refs/heads/deployed/prod;
+# stack config gitRevision in Pulumi.prod.yaml, a full ref: a tag of the same short name is never
+# read nor written here) to COMMIT. Only the release App may write that branch
 # (.github/rulesets/release-app-refs.json), and only this script does, after checking:
 # - COMMIT is on main (every commit of main was approved by someone other than its last pusher);
 # - its prod overlay holds an image in prod's registry (PROD_REPOSITORY) with a tag and digest
@@ -23,13 +24,17 @@ mode=forward
 if [ "${1:-}" = --rollback ]; then mode=rollback; shift; fi
 asked="${1:-}"
 remote="${PUSH_REMOTE:-origin}"
-ref="${PROD_REF:-deployed/prod}"
+ref="${PROD_REF:-refs/heads/deployed/prod}"
 repository="${PROD_REPOSITORY:?PROD_REPOSITORY must name the prod image repository}"
 prod=deploy/web/overlays/prod
 dev=deploy/web/overlays/dev
 scripts="$(dirname "${BASH_SOURCE[0]}")"
 
 fail() { echo "pin-prod: $*" >&2; exit 1; }
+if ! [[ "$ref" =~ ^refs/heads/[A-Za-z0-9._/-]+$ ]]; then
+  echo "pin-prod: PROD_REF must be a full branch ref (refs/heads/<branch>), not '$ref'" >&2
+  exit 2
+fi
 if ! [[ "$asked" =~ ^[0-9a-f]{7,40}$ ]]; then
   echo "pin-prod: '$asked' is not a commit SHA (7 to 40 lower-case hex characters)" >&2
   exit 2
@@ -39,8 +44,8 @@ trap 'rm -rf "$work"' EXIT
 
 git fetch --quiet "$remote" "+refs/heads/main:refs/pin-prod/main"
 current=""
-if git ls-remote --exit-code --heads "$remote" "refs/heads/$ref" >/dev/null; then
-  git fetch --quiet "$remote" "+refs/heads/$ref:refs/pin-prod/current"
+if git ls-remote --exit-code "$remote" "$ref" >/dev/null; then
+  git fetch --quiet "$remote" "+$ref:refs/pin-prod/current"
   current="$(git rev-parse refs/pin-prod/current)"
 fi
 commit="$(git rev-parse --verify --quiet "$asked^{commit}")" || fail "$asked is not a commit of this repository"
@@ -94,5 +99,5 @@ else
     fail "$commit is not older than what prod runs ($current): a newer tree reaches prod only through a promotion"
 fi
 # The lease: only if the branch is still what was checked (or still absent).
-git push --quiet --force-with-lease="refs/heads/$ref:$current" "$remote" "$commit:refs/heads/$ref"
+git push --quiet --force-with-lease="$ref:$current" "$remote" "$commit:$ref"
 echo "pin-prod: $ref -> $commit (${current:-new}); prod runs $tag"

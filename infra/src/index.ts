@@ -18,7 +18,7 @@ import { ClusterAddons } from './components/cluster-addons.js';
 import { LogsKey } from './components/logs-key.js';
 import { pickAvailabilityZones } from './config/availability-zones.js';
 import { requireAvailableConnection } from './config/github-connection.js';
-import { requireRunnerBuildQuota } from './config/runner-quota.js';
+import { RUNNER_BUILD_LIMITS, requireRunnerBuildQuota } from './config/runner-quota.js';
 import { readWebOverlay, releasedImage } from './config/web-release.js';
 import { LbController } from './components/lb-controller.js';
 import { ArgoCd } from './components/argocd.js';
@@ -33,9 +33,8 @@ const config = readStackConfig();
 const secrets = readStackSecrets(config);
 // The CI runner's webhook is registered through the GitHub connection bootstrap creates PENDING.
 await requireAvailableConnection(config.githubConnectionArn);
-// infra-<stack> and drift-<stack> run one job each at a time; dev adds two pull request previews.
-const runnerBuilds = config.environment === 'prod' ? 2 : 4;
-await requireRunnerBuildQuota(runnerBuilds, config.region);
+const runnerBuilds = RUNNER_BUILD_LIMITS[config.environment];
+await requireRunnerBuildQuota(RUNNER_BUILD_LIMITS, config.region);
 const stack = pulumi.getStack();
 const name = `zumo-${stack}`;
 const tags = { project: 'zumo', stack, environment: config.environment, 'managed-by': 'pulumi' };

@@ -8,6 +8,10 @@ import { parse } from 'yaml';
 import { ACCOUNT, REPO_ROOT } from './mocks.js';
 import { declaredBootstrap } from './ci/declared.js';
 import { commandsOf, documentedStacks } from './pulumi-cli/documented-setup.js';
+import { ConfigError } from '@zumo/config';
+import { REQUIRED_KEYS } from '../src/config/config-keys.js';
+import { parseStackConfig } from '../src/config/stack-config.js';
+import { secretProblems } from '../src/config/read-stack-config.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const docs = read('docs/infra.md');
@@ -112,3 +116,81 @@ t.test('each stack is created in the state bucket and committed with the data ke
     );
   }
 });
+
+/**
+ * Every key prod cannot run without, from the code that refuses it: the keys every stack must set
+ * (config-keys.ts), what parseStackConfig refuses in a prod stack that sets nothing else and in the
+ * committed Pulumi.prod.yaml (its placeholders), and the secrets readStackSecrets requires.
+ */
+function keysProdRequires(): { plain: string[]; secret: string[] } {
+  const refused = (raw: Record<string, unknown>) => {
+    try {
+      parseStackConfig(raw, 'eu-west-1');
+      return [];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return error.problems.map((p) => p.name.replace(/^zumo:/, ''));
+    }
+  };
+  const committed = (parse(read('Pulumi.prod.yaml')) as { config: Record<string, unknown> }).config;
+  const fromFile = Object.fromEntries(
+    Object.entries(committed)
+      .filter(([key]) => key.startsWith('zumo:'))
+      .map(([key, value]) => [key.slice('zumo:'.length), value]),
+  );
+  const plain = new Set([...REQUIRED_KEYS, ...refused({ environment: 'prod' }), ...refused(fromFile)]);
+  const secret = secretProblems('prod', () => 'unset').map((p) => p.name.replace(/^zumo:/, ''));
+  return { plain: [...plain].sort(), secret: secret.sort() };
+}
+
+/** A numbered step of the deploy-from-zero section, up to the next one. */
+function step(n: number): string {
+  const from = section.indexOf(`\n${n}. `);
+  const to = section.indexOf(`\n${n + 1}. `, from);
+  return from < 0 ? '' : section.slice(from, to < 0 ? undefined : to);
+}
+
+t.test('the stack config step sets every key prod requires, each secret with --secret', async (t) => {
+  const { plain, secret } = keysProdRequires();
+  t.ok(
+    plain.includes('ciRunnerActorIds') && secret.length > 0,
+    `prod requires ${plain.join(', ')}; ${secret.join(', ')}`,
+  );
+  const configure = step(4);
+  t.ok(configure.includes('pulumi stack init prod'), 'step 4 creates and configures the stacks');
+  for (const key of plain) t.ok(configure.includes(`\`${key}\``), `step 4 names \`${key}\``);
+  const prod = documentedStacks(commandsOf(section)).find((s) => s.dir === '.' && s.stack === 'prod');
+  for (const key of secret)
+    t.ok(
+      typeof prod?.config[key] === 'object',
+      `step 4 runs \`pulumi config set --secret ${key} ... --stack prod\` (prod stops without it)`,
+    );
+  // delivery.md's one-time setup configures the stacks through this section (one list, one place).
+  const heading = /^## (Deploy from zero.*)$/m.exec(docs)![1]!;
+  const slug = heading
+    .toLowerCase()
+    .replace(/[^\w\s-]/g, '')
+    .replace(/\s/g, '-');
+  const delivery = read('docs/delivery.md');
+  const setup = delivery.slice(delivery.indexOf('## One-time setup'));
+  t.ok(setup.includes(`(infra.md#${slug})`), `delivery.md's one-time setup links to infra.md#${slug}`);
+});
+
+t.test(
+  "the branch prod tracks is created right before the rulesets leave it to the App, before prod's first up",
+  async (t) => {
+    const delivery = read('docs/delivery.md');
+    const from = delivery.indexOf('## One-time setup');
+    const setup = commandsOf(delivery.slice(from, delivery.indexOf('\n## ', from + 1)));
+    const tracked = (parse(read('Pulumi.prod.yaml')) as { config: Record<string, string> }).config['zumo:gitRevision']!;
+    const at = (match: (words: readonly string[]) => boolean) => setup.findIndex((c) => match(c.words));
+    const push = at((w) => w[0] === 'git' && w[1] === 'push' && w.some((word) => word.endsWith(`:${tracked}`)));
+    const rulesets = at((w) => w[0] === 'bash' && w[1] === '.github/scripts/apply-rulesets.sh');
+    const check = at((w) => w.join(' ').includes(`git ls-remote origin ${tracked}`));
+    const up = at((w) => w.join(' ') === 'npx nx run infra:up:prod');
+    t.ok(push >= 0, `the setup pushes ${tracked}`);
+    t.equal(rulesets, push + 1, 'and applies the rulesets with the next command (no window for anyone else)');
+    t.ok(check > rulesets, 'then checks nobody moved it in between');
+    t.ok(up > check, "prod's first up (Argo CD tracks it from then on) comes after");
+  },
+);

@@ -125,6 +125,17 @@ function never(stack: 'dev' | 'prod', other: 'dev' | 'prod'): Request[] {
       resource: ec2(`instance/i-0${other}`),
       context: { 'aws:ResourceTag/stack': other },
     },
+    // The other VPC's defaults carry its stack's tag once its program adopts them (components/network.ts).
+    ...[
+      ['ec2:CreateNetworkAclEntry', 'network-acl/acl-0'],
+      ['ec2:ReplaceNetworkAclEntry', 'network-acl/acl-0'],
+      ['ec2:AuthorizeSecurityGroupIngress', 'security-group/sg-0'],
+      ['ec2:CreateRoute', 'route-table/rtb-0'],
+    ].map(([action, resource]) => ({
+      action: action!,
+      resource: ec2(`${resource}${other}`),
+      context: { 'aws:ResourceTag/stack': other },
+    })),
   ];
 }
 

@@ -187,6 +187,18 @@ t.test("dev's infra role cannot change prod's untagged EC2 and load balancing re
       context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
     },
     {
+      // Prod's default network ACL, which every prod subnet uses, before prod's first up tags it.
+      action: 'ec2:CreateTags',
+      resource: ec2('network-acl/acl-0prod'),
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+    {
+      // And once it carries prod's tag: one deny-all entry would cut every prod subnet off.
+      action: 'ec2:CreateNetworkAclEntry',
+      resource: ec2('network-acl/acl-0prod'),
+      context: { 'aws:ResourceTag/stack': 'prod' },
+    },
+    {
       action: 'elasticloadbalancing:DeleteLoadBalancer',
       resource: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/other/1234567890abcdef`,
     },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { captureRegistrations, type Recorded, type Registered } from './record-registrations.js';
+import { SECRET_KEYS } from '../src/config/config-keys.js';
 
 export type { Recorded, Registered } from './record-registrations.js';
 
@@ -20,6 +21,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         publicSubnetIds: ['subnet-public-a', 'subnet-public-b', 'subnet-public-c'],
         isolatedSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b', 'subnet-isolated-c'],
         routeTables: [{ id: 'rtb-a' }, { id: 'rtb-b' }],
+        // The VPC as awsx returns it; AWS creates its default ACL, security group and main route table.
+        vpc: {
+          id: `vpc-${name}`,
+          defaultNetworkAclId: `acl-default-${name}`,
+          defaultSecurityGroupId: `sg-default-${name}`,
+          mainRouteTableId: `rtb-main-${name}`,
+        },
       };
     case 'aws:eks/cluster:Cluster':
       return {
@@ -211,15 +219,22 @@ const TEST_STAND_INS: Record<string, unknown> = { 'zumo:clusterPublicAccessCidrs
 /**
  * Installs Pulumi mocks that record every resource's inputs, and the stack's config from its
  * Pulumi.<stack>.yaml (plus overrides). Call before importing any module that declares resources.
+ * The secret keys (config-keys.ts) are handed over as the engine hands over `secure:` values,
+ * except those named in `clearText` (set without --secret).
  */
 export async function installMocks(
   stack: 'dev' | 'prod',
   overrides: Record<string, unknown> = {},
+  clearText: readonly string[] = [],
 ): Promise<Registered[]> {
   const file = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as {
     config: Record<string, unknown>;
   };
-  return installProjectMocks('zumo', stack, { ...file.config, ...TEST_STAND_INS, ...TEST_SECRETS, ...overrides });
+  const config = { ...file.config, ...TEST_STAND_INS, ...TEST_SECRETS, ...overrides };
+  const secure = Object.keys(config).filter(
+    (key) => key.startsWith('zumo:') && SECRET_KEYS.has(key.slice('zumo:'.length)) && !clearText.includes(key),
+  );
+  return installProjectMocks('zumo', stack, config, secure);
 }
 
 /** The same recording mocks for infra/bootstrap (project zumo-bootstrap, stack account). */
@@ -231,12 +246,16 @@ async function installProjectMocks(
   project: string,
   stack: string,
   values: Record<string, unknown>,
+  secureKeys: readonly string[] = [],
 ): Promise<Registered[]> {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value !== undefined) config[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
+  // What the Node language host sets for a real run (pulumi/pulumi
+  // sdk/nodejs/cmd/pulumi-language-nodejs/main.go: PULUMI_CONFIG, PULUMI_CONFIG_SECRET_KEYS).
   process.env['PULUMI_CONFIG'] = JSON.stringify(config);
+  process.env['PULUMI_CONFIG_SECRET_KEYS'] = JSON.stringify(secureKeys.filter((key) => key in config));
   const recorded: Registered[] = [];
   let registering: ReturnType<typeof captureRegistrations> = () => undefined;
   await pulumi.runtime.setMocks(

@@ -47,7 +47,7 @@ t.test(
   async (t) => {
     const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
     const start = docs.indexOf('## Deploy from zero');
-  const prerequisites = docs.slice(start, docs.indexOf('\n1. ', start));
+    const prerequisites = docs.slice(start, docs.indexOf('\n1. ', start));
     for (const quota of quotaNeeds([stacks.dev, stacks.prod])) {
       const asked = new RegExp(`\`${quota.code}\`[^\\n]*?at least \\*\\*(\\d+)\\*\\*`).exec(prerequisites);
       t.ok(asked, `${quota.code} is in the prerequisites with the number to ask for`);
@@ -58,6 +58,28 @@ t.test(
     }
   },
 );
+
+t.test("each stack tags its VPC's default network ACL, security group and main route table", async (t) => {
+  // AWS creates them untagged; the boundary fences the other stack by its `stack` tag
+  // (lib/boundary.ts OtherTagged), so an untagged one is open to the other stack's created roles.
+  for (const stack of ['dev', 'prod'] as const) {
+    const vpcs = stacks[stack].filter((r) => r.type === 'awsx:ec2:Vpc').length;
+    for (const type of [
+      'aws:ec2/defaultNetworkAcl:DefaultNetworkAcl',
+      'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup',
+      'aws:ec2/defaultRouteTable:DefaultRouteTable',
+    ]) {
+      const adopted = stacks[stack].filter((r) => r.type === type);
+      t.equal(adopted.length, vpcs, `${stack}: one ${type.split(':').pop()} per VPC`);
+      for (const r of adopted)
+        t.equal(
+          (r.inputs['tags'] as Record<string, string> | undefined)?.['stack'],
+          stack,
+          `${stack}: ${r.name} carries its stack tag`,
+        );
+    }
+  }
+});
 
 t.test('the check sees a collision', async (t) => {
   const alarm = ACCOUNT_WIDE.find((k) => k.type === 'aws:cloudwatch/metricAlarm:MetricAlarm')!;

@@ -92,6 +92,41 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     t.equal(s3Endpoint.inputs['serviceName'], 'com.amazonaws.eu-west-1.s3');
   });
 
+  t.test("the VPC's defaults: adopted with the stack's tags, open only where the subnets need it", async (t) => {
+    const vpc = one(recorded, 'awsx:ec2:Vpc');
+    const acl = one(recorded, 'aws:ec2/defaultNetworkAcl:DefaultNetworkAcl') as Registered;
+    const group = one(recorded, 'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup');
+    const routes = one(recorded, 'aws:ec2/defaultRouteTable:DefaultRouteTable');
+    const aws = vpc.state['vpc'] as Record<string, string>;
+    t.equal(acl.inputs['defaultNetworkAclId'], aws['defaultNetworkAclId'], "the VPC's default network ACL");
+    t.equal(group.inputs['vpcId'], vpc.state['vpcId'], "the VPC's default security group");
+    t.equal(routes.inputs['defaultRouteTableId'], aws['mainRouteTableId'], "the VPC's main route table");
+    for (const r of [acl, group, routes])
+      t.equal(r.inputs['tags']?.['stack'], stack, `${r.type.split(':').pop()}: tagged with the stack`);
+    // Adoption removes every rule first; awsx's subnets use this ACL, so it keeps AWS's own rules
+    // (Amazon VPC User Guide, "Default network ACL": all IPv4 traffic in and out, rule 100).
+    const awsDefault = [
+      { protocol: '-1', ruleNo: 100, action: 'allow', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 },
+    ];
+    t.same(acl.inputs['ingress'], awsDefault, 'the network ACL admits all inbound traffic, as AWS creates it');
+    t.same(acl.inputs['egress'], awsDefault, 'and all outbound traffic');
+    t.same(acl.ignoreChanges, ['subnetIds'], 'AWS associates the subnets with it: no diff to undo that');
+    t.notOk(
+      group.inputs['ingress']?.length || group.inputs['egress']?.length,
+      'the default security group admits nothing',
+    );
+    t.same(routes.inputs['routes'], [], 'the main route table routes nowhere (each subnet has its own)');
+    // Nothing is placed in the default security group: whatever takes groups names its own.
+    for (const endpoint of find(recorded, 'aws:ec2/vpcEndpoint:VpcEndpoint').filter(
+      (e) => e.inputs['vpcEndpointType'] === 'Interface',
+    ))
+      t.ok(endpoint.inputs['securityGroupIds']?.length, `${endpoint.name}: its own security group`);
+    for (const project of find(recorded, 'aws:codebuild/project:Project').filter((p) => p.inputs['vpcConfig']))
+      t.ok(project.inputs['vpcConfig'].securityGroupIds?.length, `${project.name}: its own security group`);
+    for (const lb of find(recorded, 'aws:lb/loadBalancer:LoadBalancer'))
+      t.ok(lb.inputs['securityGroups']?.length, `${lb.name}: its own security group`);
+  });
+
   t.test('registry', async (t) => {
     const repository = one(recorded, 'aws:ecr/repository:Repository');
     t.equal(repository.inputs['imageTagMutability'], 'IMMUTABLE', 'a tag always means the same image');

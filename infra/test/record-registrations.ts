@@ -26,6 +26,8 @@ export interface Registered extends Recorded {
   provider: string | undefined;
   /** `protect`: the engine refuses to delete it until `pulumi state unprotect`. */
   protect: boolean;
+  /** `ignoreChanges`: input properties the engine never diffs. */
+  ignoreChanges: string[];
 }
 
 /** The registration request as the Node SDK sends it (google-protobuf getters we read). */
@@ -38,6 +40,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
 }
 export type Registration = Omit<Registered, keyof Recorded>;
 
@@ -63,6 +66,7 @@ export function captureRegistrations(): () => Registration | undefined {
       propertyDependencies,
       provider: req.getProvider() ? req.getProvider().split('::').slice(0, -1).join('::') : undefined,
       protect: req.getProtect() === true,
+      ignoreChanges: req.getIgnorechangesList(),
     };
     try {
       return register(req, callback);

@@ -264,7 +264,26 @@ const cases: Case[] = [
     allowed: /at least one GitHub account id in prod/,
   },
   { why: 'bad region', raw: {}, region: 'europe', key: 'aws:region', allowed: /eu-west-1/ },
+  {
+    why: 'a short branch name, which a tag of that name can shadow in Argo CD',
+    raw: { gitRevision: 'deployed/prod' },
+    key: 'zumo:gitRevision',
+    allowed: /refs\/heads\/deployed\/prod/,
+  },
+  { why: 'an abbreviated commit', raw: { gitRevision: 'abc1234' }, key: 'zumo:gitRevision', allowed: /40-character/ },
+  {
+    why: 'not a git ref name',
+    raw: { gitRevision: 'refs/heads/../main' },
+    key: 'zumo:gitRevision',
+    allowed: /refs\/heads\/<branch>/,
+  },
 ];
+
+t.test('Argo CD tracks a full ref or a commit: main by default, whatever tags exist', async (t) => {
+  t.equal(parseStackConfig(base, 'eu-west-1').gitRevision, 'refs/heads/main', 'dev follows the branch main');
+  for (const revision of ['refs/heads/deployed/prod', 'refs/tags/v1.2.3', 'a'.repeat(40)])
+    t.equal(parseStackConfig({ ...base, gitRevision: revision }, 'eu-west-1').gitRevision, revision);
+});
 
 t.test('every rule refuses a bad value, naming the key, the value and what is allowed', async (t) => {
   for (const c of cases) {

@@ -66,6 +66,8 @@ export class Network extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.adoptDefaults(name, vpc, args.tags);
+
     const flowLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
       { retentionInDays: args.flowLogRetentionDays, kmsKeyId: args.logsKeyArn, tags: args.tags },
@@ -169,5 +171,37 @@ export class Network extends pulumi.ComponentResource {
       publicSubnetIds: this.publicSubnetIds,
       lbSubnetIds: this.lbSubnetIds,
     });
+  }
+
+  /**
+   * AWS creates each VPC's default network ACL, default security group and main route table
+   * itself, untagged, and awsx leaves them so. Both stacks share one account, and the permissions
+   * boundary fences the other stack by its `stack` tag (lib/boundary.ts OtherTagged): untagged,
+   * a role the other stack creates could add a deny-all entry to this VPC's network ACL, which
+   * every subnet here uses. Adopted, they carry the stack's tags. The provider never deletes them
+   * (a destroy releases them from the state; AWS deletes them with the VPC), and on adoption it
+   * first removes every rule and route they hold (pulumi-aws ec2 DefaultNetworkAcl,
+   * DefaultSecurityGroup, DefaultRouteTable).
+   */
+  private adoptDefaults(name: string, vpc: awsx.ec2.Vpc, tags: Record<string, string> | undefined) {
+    // AWS's own rules of a default network ACL (no IPv6 range here, so no IPv6 rules): awsx's
+    // subnets are associated with it, and without them they would carry no traffic at all.
+    const allowAll = [{ protocol: '-1', ruleNo: 100, action: 'allow', cidrBlock: '0.0.0.0/0', fromPort: 0, toPort: 0 }];
+    new aws.ec2.DefaultNetworkAcl(
+      `${name}-default-acl`,
+      { defaultNetworkAclId: vpc.vpc.defaultNetworkAclId, ingress: allowAll, egress: allowAll, tags },
+      // Every subnet that has no ACL of its own is associated with it by AWS, not by this program.
+      { parent: this, ignoreChanges: ['subnetIds'] },
+    );
+    // No rules: nothing here is placed in the default group (every endpoint, load balancer and
+    // runner names its own), so anything that lands in it by accident reaches nothing (CIS AWS
+    // Foundations, "the default security group of every VPC restricts all traffic").
+    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.vpcId, tags }, { parent: this });
+    // No routes beyond the local one: awsx gives every subnet a route table of its own.
+    new aws.ec2.DefaultRouteTable(
+      `${name}-main-routes`,
+      { defaultRouteTableId: vpc.vpc.mainRouteTableId, routes: [], tags },
+      { parent: this },
+    );
   }
 }

@@ -74,7 +74,7 @@ export const CONFIG_KEYS = {
   ciRunnerActorIds: {
     type: 'array<integer>',
     description:
-      "GitHub account ids (numbers, `gh api users/<login> --jq .id`) whose actions may start this stack's CI runner: the webhook's ACTOR_ACCOUNT_ID filter. The people who merge to main or dispatch the workflows that run on it, the account drift's scheduled runs are attributed to, and the release App's bot user (`gh api 'users/<app-slug>[bot]' --jq .id`) if it pushes. Required in prod.",
+      "GitHub account ids (numbers, `gh api users/<login> --jq .id`) whose actions may start this stack's CI runner: the webhook's ACTOR_ACCOUNT_ID filter. Required in prod, and there always with the release App's bot user (`gh api 'users/<app-slug>[bot]' --jq .id`): every dev release is its push to main, whose infra-up run asks the prod runner for the prod preview. Also the people who merge to main or dispatch the workflows that run on it, and the account drift's scheduled runs are attributed to.",
     defaultText: 'none, in dev: any actor whose job asks for the runner starts it',
   },
   secretsKeyAlias: {
@@ -117,7 +117,11 @@ export const CONFIG_KEYS = {
     description:
       'CIDRs allowed to the public EKS API endpoint; [] keeps it private-only; never 0.0.0.0/0 in prod, never a documentation range.',
   },
-  gitRevision: { type: 'string', description: 'Branch, tag or commit Argo CD syncs deploy/ from.' },
+  gitRevision: {
+    type: 'string',
+    description:
+      'What Argo CD syncs deploy/ from: a full ref (refs/heads/<branch>, refs/tags/<tag>) or a 40-character commit SHA. Never a short name: Argo CD matches it against both branches and tags and may take either.',
+  },
   ecrKeepReleases: { type: 'integer', description: 'Release images kept in ECR (untagged ones expire after 7 days).' },
   priceClass: { type: 'string', description: 'CloudFront price class.' },
   domainName: {

@@ -95,7 +95,7 @@ export function defaultsFor(
     nodeDesiredSize: prod ? 2 : 1,
     nodeMaxSize: prod ? 6 : 3,
     clusterPublicAccessCidrs: [],
-    gitRevision: 'main',
+    gitRevision: 'refs/heads/main',
     ecrKeepReleases: 30,
     priceClass: 'PriceClass_100',
     domainName: undefined,
@@ -119,7 +119,26 @@ const SUBJECT_PREFIX = /^repo:([A-Za-z0-9-]{1,39})(@[1-9]\d{0,19})?\/([A-Za-z0-9
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const GIT_REVISION = /^[A-Za-z0-9._/-]{1,100}$/;
+/**
+ * What Argo CD may track without ambiguity. Its repo-server resolves a short name against every
+ * ref whose short form matches, branches and tags alike, and takes whichever comes first
+ * (argo-cd v3.4.7 util/git/client.go lsRemote: `ref.Name().Short() == revision`), so a tag named
+ * like the branch could be synced instead; a full ref is only compared whole (`refName ==
+ * revision`; IsShortRef in util/git/git.go), and argo-cd docs/user-guide/tracking_strategies.md
+ * ("Handling Ambiguous Git References") asks for one. An abbreviated SHA is taken as a commit only
+ * when no ref matches it. Segments follow git check-ref-format: no leading dot, no "..", no ".lock".
+ */
+export function isTrackedRevision(revision: unknown): boolean {
+  if (typeof revision !== 'string' || revision.length > 200) return false;
+  if (/^[0-9a-f]{40}$/.test(revision)) return true;
+  const match = /^refs\/(heads|tags)\/(.+)$/.exec(revision);
+  return (
+    match !== null &&
+    match[2]!
+      .split('/')
+      .every((segment) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(segment) && !/\.\.|\.lock$|\.$/.test(segment))
+  );
+}
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]{1,128}$/;
 const CONNECTION_ARN =
@@ -277,7 +296,11 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
       );
   }
   const gitRevision = value('gitRevision');
-  if (typeof gitRevision !== 'string' || !GIT_REVISION.test(gitRevision)) bad('gitRevision', 'a branch, tag or commit');
+  if (!isTrackedRevision(gitRevision))
+    bad(
+      'gitRevision',
+      `a full ref, refs/heads/<branch> or refs/tags/<tag>${typeof gitRevision === 'string' && /^[\w./-]+$/.test(gitRevision) && !gitRevision.startsWith('refs/') ? ` (here refs/heads/${gitRevision})` : ''}, or a 40-character commit SHA: Argo CD may resolve a short name to a tag of the same name`,
+    );
   const ecrKeepReleases = value('ecrKeepReleases');
   if (!Number.isInteger(ecrKeepReleases) || ecrKeepReleases < 1 || ecrKeepReleases > 1000)
     bad('ecrKeepReleases', 'an integer from 1 to 1000');
@@ -346,7 +369,7 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
   else if (environment === 'prod' && ciRunnerActorIds.length === 0)
     bad(
       'ciRunnerActorIds',
-      "at least one GitHub account id in prod: whoever may start the prod runner (a job's workflow name is what its pull request says)",
+      "at least one GitHub account id in prod: whoever may start the prod runner (a job's workflow name is what its pull request says), the release App's bot user always (its dev releases start the prod preview)",
     );
   const known = CONFIG_KEY_NAMES.filter((key) => !SECRET_KEYS.has(key));
   for (const key of Object.keys(raw))

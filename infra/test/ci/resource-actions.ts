@@ -125,6 +125,22 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
     ...createEc2(s, 'ec2:AllocateAddress', 'elastic-ip'),
     deleteEc2(s, 'ec2:ReleaseAddress', 'elastic-ip'),
   ],
+  // A VPC's defaults are adopted, never created: adopting tags a resource AWS made untagged, which
+  // the infra role may not do (it tags only what it creates: lib/network-policy.ts), so the
+  // admin's first `up` adopts them, with its VPC. After that CI changes their rules, on resources
+  // that carry its stack's tag; deleting one only releases it from the state (no AWS call).
+  'aws:ec2/defaultNetworkAcl:DefaultNetworkAcl': (s) => [
+    deleteEc2(s, 'ec2:CreateNetworkAclEntry', 'network-acl'),
+    deleteEc2(s, 'ec2:DeleteNetworkAclEntry', 'network-acl'),
+  ],
+  'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup': (s) => [
+    deleteEc2(s, 'ec2:RevokeSecurityGroupIngress', 'security-group'),
+    deleteEc2(s, 'ec2:RevokeSecurityGroupEgress', 'security-group'),
+  ],
+  'aws:ec2/defaultRouteTable:DefaultRouteTable': (s) => [
+    deleteEc2(s, 'ec2:CreateRoute', 'route-table'),
+    deleteEc2(s, 'ec2:DeleteRoute', 'route-table'),
+  ],
   'aws:ec2/securityGroup:SecurityGroup': (s) => [
     ...createEc2(s, 'ec2:CreateSecurityGroup', 'security-group'),
     deleteEc2(s, 'ec2:AuthorizeSecurityGroupEgress', 'security-group'),

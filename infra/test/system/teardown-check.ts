@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { APP } from '@zumo/config';
-import { MONITORING_NAMESPACE } from '../../src/lib/alertmanager.js';
 import { ACCOUNT, REPO_ROOT, type Registered } from '../mocks.js';
 import { ResourceGraph } from './graph.js';
+import { claimNamespaces } from './deletion-check.js';
 
 /**
  * What makes `pulumi destroy` stop, or leaves something behind on purpose, and the command the
  * teardown in docs/infra.md must give for it, in the syntax of the AWS CLI reference.
  */
 interface TeardownStep {
-  readonly applies: (r: Registered) => boolean;
+  /** `claims`: the namespaces in which the stack's Applications create volume claims. */
+  readonly applies: (r: Registered, claims: ReadonlySet<string>) => boolean;
   readonly command: (r: Registered, stack: string) => string;
   readonly why: string;
 }
@@ -60,9 +60,7 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
     why: 'volumes of a Retain StorageClass outlive their claims and the cluster: the teardown lists them',
   },
   {
-    applies: (r) =>
-      r.type === 'kubernetes:core/v1:Namespace' &&
-      [MONITORING_NAMESPACE, APP.namespace].includes(r.inputs['metadata'].name),
+    applies: (r, claims) => r.type === 'kubernetes:core/v1:Namespace' && claims.has(r.inputs['metadata'].name),
     command: (r) => `kubectl delete pvc -n ${r.inputs['metadata'].name} --all --wait`,
     why: 'the EBS CSI driver deletes a released volume in the background: claims go while it still runs',
   },
@@ -80,10 +78,16 @@ function teardownDocs(): string {
 export function checkTeardown(t: Test, graph: ResourceGraph, stack: string) {
   const docs = teardownDocs();
   t.ok(docs, 'docs/infra.md has a Teardown section');
+  const applications = graph.all('kubernetes:argoproj.io/v1alpha1:Application');
+  const claims = new Set(applications.flatMap((a) => claimNamespaces(a.inputs as never)));
   for (const step of TEARDOWN_STEPS)
-    for (const r of graph.resources.filter(step.applies)) {
+    for (const r of graph.resources.filter((r) => step.applies(r, claims))) {
       const command = step.command(r, stack);
       t.ok(docs.includes(command), `${ResourceGraph.label(r)}: the teardown says \`${command}\` (${step.why})`);
     }
   if (docs.includes('empty_bucket ')) t.match(docs, /^ *empty_bucket\(\) \{$/m, 'the teardown defines empty_bucket');
+  if (applications.length === 0) return;
+  // The other way round: a claim the teardown deletes is one some Application's workloads create.
+  for (const [, namespace] of docs.matchAll(/kubectl delete pvc -n (\S+)/g))
+    t.ok(claims.has(namespace!), `the teardown deletes claims in ${namespace}, where an Application creates them`);
 }

@@ -184,6 +184,37 @@ t.test("the release App's key and token live only in jobs that install and run n
   }
 });
 
+t.test('only the moves of deployed/prod may write workflow files with the App token', async (t) => {
+  // GitHub refuses a ref update by an App whose token lacks the workflows permission when
+  // .github/workflows differs between the old and the new tip, even if the commits exist already
+  // (repo-sync/github-sync#23, cpp-linter/cpp-linter-action#318). pin-prod.sh fast-forwards
+  // deployed/prod across every merge since the last pin, Dependabot's action updates included;
+  // every other App push is a commit on top of main's tip that changes no workflow.
+  const requesting = workflows.flatMap((w) =>
+    jobs(w)
+      .filter(([, job]) =>
+        job.steps.some(
+          (s) => s.uses?.startsWith('actions/create-github-app-token@') && s.with?.['permission-workflows'],
+        ),
+      )
+      .map(([id]) => `${w.file}/${id}`),
+  );
+  const pinning = workflows.flatMap((w) =>
+    jobs(w)
+      .filter(([, job]) => jobRuns(job).some((run) => run.includes('pin-prod.sh')))
+      .map(([id]) => `${w.file}/${id}`),
+  );
+  t.same(pinning.sort(), ['promote.yml/pin', 'rollback-prod.yml/pin'], 'the two moves of prod');
+  t.same(requesting.sort(), pinning.sort(), 'they, and only they, request the workflows permission');
+  for (const id of pinning) {
+    const [file, job] = id.split('/') as [string, string];
+    const app = byName(file.replace('.yml', '')).jobs[job]!.steps.find((s) =>
+      s.uses?.startsWith('actions/create-github-app-token@'),
+    );
+    t.equal(app?.with?.['permission-workflows'], 'write', `${id}: workflows: write (the input's only level)`);
+  }
+});
+
 t.test('what the App may push: the dev overlay to main; prod as a pull request, then a checked pin', async (t) => {
   // The App bypasses main's ruleset (bypass_mode always: it may push anything there, merge without
   // review, even force-push), so what it does is fixed by the scripts its jobs run, each checked

@@ -24,6 +24,23 @@ const git = (cwd: string, ...args: string[]) =>
 const prodRevision = (): string =>
   parse(readFileSync(join(REPO_ROOT, 'Pulumi.prod.yaml'), 'utf8')).config['zumo:gitRevision'] ?? 'main';
 
+/**
+ * The commits Argo CD's repo-server may resolve a revision to in a repository: every ref whose full
+ * name is the revision, or, when the revision is a short name, whose short name is (argo-cd v3.4.7
+ * util/git/client.go lsRemote, IsShortRef in util/git/git.go). It returns the first match of a
+ * ref list whose order is not fixed, so more than one match means prod may sync either.
+ * go-git's ReferenceName.Short() strips refs/heads/, refs/tags/, refs/remotes/ or refs/.
+ */
+function argoCdResolves(origin: string, revision: string): string[] {
+  const short = (ref: string) => ref.replace(/^refs\/(heads\/|tags\/|remotes\/)?/, '');
+  const isShortRef = short(revision) === revision;
+  return git(origin, 'for-each-ref', '--format=%(objectname) %(refname)')
+    .split('\n')
+    .map((line) => line.split(' ') as [string, string])
+    .filter(([, ref]) => ref === revision || (isShortRef && short(ref) === revision))
+    .map(([commit]) => commit);
+}
+
 /** What Argo CD would apply from the prod overlay at `ref` of the origin: its PriorityClass and image. */
 function prodAt(origin: string, ref: string) {
   const dir = mkdtempSync(join(tmpdir(), 'prod-render-'));
@@ -92,7 +109,7 @@ t.test('prod syncs only what a merged promotion pinned; dev syncs main', async (
   const first = promote();
   const pinned = pin(first);
   t.equal(pinned.status, 0, pinned.stderr);
-  t.equal(git(origin, 'rev-parse', 'deployed/prod'), first, 'the first promotion creates the pin');
+  t.equal(git(origin, 'rev-parse', prodRevision()), first, 'the first promotion creates the pin');
   const before = prodAt(origin, prodRevision());
   t.equal(before.image, `${PROD}:${release}@${DIGEST}`, 'prod runs the promoted image');
 
@@ -128,6 +145,29 @@ t.test('prod syncs only what a merged promotion pinned; dev syncs main', async (
   const notARevision = pin('--rollback', baseChange);
   t.equal(notARevision.status, 1, 'a commit that was never a prod revision is refused');
   t.match(notARevision.stderr, /did not change deploy\/web\/overlays\/prod on main/);
+});
+
+t.test('a tag named like the branch prod tracks does not change what prod syncs', async (t) => {
+  const gh = github(t);
+  const { origin, job, seed, release } = repository(gh.dir);
+  t.equal(gh.runIn(job, 'open-promotion-pr.sh', PROD, release, DIGEST).status, 0);
+  const tree = git(origin, 'rev-parse', `promote/${release}^{tree}`);
+  const promotion = git(origin, 'commit-tree', tree, '-p', 'main', '-m', 'merge the promotion');
+  git(origin, 'update-ref', 'refs/heads/main', promotion);
+  const pinned = gh.runWith(job, { PROD_REPOSITORY: PROD }, 'pin-prod.sh', promotion);
+  t.equal(pinned.status, 0, pinned.stderr);
+
+  // A collaborator's unreviewed commit, pushed as a tag whose short name is the pinned branch's.
+  writeFileSync(join(seed, PRIORITY), readFileSync(join(seed, PRIORITY), 'utf8').replace(/^value: \d+$/m, 'value: 1'));
+  git(seed, 'commit', '--quiet', '-am', 'never reviewed');
+  const branch = prodRevision().replace(/^refs\/heads\//, '');
+  git(seed, 'push', '--quiet', join(gh.dir, 'origin.git'), `HEAD:refs/tags/${branch}`);
+  t.same(argoCdResolves(origin, prodRevision()), [promotion], 'Argo CD can resolve it to the pinned promotion only');
+  t.same(
+    argoCdResolves(origin, 'main'),
+    [git(origin, 'rev-parse', 'refs/heads/main')],
+    'the port sees one ref per name',
+  );
 });
 
 t.test('pin-prod refuses what was not promoted', async (t) => {

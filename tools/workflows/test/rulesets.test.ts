@@ -15,6 +15,7 @@ import { byName, REPO_ROOT, SCRIPTS_DIR } from './workflows.js';
 const APP_ID = '123456';
 interface Ruleset {
   name: string;
+  target: 'branch' | 'tag';
   conditions: { ref_name: { include: string[]; exclude: string[] } };
   bypass_actors: { actor_id: number; actor_type: string; bypass_mode: string }[];
   rules: { type: string; parameters?: Record<string, unknown> }[];
@@ -31,16 +32,21 @@ function applied(): Ruleset[] {
 }
 const rulesets = applied();
 const covering = (ref: string) =>
-  rulesets.filter((r) =>
-    r.conditions.ref_name.include.some((p) =>
-      p === '~DEFAULT_BRANCH' ? ref === 'refs/heads/main' : fnmatchPathname(p, ref),
-    ),
+  rulesets.filter(
+    (r) =>
+      r.target === (ref.startsWith('refs/tags/') ? 'tag' : 'branch') &&
+      r.conditions.ref_name.include.some((p) =>
+        p === '~DEFAULT_BRANCH' ? ref === 'refs/heads/main' : fnmatchPathname(p, ref),
+      ),
   );
+/** The revision each stack's Argo CD tracks: its stack file's, else the program's default (stack-config.ts). */
+const tracked = (stack: string): string =>
+  parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')).config['zumo:gitRevision'] ?? 'refs/heads/main';
 const rule = (r: Ruleset, type: string) => r.rules.find((x) => x.type === type);
 
 t.test('every ruleset is a valid request body for the REST API', async (t) => {
   const validate = new Ajv({ strict: true, allErrors: true }).compile(RULESET_SCHEMA);
-  t.equal(rulesets.length, 2);
+  t.equal(rulesets.length, 3);
   for (const r of rulesets) t.ok(validate(r), `${r.name}: ${JSON.stringify(validate.errors)}`);
   const misspelt = structuredClone(rulesets[0]!);
   (rule(misspelt, 'pull_request')!.parameters as Record<string, unknown>)['require_last_push_approvals'] = true;
@@ -75,11 +81,12 @@ t.test(
   },
 );
 
-t.test('the release App bypasses both rulesets always, and nothing else bypasses them', async (t) => {
+t.test('the release App bypasses the branch rulesets always, and nothing else bypasses them', async (t) => {
   // `pull_request` mode would let it bypass only when merging a pull request: its dev bump (a
   // push to main) and its promote/* and deployed/prod writes would be refused.
-  for (const r of rulesets)
+  for (const r of rulesets.filter((r) => r.target === 'branch'))
     t.same(r.bypass_actors, [{ actor_id: Number(APP_ID), actor_type: 'Integration', bypass_mode: 'always' }], r.name);
+  for (const r of rulesets.filter((r) => r.target === 'tag')) t.same(r.bypass_actors, [], `${r.name}: nobody bypasses`);
   const bad = spawnSync('bash', [join(SCRIPTS_DIR, 'apply-rulesets.sh'), '--print', 'my-app'], { encoding: 'utf8' });
   t.equal(bad.status, 2);
   t.match(bad.stderr, "APP_ID must be the release App's numeric App ID");
@@ -89,7 +96,7 @@ t.test('only the App writes promote/* and the branch prod tracks', async (t) => 
   const prodRevision = parse(readFileSync(join(REPO_ROOT, 'Pulumi.prod.yaml'), 'utf8')).config['zumo:gitRevision'];
   const pinScript = readFileSync(join(SCRIPTS_DIR, 'pin-prod.sh'), 'utf8');
   t.match(pinScript, `ref="\${PROD_REF:-${prodRevision}}"`, 'pin-prod.sh moves the branch prod tracks');
-  for (const ref of ['refs/heads/promote/abc1234', 'refs/heads/promote/a/b', `refs/heads/${prodRevision}`]) {
+  for (const ref of ['refs/heads/promote/abc1234', 'refs/heads/promote/a/b', prodRevision]) {
     const [r, ...others] = covering(ref);
     t.equal(others.length, 0, `${ref}: one ruleset`);
     t.same(
@@ -110,6 +117,21 @@ t.test('only the App writes promote/* and the branch prod tracks', async (t) => 
     );
   t.ok(fnmatchPathname('refs/heads/promote/**/*', 'refs/heads/promote/x/y/z'), '**/ spans directories');
   t.notOk(fnmatchPathname('refs/heads/promote/*', 'refs/heads/promote/x/y'), '* stops at /');
+});
+
+t.test('nobody creates a tag named like a branch Argo CD tracks', async (t) => {
+  // The stacks track full refs, which a tag never matches (argo-cd util/git/client.go lsRemote);
+  // the tags are refused too, so nothing that reads a short name (a person, a script) takes one.
+  for (const stack of ['dev', 'prod']) {
+    const revision = tracked(stack);
+    t.match(revision, /^refs\/heads\//, `${stack} tracks a full branch ref`);
+    const tag = revision.replace(/^refs\/heads\//, 'refs/tags/');
+    const [r, ...others] = covering(tag);
+    t.equal(others.length, 0, `${tag}: one ruleset`);
+    t.same(r?.rules.map((x) => x.type).sort(), ['creation', 'deletion', 'update'], `${tag}: nobody creates it`);
+    t.same(r?.bypass_actors, [], `${tag}: not even the App or an admin`);
+  }
+  t.same(covering('refs/tags/v1.0.0'), [], 'other tags are free');
 });
 
 t.test('CODEOWNERS: everything that reaches prod or decides how has an owner', async (t) => {
