@@ -48,8 +48,9 @@ if git ls-remote --exit-code "$remote" "$ref" >/dev/null; then
   git fetch --quiet "$remote" "+$ref:refs/pin-prod/current"
   current="$(git rev-parse refs/pin-prod/current)"
 fi
-commit="$(git rev-parse --verify --quiet "$asked^{commit}")" || fail "$asked is not a commit of this repository"
-git merge-base --is-ancestor "$commit" refs/pin-prod/main || fail "$commit is not on main: prod runs only what main holds"
+# A commit of main whose SHA starts with COMMIT, never a branch or tag of that name (resolve-release.sh).
+commit="$(bash "$scripts/resolve-release.sh" "$asked" refs/pin-prod/main)" ||
+  fail "$asked is not on main (no single commit of main starts with it): prod runs only what main holds"
 # A merge into main that changed the prod overlay directory: a promotion (or a revert of one).
 # Any other commit of main carries deploy/ changes nobody promoted.
 # (Read whole before it is searched: an early `grep -q` exit fails `git log` under pipefail.)

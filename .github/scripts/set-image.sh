@@ -4,12 +4,12 @@
 #   and TAG into its app.kubernetes.io/version label; every other line stays as it is.
 # set-image.sh --print OVERLAY
 #   Prints the image OVERLAY runs as repository=, tag= and digest= lines (a GITHUB_OUTPUT block);
-#   an overlay that never received a release (no digest) is refused.
+#   an overlay that never received a release (the placeholder: no digest) is refused with exit 3.
 #
 # Written for the jobs that hold the release App's token: they install nothing (no npm package
 # can run there), so this edits the one file format CI owns with bash and awk only, and refuses
 # anything that is not that format instead of guessing. Exit 0 on success (changed or unchanged),
-# 2 on bad input or an unexpected file, with the reason.
+# 2 on bad input or an unexpected file, 3 for --print of the placeholder, with the reason.
 set -euo pipefail
 
 fail() { echo "set-image: $*" >&2; exit 2; }
@@ -76,7 +76,10 @@ edit() {
       if (!("newName" in seen)) bad("images entry " name " has no newName")
       if (!("newTag" in seen)) bad("images entry " name " has no newTag")
       if (mode == "print") {
-        if (!("digest" in seen)) bad("images entry " name " has no digest: this overlay never received a release")
+        if (!("digest" in seen)) {
+          print "set-image: images entry " name " has no digest: this overlay never received a release" > "/dev/stderr"
+          exit 4
+        }
         printf "%s\n%s\n%s\n", seen["newName"], seen["newTag"], seen["digest"]
       }
     }
@@ -87,7 +90,12 @@ if [ "${1:-}" = --print ]; then
   [ "$#" -eq 2 ] || fail "usage: set-image.sh --print OVERLAY"
   file="$2/kustomization.yaml"
   [ -f "$file" ] || fail "$file does not exist"
-  if ! current="$(edit print)"; then fail "$file is not the overlay format CI writes"; fi
+  current="$(edit print)" && status=0 || status=$?
+  case "$status" in
+    0) ;;
+    4) exit 3 ;;
+    *) fail "$file is not the overlay format CI writes" ;;
+  esac
   { read -r repository; read -r tag; read -r digest; } <<< "$current"
   check_image "$repository" "$tag" "$digest"
   printf 'repository=%s\ntag=%s\ndigest=%s\n' "$repository" "$tag" "$digest"

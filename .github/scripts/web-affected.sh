@@ -16,6 +16,8 @@
 set -euo pipefail
 
 overlay="$1"; commit="$2"; ref="${3:-}"
+# The tag names a commit of the history it was read from, resolved as an object, never as a ref
+# (resolve-release.sh): a branch or tag named like it must not pick the base.
 if [ -n "$ref" ]; then
   kustomization="$(git show "$ref:$overlay/kustomization.yaml")"
 else
@@ -23,7 +25,8 @@ else
 fi
 current="$(sed -n "s/^ *newTag: *['\"]\{0,1\}\([0-9a-f]\{7,40\}\)['\"]\{0,1\} *$/\1/p" <<< "$kustomization" | head -n 1)"
 
-if [ -z "$current" ] || ! base="$(git rev-parse --verify --quiet "$current^{commit}")"; then
+if [ -z "$current" ] ||
+  ! base="$(bash "$(dirname "${BASH_SOURCE[0]}")/resolve-release.sh" "$current" "${ref:-HEAD}" 2>/dev/null)"; then
   echo "web-affected: $overlay runs no release of this repository yet; releasing" >&2
   echo "web=true"
   exit 0

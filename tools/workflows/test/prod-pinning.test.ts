@@ -138,7 +138,12 @@ t.test('prod syncs only what a merged promotion pinned; dev syncs main', async (
   t.match(again.stdout, /already runs .* which contains/, 'a late run of an older promotion changes nothing');
   t.equal(git(origin, 'rev-parse', 'deployed/prod'), second);
 
-  const back = pin('--rollback', first);
+  // The revision named by its short SHA, with a tag of that name on another commit of main (a
+  // tag comes first when git reads a name): the commit is what is pinned.
+  const short = first.slice(0, 7);
+  git(origin, 'tag', short, baseChange);
+  git(job, 'fetch', '--quiet', '--tags', 'origin');
+  const back = pin('--rollback', short);
   t.equal(back.status, 0, back.stderr);
   t.equal(git(origin, 'rev-parse', 'deployed/prod'), first, 'rollback: back to the revision prod ran');
   t.not(prodAt(origin, prodRevision()).priority, 999999);

@@ -63,6 +63,24 @@ t.test('open-promotion-pr: a branch with the prod overlay change only, and one p
   t.equal(gh.state().pulls.length, 1, 'a rerun opens no second pull request');
 });
 
+t.test('open-promotion-pr: a rerun after main moved replaces the existing branch', async (t) => {
+  const gh = github(t);
+  const { origin, job } = repository(gh.dir);
+  t.equal(gh.runIn(job, 'open-promotion-pr.sh', PROD, 'abc1234', DIGEST).status, 0);
+  const before = git(origin, 'rev-parse', 'promote/abc1234');
+  // main moves on (another merge), so the rerun's commit does not descend from the branch's.
+  const other = join(gh.dir, 'other');
+  git(gh.dir, 'clone', '--quiet', origin, other);
+  git(other, 'commit', '--quiet', '--allow-empty', '-m', 'another merge');
+  git(other, 'push', '--quiet', 'origin', 'HEAD:main');
+  const rerun = gh.runIn(job, 'open-promotion-pr.sh', PROD, 'abc1234', DIGEST);
+  t.equal(rerun.status, 0, rerun.stderr);
+  const after = git(origin, 'rev-parse', 'promote/abc1234');
+  t.not(after, before);
+  t.equal(git(origin, 'rev-parse', 'promote/abc1234^'), git(origin, 'rev-parse', 'main'), "on main's new tip");
+  t.equal(gh.state().pulls.length, 1, 'the open pull request now shows the fresh commit');
+});
+
 t.test('open-promotion-pr: a closed pull request does not hide the new one', async (t) => {
   const gh = github(t, {
     pulls: [{ number: 7, base: 'main', head: 'promote/abc1234', title: 'old', body: '', state: 'closed', author: 'x' }],

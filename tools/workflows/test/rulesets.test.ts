@@ -1,7 +1,7 @@
 // The repository's rules as code (.github/rulesets, .github/CODEOWNERS), checked against GitHub's
 // REST schema and matching rules (github-rules.ts): main takes only merges approved by someone
 // other than their last pusher, including a code owner; only the release App writes the
-// promote/* branches and deployed/prod, the branch prod's Argo CD tracks.
+// promote/* branches and deployed/prod, the branch prod's Argo CD tracks, and any tag.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,12 +81,11 @@ t.test(
   },
 );
 
-t.test('the release App bypasses the branch rulesets always, and nothing else bypasses them', async (t) => {
+t.test('the release App bypasses every ruleset always, and nothing else bypasses them', async (t) => {
   // `pull_request` mode would let it bypass only when merging a pull request: its dev bump (a
   // push to main) and its promote/* and deployed/prod writes would be refused.
-  for (const r of rulesets.filter((r) => r.target === 'branch'))
+  for (const r of rulesets)
     t.same(r.bypass_actors, [{ actor_id: Number(APP_ID), actor_type: 'Integration', bypass_mode: 'always' }], r.name);
-  for (const r of rulesets.filter((r) => r.target === 'tag')) t.same(r.bypass_actors, [], `${r.name}: nobody bypasses`);
   const bad = spawnSync('bash', [join(SCRIPTS_DIR, 'apply-rulesets.sh'), '--print', 'my-app'], { encoding: 'utf8' });
   t.equal(bad.status, 2);
   t.match(bad.stderr, "APP_ID must be the release App's numeric App ID");
@@ -119,19 +118,29 @@ t.test('only the App writes promote/* and the branch prod tracks', async (t) => 
   t.notOk(fnmatchPathname('refs/heads/promote/*', 'refs/heads/promote/x/y'), '* stops at /');
 });
 
-t.test('nobody creates a tag named like a branch Argo CD tracks', async (t) => {
-  // The stacks track full refs, which a tag never matches (argo-cd util/git/client.go lsRemote);
-  // the tags are refused too, so nothing that reads a short name (a person, a script) takes one.
-  for (const stack of ['dev', 'prod']) {
-    const revision = tracked(stack);
-    t.match(revision, /^refs\/heads\//, `${stack} tracks a full branch ref`);
-    const tag = revision.replace(/^refs\/heads\//, 'refs/tags/');
+t.test('only the App creates, moves or deletes a tag, whatever its name', async (t) => {
+  // Git reads a short name as a tag before a branch or an object (git help revisions): a tag named
+  // like a release (its short SHA) or like a branch Argo CD tracks would steer whoever reads the
+  // name. The stacks track full refs, which a tag never matches (argo-cd util/git/client.go
+  // lsRemote), and the scripts resolve releases as objects (resolve-release.sh); the rule keeps
+  // people and anything else that reads a short name from meeting such a tag.
+  const tags = [
+    ...['dev', 'prod'].map((stack) => {
+      const revision = tracked(stack);
+      t.match(revision, /^refs\/heads\//, `${stack} tracks a full branch ref`);
+      return revision.replace(/^refs\/heads\//, 'refs/tags/');
+    }),
+    'refs/tags/main',
+    'refs/tags/abc1234',
+    'refs/tags/origin/main',
+    'refs/tags/v1.0.0',
+  ];
+  for (const tag of tags) {
     const [r, ...others] = covering(tag);
     t.equal(others.length, 0, `${tag}: one ruleset`);
-    t.same(r?.rules.map((x) => x.type).sort(), ['creation', 'deletion', 'update'], `${tag}: nobody creates it`);
-    t.same(r?.bypass_actors, [], `${tag}: not even the App or an admin`);
+    t.same(r?.rules.map((x) => x.type).sort(), ['creation', 'deletion', 'update'], `${tag}: the App only`);
   }
-  t.same(covering('refs/tags/v1.0.0'), [], 'other tags are free');
+  t.same(covering('refs/heads/abc1234'), [], 'branches are not governed by the tag rule');
 });
 
 t.test('CODEOWNERS: everything that reaches prod or decides how has an owner', async (t) => {

@@ -100,21 +100,26 @@ t.test(
       { workflows: ['ci'], types: ['completed'], branches: ['main'] },
       'never before ci passed',
     );
-    t.match(up.jobs['up-dev']!.if, "workflow_run.conclusion == 'success'");
-    t.match(up.jobs['up-dev']!.if, "workflow_run.event == 'push'");
+    t.match(up.jobs['runners']!.if, "workflow_run.conclusion == 'success'");
+    t.match(up.jobs['runners']!.if, "workflow_run.event == 'push'");
+    t.equal(up.jobs['up-dev']!.needs, 'runners', 'dev applies only what the first job let through');
     // Deciding from the commit alone (a `changes` job) lost changes: a newer run that queues
     // cancels a waiting one, and the newer commit may not touch what the cancelled one carried.
     t.notOk(
       jobs(up).some(([, job]) => jobRuns(job).join('\n').includes('infra-affected.sh')),
       'no job decides from the commit against its parent; infra-order.sh decides against what the stack applied',
     );
-    t.equal(up.jobs['preview-prod']!.needs, 'up-dev');
-    t.equal(
+    t.same(up.jobs['preview-prod']!.needs, ['runners', 'up-dev']);
+    t.match(
       up.jobs['preview-prod']!.if,
-      "${{ !cancelled() && needs.up-dev.result == 'success' }}",
+      /^\$\{\{ !cancelled\(\) && needs\.up-dev\.result == 'success' && /,
       "after dev's job; never after a failed or cancelled one",
     );
-    t.equal(up.jobs['up-prod']!.needs, 'preview-prod', 'approvers see the prod preview before they approve');
+    t.same(
+      up.jobs['up-prod']!.needs,
+      ['runners', 'preview-prod'],
+      'approvers see the prod preview before they approve',
+    );
     t.match(up.jobs['up-prod']!.if, /^\$\{\{ !cancelled\(\) && /);
     t.match(up.jobs['up-prod']!.if, "needs.preview-prod.result == 'success'");
     t.equal(
@@ -123,6 +128,7 @@ t.test(
       'a dispatch applies whatever changed',
     );
     t.same(Object.fromEntries(jobs(up).map(([id, job]) => [id, environment(job)])), {
+      runners: undefined,
       'up-dev': 'dev-infra',
       'preview-prod': 'prod-preview',
       'up-prod': 'prod-infra',
