@@ -1,7 +1,7 @@
 // infra-affected.sh against the real Nx graph of this workspace, in a throw-away git copy of it
 // (as web-affected's test does): which stack's `pulumi up` has something to apply for a commit.
-// Nx alone counts every deploy/ change as infra's, so each release bump ran `pulumi up dev` and
-// asked the prod reviewers to approve a change neither stack applies.
+// Nx alone counts every deploy/ change as infra's: each release bump would run `pulumi up dev` and
+// ask the prod reviewers to approve a change neither stack applies.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +12,10 @@ import { workspaceCopy } from './workspace-copy.js';
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/zumo/web';
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
+// One copy for the file: each Nx call then finds the graph of the previous commit cached.
+const ws = workspaceCopy(t);
+
 t.test('infra-affected: per stack, from what each stack program reads', async (t) => {
-  const ws = workspaceCopy(t);
   const run = (script: string, ...args: string[]) =>
     spawnSync('bash', [join(SCRIPTS_DIR, script), ...args], { cwd: ws.root, env: ws.env, encoding: 'utf8' });
   const affected = (sha: string) => {
@@ -38,7 +40,7 @@ t.test('infra-affected: per stack, from what each stack program reads', async (t
     const comment = file.endsWith('.ts') ? '// edited' : '# edited';
     return ws.commit(file, `${readFileSync(join(ws.root, file), 'utf8')}\n${comment}\n`, `edit ${file}`);
   };
-  /** What infra-up asked before: Nx on every file the commit changed. */
+  /** Nx alone, on every file the commit changed. */
   const nxSaysInfra = (sha: string) =>
     spawnSync('npx', ['nx', 'show', 'projects', '--affected', `--base=${sha}^1`, `--head=${sha}`], {
       cwd: ws.root,
@@ -51,7 +53,7 @@ t.test('infra-affected: per stack, from what each stack program reads', async (t
   const first = release('dev', 'aaaaaaa', 1);
   t.same(affected(first), { dev: 'true', prod: 'false' }, "dev's first release creates its web Application");
   const second = release('dev', 'bbbbbbb', 2);
-  t.ok(nxSaysInfra(second), 'Nx alone counts a release bump as an infra change (the defect)');
+  t.ok(nxSaysInfra(second), 'Nx alone counts a release bump as an infra change');
   t.same(affected(second), { dev: 'false', prod: 'false' }, 'a later bump changes nothing either program applies');
   t.same(affected(release('prod', 'aaaaaaa', 1)), { dev: 'false', prod: 'true' }, "prod's first promotion");
   t.same(affected(release('prod', 'bbbbbbb', 2)), { dev: 'false', prod: 'false' }, 'a later promotion');
@@ -77,7 +79,6 @@ t.test('infra-affected: per stack, from what each stack program reads', async (t
 t.test('infra-order: a change whose waiting run was cancelled still reaches prod', async (t) => {
   // prod runs A; X changes the program; Y changes only dev's stack file. GitHub cancels X's
   // waiting run when Y's queues, so only Y's run decides, and Y against its parent is dev only.
-  const ws = workspaceCopy(t);
   const applied = ws.git('rev-parse', 'HEAD');
   const edit = (file: string) =>
     ws.commit(

@@ -37,6 +37,8 @@ export function workspaceCopy(t: Test): WorkspaceCopy {
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     NX_DAEMON: 'false',
+    // Plugins in the Nx process, not one worker process each: a third of the CPU per call, same graph.
+    NX_ISOLATE_PLUGINS: 'false',
     NX_NO_CLOUD: 'true',
     NX_SKIP_NX_CACHE: 'true',
     NX_WORKSPACE_DATA_DIRECTORY: join(root, '.nx/workspace-data'),
