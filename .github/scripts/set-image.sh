@@ -18,4 +18,5 @@
 set -euo pipefail
 
 command -v node > /dev/null || { echo "set-image: node is not on PATH (Node 20 or later)" >&2; exit 2; }
-exec node "$(dirname "${BASH_SOURCE[0]}")/set-image/set-image.mjs" "$@"
+# Nothing preloaded through NODE_OPTIONS (--require, --import): only the pinned package runs.
+exec env -u NODE_OPTIONS node "$(dirname "${BASH_SOURCE[0]}")/set-image/set-image.mjs" "$@"

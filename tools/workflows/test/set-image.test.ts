@@ -2,7 +2,7 @@
 // token (the yaml package, pinned by its own lockfile): its writes are read back with a YAML
 // parser and rendered with kustomize, and everything that is not the overlay format is refused.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
@@ -173,4 +173,18 @@ t.test('without its package installed it says how to install it, and touches not
   t.equal(result.status, 2);
   t.match(result.stderr, /yaml [\d.]+ is not installed next to the script: run npm ci --ignore-scripts --prefix /);
   t.equal(read(join(dir, 'overlay')), fixture);
+});
+
+t.test('runs nothing NODE_OPTIONS would preload', async (t) => {
+  const dir = t.testdir({ 'preload.cjs': "require('fs').writeFileSync(__dirname + '/ran', 'x');\n" });
+  const result = spawnSync(
+    'bash',
+    [join(SCRIPTS_DIR, 'set-image.sh'), overlay(), image.repository, image.tag, image.digest],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `--require=${join(dir, 'preload.cjs')}` },
+    },
+  );
+  t.equal(result.status, 0, result.stderr);
+  t.notOk(existsSync(join(dir, 'ran')), 'the preload never ran');
 });
