@@ -4,7 +4,8 @@
  * kubectl): installed with apt-get when missing and possible, else one message naming every
  * missing tool and how to install it, and exit 1 before anything runs. Then every project's lint,
  * typecheck and test targets through Nx (cached), echoing the output as it comes, and the totals
- * as one plain line, `N passed, N failed` (`, N skipped` when any were).
+ * as one plain line, `N passed, N failed` (`, N skipped` when any were). How many targets and
+ * test files run at once follows the cores (test-command/parallelism.mjs).
  *
  * The run fails when any target fails, any test fails, a test is skipped without a printed
  * reason, or no test ran at all.
@@ -12,6 +13,8 @@
  * Usage: node tools/run-tests.mjs [extra nx run-many args]
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { parallelism } from './test-command/parallelism.mjs';
 import { ensureTools, TEST_TOOLS } from './test-command/system-tools.mjs';
 import { totalsLine, verdict } from './test-command/totals.mjs';
 
@@ -21,8 +24,9 @@ if (!tools.ok) {
   process.exit(1);
 }
 
-const args = ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static', ...process.argv.slice(2)];
-const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+const run = parallelism(availableParallelism(), process.argv.slice(2), process.env);
+const args = ['nx', 'run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static', ...run.nxArgs];
+const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], env: run.env });
 
 let output = '';
 child.stdout.on('data', (chunk) => {

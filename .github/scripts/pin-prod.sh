@@ -16,7 +16,7 @@
 # - --rollback: COMMIT is older than what prod runs (so, by the above, a revision prod ran).
 # So prod runs only a tree that was merged to main through a reviewed promotion, and every file
 # under deploy/ (the base, monitoring, the root's apps) reaches prod only that way.
-# Runs in the job that holds the release App's token: git and bash only (set-image.sh next to it).
+# Runs in the job that holds the release App's token: git, bash and set-image.sh next to it.
 # Env: PROD_REPOSITORY (required), PROD_REF, PUSH_REMOTE (default origin).
 set -euo pipefail
 

@@ -113,6 +113,8 @@ t.test('nx affected on a temporary git repository', async (t) => {
     NX_NO_CLOUD: 'true',
     NX_SKIP_NX_CACHE: 'true',
     NX_WORKSPACE_DATA_DIRECTORY: join(root, '.nx/data'),
+    // The plugin in the Nx process, not in a worker process of its own: less CPU per call, same graph.
+    NX_ISOLATE_PLUGINS: 'false',
   };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');

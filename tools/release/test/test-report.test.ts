@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +12,21 @@ const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS' && !key.startsWith('TAP')),
 );
 
+/** Runs a command to its end without blocking the others: the runs of a test start together. */
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
 /** A tiny workspace with two projects whose tests really ran under tap (one fails, one skips). */
-function workspace(t: Test) {
+async function workspace(t: Test) {
   const project = (name: string, test: string) => ({
     'package.json': JSON.stringify({ name, type: 'module', nx: { name }, tap: { 'disable-coverage': true } }),
     test: { 'a.test.js': test },
@@ -31,13 +44,14 @@ function workspace(t: Test) {
       ),
     },
   });
-  for (const name of ['good', 'bad'])
-    spawnSync(process.execPath, [tapBin], { cwd: join(root, 'libs', name), env: cleanEnv, encoding: 'utf8' });
+  await Promise.all(
+    ['good', 'bad'].map((name) => run(process.execPath, [tapBin], { cwd: join(root, 'libs', name), env: cleanEnv })),
+  );
   return root;
 }
 
 t.test('JUnit per project, merged JUnit and an HTML page from real tap results', async (t) => {
-  const root = workspace(t);
+  const root = await workspace(t);
   const out = join(root, 'report');
   const result = spawnSync(
     process.execPath,
@@ -69,17 +83,12 @@ t.test('JUnit per project, merged JUnit and an HTML page from real tap results',
 
 t.test('no results is a clear error (exit 2)', async (t) => {
   const root = t.testdir({ 'package.json': JSON.stringify({ workspaces: ['libs/*'] }), libs: {} });
-  const result = spawnSync(process.execPath, [...process.execArgv, cli, '--root', root, '--out', join(root, 'r')], {
-    encoding: 'utf8',
-  });
+  const [result, empty] = await Promise.all([
+    run(process.execPath, [...process.execArgv, cli, '--root', root, '--out', join(root, 'refused')]),
+    run(process.execPath, [...process.execArgv, cli, '--root', root, '--out', join(root, 'r'), '--allow-empty']),
+  ]);
   t.equal(result.status, 2);
   t.match(result.stderr, /no tap results under/);
-
-  const empty = spawnSync(
-    process.execPath,
-    [...process.execArgv, cli, '--root', root, '--out', join(root, 'r'), '--allow-empty'],
-    { encoding: 'utf8' },
-  );
   t.equal(empty.status, 0, 'CI after an affected run that tested nothing');
   t.match(readFileSync(join(root, 'r/index.html'), 'utf8'), '<span id="passed">0 passed</span>');
   t.match(readFileSync(join(root, 'r/junit.xml'), 'utf8'), '<testsuites');

@@ -1,8 +1,8 @@
-// set-image.sh, the dependency-free editor of the release pointer that runs in the jobs holding
-// the release App's token: its writes are read back with a real YAML parser and rendered with
-// kustomize, and everything that is not the overlay format is refused.
+// set-image.sh, the editor of the release pointer that runs in the jobs holding the release App's
+// token (the yaml package, pinned by its own lockfile): its writes are read back with a YAML
+// parser and rendered with kustomize, and everything that is not the overlay format is refused.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
@@ -127,4 +127,64 @@ t.test('--print: the image an overlay runs, as GITHUB_OUTPUT lines; placeholders
   t.equal(printed.stdout, `repository=${image.repository}\ntag=${image.tag}\ndigest=${image.digest}\n`);
   writeFileSync(join(dir, 'kustomization.yaml'), read(dir).replace("newTag: '1234567'", "newTag: 'latest'"));
   t.match(setImage('--print', dir).stderr, /tag "latest" is not a git SHA/);
+});
+
+t.test('the jobs install exactly the yaml the workspace tests: one package, pinned, with its integrity', async (t) => {
+  const folder = join(SCRIPTS_DIR, 'set-image');
+  const own = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(join(folder, 'package-lock.json'), 'utf8'));
+  const root = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8'));
+  t.same(Object.keys(own.dependencies), ['yaml'], 'one dependency');
+  t.match(own.dependencies.yaml, /^\d+\.\d+\.\d+$/, 'an exact version, not a range');
+  t.same(
+    Object.keys(lock.packages).filter(Boolean),
+    ['node_modules/yaml'],
+    'the lockfile holds yaml and nothing else (it has no dependencies)',
+  );
+  const locked = lock.packages['node_modules/yaml'];
+  t.equal(locked.version, own.dependencies.yaml, 'the lockfile pins the version package.json names');
+  t.match(locked.integrity, /^sha512-/, 'npm ci checks the tarball against this hash');
+  const workspace = root.packages['.github/scripts/set-image/node_modules/yaml'] ?? root.packages['node_modules/yaml'];
+  t.same(
+    { version: workspace.version, integrity: workspace.integrity },
+    { version: locked.version, integrity: locked.integrity },
+    "the workspace's lockfile installs the same tarball for the tests",
+  );
+});
+
+t.test('without its package installed it says how to install it, and touches nothing', async (t) => {
+  const dir = t.testdir({
+    scripts: {
+      'set-image.sh': readFileSync(join(SCRIPTS_DIR, 'set-image.sh'), 'utf8'),
+      'set-image': {
+        'set-image.mjs': readFileSync(join(SCRIPTS_DIR, 'set-image/set-image.mjs'), 'utf8'),
+        'package.json': readFileSync(join(SCRIPTS_DIR, 'set-image/package.json'), 'utf8'),
+      },
+    },
+    overlay: { 'kustomization.yaml': fixture },
+  });
+  const result = spawnSync(
+    'bash',
+    [join(dir, 'scripts/set-image.sh'), join(dir, 'overlay'), image.repository, image.tag, image.digest],
+    {
+      encoding: 'utf8',
+    },
+  );
+  t.equal(result.status, 2);
+  t.match(result.stderr, /yaml [\d.]+ is not installed next to the script: run npm ci --ignore-scripts --prefix /);
+  t.equal(read(join(dir, 'overlay')), fixture);
+});
+
+t.test('runs nothing NODE_OPTIONS would preload', async (t) => {
+  const dir = t.testdir({ 'preload.cjs': "require('fs').writeFileSync(__dirname + '/ran', 'x');\n" });
+  const result = spawnSync(
+    'bash',
+    [join(SCRIPTS_DIR, 'set-image.sh'), overlay(), image.repository, image.tag, image.digest],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `--require=${join(dir, 'preload.cjs')}` },
+    },
+  );
+  t.equal(result.status, 0, result.stderr);
+  t.notOk(existsSync(join(dir, 'ran')), 'the preload never ran');
 });
