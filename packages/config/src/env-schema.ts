@@ -100,8 +100,9 @@ export const EnvSchema = Type.Object({
   SHUTDOWN_DRAIN_MS: Type.Integer({
     minimum: 0,
     maximum: 60_000,
-    default: 5_000,
-    description: 'after SIGTERM, keep serving with readiness 503 this long so load balancers stop routing here',
+    default: 0,
+    description:
+      'after SIGTERM, keep serving with readiness 503 this long so load balancers stop routing here (the cluster manifests set it; SIGINT never drains)',
   }),
   TRUST_PROXY_HOPS: Type.Integer({
     minimum: 0,
