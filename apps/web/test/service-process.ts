@@ -139,7 +139,9 @@ export async function startService(
   ).catch(() => false);
   if (!ready) {
     child.kill('SIGKILL');
-    throw new Error(`the service did not become ready (exit ${child.exitCode ?? child.signalCode ?? 'none'}): ${service.stderr()}`);
+    throw new Error(
+      `the service did not become ready (exit ${child.exitCode ?? child.signalCode ?? 'none'}): ${service.stderr()}`,
+    );
   }
   return service;
 }

@@ -28,7 +28,7 @@ const optionalText = (description: string, maxLength = 253) =>
 /**
  * The service's environment. Every variable the service reads is here, with its default and
  * bounds; `loadConfig` validates `process.env` against it once at boot. The TypeScript type is
- * derived from this schema (never written twice), and the README table is checked against it.
+ * derived from this schema (never written twice), and the table in docs/service.md is generated from it.
  */
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({

@@ -91,7 +91,9 @@ t.test('a second signal exits at once, without waiting for the drain or the grac
   const slow = slowPost(service.port, 'never finished');
   t.teardown(() => slow.socket.destroy());
   service.child.kill('SIGTERM');
-  await eventually('the first signal to be handled', () => (linesOf(service, 'shutting down').length ? true : undefined));
+  await eventually('the first signal to be handled', () =>
+    linesOf(service, 'shutting down').length ? true : undefined,
+  );
   service.child.kill('SIGTERM');
   t.equal(await service.exited, 1, 'exit code 1 on the second signal');
   t.notMatch(service.output(), /killed by timeout/, 'not the budget running out');
