@@ -1,7 +1,7 @@
 /**
  * The process: validate the environment, build the logger, listen, shut down gracefully.
- * Production start command (the image's CMD and what `npm start` runs):
- *   node --max-semi-space-size=2 --max-old-space-size=160 --import ./dist/instrument.js ./dist/server.js
+ * Started by bin/start.sh (the image's CMD and what `npm start` runs), with the memory budget's
+ * V8 flags and dist/instrument.js imported first.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

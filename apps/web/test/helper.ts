@@ -118,6 +118,7 @@ export function portAnswers(port: number): Promise<boolean> {
 export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
 
 export {
+  START_SCRIPT,
   WEB_ROOT,
   bootUntilExit,
   eventually,
@@ -127,4 +128,3 @@ export {
   type ServiceOptions,
   type ServiceProcess,
 } from './service-process.js';
-export { START_ARGS } from '@zumo/config';

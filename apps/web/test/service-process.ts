@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Stream } from 'node:stream';
-import { PATHS, START_ARGS } from '@zumo/config';
+import { PATHS } from '@zumo/config';
 import type { Test } from 'tap';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** apps/web: the built service runs from here. */
 export const WEB_ROOT = resolve(import.meta.dirname, '..');
+
+/** The production start command, relative to the service's directory (the image's CMD and
+ * `npm start` run it). */
+export const START_SCRIPT = 'bin/start.sh';
 
 /** Polls until `check` returns a value (not undefined); throws after `timeoutMs` (a bound on the
  * wait, generous so that a loaded machine is not mistaken for a failure). */
@@ -67,7 +71,7 @@ export interface ServiceProcess {
 }
 
 /**
- * Spawns the service with the production start command. tap injects its process-info hooks into
+ * Spawns the service with the production start command (`node` from PATH, as in the image). tap injects its process-info hooks into
  * every child through NODE_OPTIONS; they track each module the service loads (and turn on source
  * maps), which inflated the service's heap past its ceiling when it loaded the Sentry SDK, and as
  * another uid they would write tap's coverage into the checkout. `env -u NODE_OPTIONS` removes
@@ -75,7 +79,7 @@ export interface ServiceProcess {
  */
 export async function spawnService(env: Record<string, string>, options: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...START_ARGS], {
+  const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', join(options.cwd ?? WEB_ROOT, START_SCRIPT)], {
     cwd: options.cwd ?? WEB_ROOT,
     ...(options.user === undefined ? {} : { uid: options.user, gid: options.user }),
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },

@@ -12,4 +12,4 @@ export {
 } from './security-headers.js';
 export { NODE_POOL } from './contract.js';
 export { HTTP_LIMITS } from './http-limits.js';
-export { MEMORY_BUDGET, START_ARGS } from './memory-budget.js';
+export { MEMORY_BUDGET } from './memory-budget.js';

@@ -52,6 +52,7 @@ t.test(
       'packages/config/dist',
       'apps/web/package.json',
       'apps/web/dist',
+      'apps/web/bin',
     ]) {
       cpSync(join(REPO_ROOT, file), join(app, file), { recursive: true });
     }
