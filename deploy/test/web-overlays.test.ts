@@ -131,6 +131,10 @@ for (const environment of ['dev', 'prod']) {
         NODE_NAME: 'ip-10-40-1-1',
       });
       t.equal(config.PORT, APP.containerPort, 'loadConfig accepts the pod environment');
+      t.ok(
+        config.SHUTDOWN_DRAIN_MS > 0,
+        'the pod sets a drain (the service drains on SIGTERM only for SHUTDOWN_DRAIN_MS; its default is 0)',
+      );
       const budgetMs = config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS;
       t.ok(
         pod.terminationGracePeriodSeconds * 1000 > budgetMs,

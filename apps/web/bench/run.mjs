@@ -49,11 +49,11 @@ function cpuMs(pid) {
 }
 
 /** Starts a server process and measures the time from spawn to the first 200 from /readyz. */
-async function start(name, args, env, port) {
+async function start(name, [command, ...args], env, port) {
   const started = process.hrtime.bigint();
   // stdout is a pipe the bench drains, as the container runtime reads it in production: the
   // access log's write cost is measured, not thrown into /dev/null.
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     cwd: WEB_ROOT,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -88,13 +88,10 @@ const dir = mkdtempSync(join(tmpdir(), 'zumo-bench-'));
 
 const appPort = await freePort();
 const basePort = await freePort();
-// The production start command, read from package.json (the image's CMD equals it; a test checks).
-const startArgs = JSON.parse(readFileSync(join(WEB_ROOT, 'package.json'), 'utf8'))
-  .scripts.start.split(' ')
-  .slice(1);
+// The production start command (the image's CMD and `npm start` run it too).
 const app = await start(
   'service',
-  startArgs,
+  [join(WEB_ROOT, 'bin/start.sh')],
   {
     NODE_ENV: 'production',
     PORT: String(appPort),
@@ -114,7 +111,7 @@ const app = await start(
 const baseline = await start(
   'baseline',
   // The service's own file (it exists now: the service answered /readyz), read-only.
-  ['bench/baseline-server.mjs', String(basePort), join(dir, 'zumo.db')],
+  [process.execPath, 'bench/baseline-server.mjs', String(basePort), join(dir, 'zumo.db')],
   {},
   basePort,
 );

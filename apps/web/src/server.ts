@@ -1,7 +1,7 @@
 /**
  * The process: validate the environment, build the logger, listen, shut down gracefully.
- * Production start command (the image's CMD and what `npm start` runs):
- *   node --max-semi-space-size=2 --max-old-space-size=160 --import ./dist/instrument.js ./dist/server.js
+ * Started by bin/start.sh (the image's CMD and what `npm start` runs), with the memory budget's
+ * V8 flags and dist/instrument.js imported first.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -36,19 +36,25 @@ function isInstalled(name: string): boolean {
 const config = configOrExit();
 const server = Fastify(serverOptions(config, loggerOptions(config, isInstalled('pino-pretty'), bufferedStdout())));
 
-// First SIGTERM/SIGINT: readiness turns 503 at once, and for SHUTDOWN_DRAIN_MS the service keeps
-// answering while load balancers notice and stop routing here; then the listener closes, in-flight
-// requests get SHUTDOWN_GRACE_MS to finish, the database closes (onClose) and the process exits 0.
-// A second signal, or the whole budget running out, exits 1 at once.
+// First signal: readiness turns 503 at once. On SIGTERM (the kubelet's stop), the service then
+// keeps answering for SHUTDOWN_DRAIN_MS while load balancers notice and stop routing here (the
+// manifests set it; the default is 0). SIGINT (Ctrl-C at a terminal) has no load balancer to wait
+// for and skips the drain. Then the listener closes, in-flight requests get SHUTDOWN_GRACE_MS to
+// finish, the database closes (onClose) and the process exits 0. A second signal, or the whole
+// budget running out, exits 1 at once.
 closeWithGrace(
   { delay: config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS, logger: server.log },
   async ({ signal, err }) => {
+    const drainMs = signal === 'SIGTERM' ? config.SHUTDOWN_DRAIN_MS : 0;
     if (err) {
       server.log.error({ err }, 'fatal error, shutting down');
       if (server.hasDecorator('reportError')) server.reportError(err);
-    } else server.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down');
+    } else server.log.info({ signal, drainMs }, 'shutting down');
     if (server.hasDecorator('lifecycle')) server.lifecycle.shuttingDown = true;
-    if (!err) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+    if (!err && drainMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+      server.log.info({ drainMs }, 'drain over, closing the listener');
+    }
     await server.close();
   },
 );

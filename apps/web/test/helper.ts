@@ -1,16 +1,16 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { get as httpGet } from 'node:http';
-import { connect, createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { Writable, type Stream } from 'node:stream';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { START_ARGS as CONTRACT_START_ARGS, loadConfig, type Env } from '@zumo/config';
+import { loadConfig, type Env } from '@zumo/config';
 import app from '../src/app.js';
 // Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
 import type {} from '../src/plugins/app/database.js';
 import type {} from '../src/plugins/app/messages-repository.js';
 import type {} from '../src/plugins/app/metrics.js';
 import { loggerOptions, serverOptions } from '../src/server-options.js';
+import { WEB_ROOT } from './service-process.js';
 
 import type { Test } from 'tap';
 
@@ -102,19 +102,6 @@ export function rawGet(
   });
 }
 
-/** A port that was free a moment ago (for child processes, which must be told their port). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Whether anything accepts TCP connections on 127.0.0.1:port right now. */
 export function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -127,102 +114,17 @@ export function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-export const WEB_ROOT = resolve(import.meta.dirname, '..');
-
 /** The built page (the test target depends on the build). */
 export const PUBLIC_DIR = join(WEB_ROOT, 'dist/public');
 
-/** The production start command, exactly as the image and `npm start` run it (from the contract). */
-export const START_ARGS: readonly string[] = CONTRACT_START_ARGS;
-
-/**
- * Spawns the service as production runs it. tap injects its process-info hooks into every child
- * through NODE_OPTIONS; they track each module the service loads (and turn on source maps), which
- * inflated the service's heap past its ceiling when it loaded the Sentry SDK. `env -u NODE_OPTIONS`
- * removes them, so the child is the production process and nothing else.
- */
-export function spawnService(args: readonly string[], options: SpawnOptions): ChildProcess {
-  return spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args], options);
-}
-
-/**
- * Starts the service expecting it to refuse to start: resolves with its exit code, its stderr and
- * all its output, and the port it was given (killed after 15 s if it starts after all).
- */
-export async function bootUntilExit(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawnService(START_ARGS, {
-    cwd: WEB_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    output += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearTimeout(timer);
-  return { code, stderr, output, port };
-}
-
-export interface ServiceProcess {
-  child: ChildProcess;
-  url: string;
-  port: number;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the exit code (or signal name) when the process ends. */
-  exited: Promise<number | string>;
-}
-
-/** Starts the built service as a real process and waits until /readyz answers 200. */
-export async function startService(
-  t: Test,
-  env: Record<string, string>,
-  timeoutMs = 15_000,
-  fixedPort?: number,
-  /** Where the service's stdout goes: a pipe read here (the default), or a given stream. */
-  stdout: 'pipe' | Stream = 'pipe',
-): Promise<ServiceProcess> {
-  const port = fixedPort ?? (await freePort());
-  const child = spawnService(START_ARGS, {
-    cwd: WEB_ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_DRAIN_MS: '0',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', stdout, 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | string>((done) =>
-    child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
-  );
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited early (${child.exitCode}): ${err}`);
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
-      if (response.status === 200) return { child, url, port, stdout: () => out, stderr: () => err, exited };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`service did not become ready within ${timeoutMs} ms: ${err}`);
-}
+export {
+  START_SCRIPT,
+  WEB_ROOT,
+  bootUntilExit,
+  eventually,
+  freePort,
+  spawnService,
+  startService,
+  type ServiceOptions,
+  type ServiceProcess,
+} from './service-process.js';

@@ -4,7 +4,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
-  /** Whether the server closed the connection within a moment of answering. */
+  /** Whether the server closed the connection after answering: awaited (up to the exchange's
+   * timeout) when the answer says `Connection: close`, otherwise looked for for `closeWaitMs`. */
   closed: boolean;
 }
 
@@ -29,7 +30,8 @@ export function parseResponse(data: Buffer): Omit<RawResponse, 'closed'> | undef
 /**
  * Writes exactly these bytes to the server and reads the first response: for requests no HTTP
  * client would send (bad encodings, broken request lines, odd headers). After the response it
- * waits `closeWaitMs` to see whether the server closes the connection.
+ * waits for the server to close the connection when the response announces it (bounded by
+ * `timeoutMs`), or `closeWaitMs` to catch a close that was not announced.
  */
 export function rawExchange(
   port: number,
@@ -51,7 +53,8 @@ export function rawExchange(
       data = Buffer.concat([data, chunk]);
       if (!response && (response = parseResponse(data))) {
         clearTimeout(timer);
-        timer = setTimeout(() => done(false), closeWaitMs);
+        const announced = /(^|,)\s*close\s*(,|$)/i.test(response.headers['connection'] ?? '');
+        timer = setTimeout(() => done(false), announced ? timeoutMs : closeWaitMs);
       }
     });
     socket.on('close', () => done(true));

@@ -28,7 +28,7 @@ const optionalText = (description: string, maxLength = 253) =>
 /**
  * The service's environment. Every variable the service reads is here, with its default and
  * bounds; `loadConfig` validates `process.env` against it once at boot. The TypeScript type is
- * derived from this schema (never written twice), and the README table is checked against it.
+ * derived from this schema (never written twice), and the table in docs/service.md is generated from it.
  */
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({
@@ -100,8 +100,9 @@ export const EnvSchema = Type.Object({
   SHUTDOWN_DRAIN_MS: Type.Integer({
     minimum: 0,
     maximum: 60_000,
-    default: 5_000,
-    description: 'after SIGTERM, keep serving with readiness 503 this long so load balancers stop routing here',
+    default: 0,
+    description:
+      'after SIGTERM, keep serving with readiness 503 this long so load balancers stop routing here (the cluster manifests set it; SIGINT never drains)',
   }),
   TRUST_PROXY_HOPS: Type.Integer({
     minimum: 0,

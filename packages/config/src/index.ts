@@ -1,6 +1,7 @@
 export { APP, PATHS, DOWNWARD_API_ENV, type DownwardApiVariable } from './contract.js';
 export { EnvSchema, LOG_LEVELS, type Env, type EnvName } from './env-schema.js';
-export { loadConfig, ConfigError, describeAllowed, type ConfigProblem } from './load-config.js';
+export { loadConfig, ConfigError, describeAllowed, describeRule, type ConfigProblem } from './load-config.js';
+export { ENV_TABLE_MARKERS, envTable, withEnvTable } from './env-table.js';
 export { CACHE_CONTROL, cacheControlFor, isHashedAsset } from './cache-rules.js';
 export {
   SECURITY_HEADERS,
@@ -11,4 +12,4 @@ export {
 } from './security-headers.js';
 export { NODE_POOL } from './contract.js';
 export { HTTP_LIMITS } from './http-limits.js';
-export { MEMORY_BUDGET, START_ARGS } from './memory-budget.js';
+export { MEMORY_BUDGET } from './memory-budget.js';

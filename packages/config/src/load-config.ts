@@ -28,7 +28,7 @@ export class ConfigError extends Error {
   }
 }
 
-interface SchemaLike {
+export interface SchemaLike {
   type?: string;
   minimum?: number;
   maximum?: number;
@@ -39,8 +39,8 @@ interface SchemaLike {
   description?: string;
 }
 
-/** Describes a property schema in words: the "allowed" half of an error message. */
-export function describeAllowed(schema: SchemaLike): string {
+/** The rule a property schema enforces, in words (type, bounds, pattern), without its description. */
+export function describeRule(schema: SchemaLike): string {
   if (schema.anyOf) return `one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}`;
   const parts: string[] = [];
   if (schema.type === 'integer' || schema.type === 'number') {
@@ -51,7 +51,12 @@ export function describeAllowed(schema: SchemaLike): string {
       parts.push(`${schema.minLength ?? 0} to ${schema.maxLength ?? '∞'} characters`);
     }
   }
-  const rule = parts.join(', ');
+  return parts.join(', ');
+}
+
+/** Describes a property schema in words: the "allowed" half of an error message. */
+export function describeAllowed(schema: SchemaLike): string {
+  const rule = describeRule(schema);
   return schema.description ? `${rule} (${schema.description})` : rule;
 }
 

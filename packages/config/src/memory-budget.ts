@@ -43,15 +43,3 @@ export const MEMORY_BUDGET = {
   /** The container's memory limit as Kubernetes writes it. */
   containerLimit: `${containerLimitMiB}Mi`,
 } as const;
-
-/**
- * The production start command's Node flags and entry points, run from apps/web (the image's CMD
- * and `npm start`; tests check both against this).
- */
-export const START_ARGS = [
-  `--max-semi-space-size=${maxSemiSpaceMiB}`,
-  `--max-old-space-size=${maxOldSpaceMiB}`,
-  '--import',
-  './dist/instrument.js',
-  './dist/server.js',
-] as const;

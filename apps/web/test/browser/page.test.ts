@@ -38,9 +38,9 @@ t.test('the Zumo page in headless Chromium', { skip: missing }, async (t) => {
     MESSAGE_RATE_LIMIT: '4',
     RELEASE: 'abc1234',
   };
-  const service = await startService(t, env, 15_000, port);
+  const service = await startService(t, env, { port });
   // Restarts belong to the outer test, so the service outlives the subtest that restarts it.
-  const restart = () => startService(t, env, 15_000, port);
+  const restart = () => startService(t, env, { port });
 
   const { page, problems } = await open(browser, `${service.url}/`);
 

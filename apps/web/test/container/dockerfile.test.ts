@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import t from 'tap';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { APP } from '@zumo/config';
-import { START_ARGS, WEB_ROOT } from '../helper.js';
+import { START_SCRIPT, WEB_ROOT } from '../helper.js';
 
 const dockerfile = DockerfileParser.parse(readFileSync(join(WEB_ROOT, 'Dockerfile'), 'utf8'));
 const dockerignore = readFileSync(join(WEB_ROOT, '../../.dockerignore'), 'utf8').split('\n');
@@ -50,7 +50,7 @@ t.test('apps/web/Dockerfile', async (t) => {
     );
     t.same(
       copies.filter((c) => c.includes('apps/web')).map((c) => c.split(/\s+/)[0]),
-      ['/src/apps/web/package.json', '/src/apps/web/dist'],
+      ['/src/apps/web/package.json', '/src/apps/web/dist', '/src/apps/web/bin'],
     );
   });
 
@@ -73,13 +73,15 @@ t.test('apps/web/Dockerfile', async (t) => {
     );
   });
 
-  t.test('exposes the contract port, stops with SIGTERM, starts with the documented command', async (t) => {
+  t.test('exposes the contract port, stops with SIGTERM, starts with the start script', async (t) => {
     t.same(only(runtime, 'EXPOSE'), [String(APP.containerPort)]);
     t.same(only(runtime, 'STOPSIGNAL'), ['SIGTERM']);
-    const cmd = JSON.parse(only(runtime, 'CMD')[0]!);
-    t.same(cmd, ['node', ...START_ARGS], 'CMD is exec form and equals the production start command');
-    const startScript = JSON.parse(readFileSync(join(WEB_ROOT, 'package.json'), 'utf8')).scripts.start;
-    t.equal(startScript, cmd.join(' '), 'npm start runs exactly the image command');
+    const workdir = only(runtime, 'WORKDIR').at(-1)!;
+    t.same(
+      JSON.parse(only(runtime, 'CMD')[0]!),
+      [posix.join(workdir, START_SCRIPT)],
+      'CMD is exec form and runs the start script that npm start runs (start-command.test.ts)',
+    );
   });
 
   t.test('carries OCI labels from build args', async (t) => {

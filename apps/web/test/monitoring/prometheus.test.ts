@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { freePort, request, startService, tempDir } from '../helper.js';
+import { eventually, freePort, request, startService, tempDir } from '../helper.js';
 import { ruleGroups } from './sources.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -17,17 +17,6 @@ const missing = existsSync(PROMETHEUS)
 interface Sample {
   metric: Record<string, string>;
   value: [number, string];
-}
-
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check().catch(() => undefined);
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 t.test('Prometheus scrapes the service and alerts when it goes down', { skip: missing }, async (t) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import BetterSqlite3 from 'better-sqlite3';
 import t, { type Test } from 'tap';
-import { request, startService } from '../helper.js';
+import { eventually, request, startService } from '../helper.js';
 
 interface Envelope {
   items: { type: string; payload: any }[];
@@ -53,9 +53,10 @@ t.test('Sentry: a 500 sends exactly one event with release and route; a 400 send
   t.equal(failed.status, 500);
   t.notMatch(failed.text, /SQLITE|messages_away|table|database/i, 'the client sees no cause');
 
-  const deadline = Date.now() + 10_000;
-  while (sink.events().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate or a 400 event to arrive
+  await eventually('the event at the sink', () => (sink.events().length > 0 ? true : undefined));
+  // The service flushes Sentry as it stops: a duplicate or a 400 event would have arrived by its exit.
+  service.child.kill('SIGTERM');
+  t.equal(await service.exited, 0, 'the service stops cleanly');
   const events = sink.events();
   t.equal(events.length, 1, 'exactly one event');
   const [event] = events;
@@ -92,7 +93,9 @@ t.test('the Sentry SDK is loaded only when there is something to report', async 
   const dir = t.testdir({});
   const without = await startService(t, { DATABASE_PATH: join(dir, 'a.db'), NODE_DEBUG: 'esm' });
   t.equal((await failOnePost(without.url, join(dir, 'a.db'))).status, 500);
-  await new Promise((r) => setTimeout(r, 500));
+  // Whatever the 500 would load is loaded by the time the process exits.
+  without.child.kill('SIGTERM');
+  await without.exited;
   t.notMatch(without.stderr(), SDK_MODULE, 'without SENTRY_DSN no @sentry module is loaded, even after a 500');
 
   const sink = await sentrySink(t);
@@ -100,8 +103,7 @@ t.test('the Sentry SDK is loaded only when there is something to report', async 
   for (let i = 0; i < 20; i++) await request(`${withDsn.url}/api/info`);
   t.notMatch(withDsn.stderr(), SDK_MODULE, 'with a DSN, a healthy process has not loaded the SDK');
   t.equal((await failOnePost(withDsn.url, join(dir, 'b.db'))).status, 500);
-  const deadline = Date.now() + 10_000;
-  while (sink.events().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await eventually('the event at the sink', () => (sink.events().length > 0 ? true : undefined));
   t.match(withDsn.stderr(), SDK_MODULE, 'the first 500 loads it (and the same check sees it)');
   t.equal(sink.events().length, 1, 'and the error that loaded it was sent');
 });

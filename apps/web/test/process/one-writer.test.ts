@@ -1,8 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../../src/db/open-database.js';
 import { bootUntilExit, request, startService } from '../helper.js';
 
 // A second process that reaches the served file by another name must not become a second writer:
@@ -61,19 +73,47 @@ t.teardown(() => {
   rmSync(mountRoot, { recursive: true, force: true });
 });
 
-t.test('one writer when the file is bind-mounted under another name in another directory', { skip: cannotMount }, async (t) => {
-  const [a, b] = [statSync(served), statSync(alias)];
-  t.same([b.dev, b.ino, b.nlink], [a.dev, a.ino, 1], 'the same file with one link: nothing a link count can catch');
-  t.not(realpathSync(alias), realpathSync(served), 'and realpath cannot unify the two names');
+t.test(
+  'one writer when the file is bind-mounted under another name in another directory',
+  { skip: cannotMount },
+  async (t) => {
+    const [a, b] = [statSync(served), statSync(alias)];
+    t.same([b.dev, b.ino, b.nlink], [a.dev, a.ino, 1], 'the same file with one link: nothing a link count can catch');
+    t.not(realpathSync(alias), realpathSync(served), 'and realpath cannot unify the two names');
 
-  const first = await startService(t, { DATABASE_PATH: served });
-  const second = await bootUntilExit({ DATABASE_PATH: alias });
-  t.equal(second.code, 1, 'the second process exits 1');
-  t.match(second.output, `database ${alias}: another process is already serving it`, 'saying why');
-  t.equal((await request(`${first.url}/readyz`)).status, 200, 'the first keeps serving');
+    const first = await startService(t, { DATABASE_PATH: served });
+    const second = await bootUntilExit({ DATABASE_PATH: alias });
+    t.equal(second.code, 1, 'the second process exits 1');
+    t.match(second.output, `database ${alias}: another process is already serving it`, 'saying why');
+    t.equal((await request(`${first.url}/readyz`)).status, 200, 'the first keeps serving');
 
-  first.child.kill('SIGKILL');
-  await first.exited;
-  const after = await startService(t, { DATABASE_PATH: alias });
-  t.equal((await request(`${after.url}/readyz`)).status, 200, 'once the first is gone, the file can be served by its other name');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const after = await startService(t, { DATABASE_PATH: alias });
+    t.equal(
+      (await request(`${after.url}/readyz`)).status,
+      200,
+      'once the first is gone, the file can be served by its other name',
+    );
+  },
+);
+
+// SQLite drops every classic POSIX lock its process holds on a file when a connection unlocks it
+// (posixUnlock: l_start = l_len = 0) or closes a descriptor of it. The writer lock must outlive
+// that: a backup or an operator's query inside the same process must not let a second writer in.
+t.test('the writer lock outlives other SQLite connections of its process opening and closing the file', async (t) => {
+  const path = join(t.testdir({}), 'zumo.db');
+  const opened = openDatabase(path);
+  t.teardown(() => opened.close());
+
+  for (let i = 0; i < 3; i++) {
+    const reader = new BetterSqlite3(path, { readonly: true });
+    reader.prepare('SELECT count(*) FROM messages').get();
+    reader.close();
+  }
+  opened.db.prepare('SELECT count(*) FROM messages').get();
+
+  const second = await bootUntilExit({ DATABASE_PATH: path });
+  t.equal(second.code, 1, 'a second process still refuses to start');
+  t.match(second.output, `database ${path}: another process is already serving it`);
 });

@@ -5,9 +5,9 @@ import { build } from '../helper.js';
 import { parseExposition, sampleValue } from '../prometheus-text.js';
 import { rawExchange, type RawResponse } from '../raw-http.js';
 
-// Answers Node's HTTP server used to give by itself (a request
-// without Host, an Expect it does not know, CONNECT) bypassed the error shape, the security
-// headers, the request id, the access log and the metric. Now each is answered by the app.
+// Requests Node's HTTP server would answer by itself (a request without Host, an Expect it does
+// not know, CONNECT), bypassing the error shape, the security headers, the request id, the access
+// log and the metric, are answered by the app (plugins/app/http-conformance.ts).
 function assertShaped(t: Test, name: string, r: RawResponse, status: number, message: RegExp) {
   t.equal(r.status, status, `${name}: ${status}`);
   let body: Record<string, unknown> = {};
@@ -39,7 +39,7 @@ function everything(port: number, bytes: string): Promise<string> {
   });
 }
 
-t.test('answers Node used to give itself: no Host, an unknown Expect, CONNECT', async (t) => {
+t.test('no Host, an unknown Expect, CONNECT: answered by the app in its error shape', async (t) => {
   const { url, app, logs } = await build(t);
   const port = Number(new URL(url).port);
 
