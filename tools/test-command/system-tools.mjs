@@ -2,7 +2,7 @@
  * The system tools the tests (and the benchmark) run, and the set-up `npm test` does before Nx:
  * find each on the PATH, check it works, install what is missing with apt-get when it can (as root,
  * with apt-get on the PATH), otherwise stop at once with ONE message naming every missing tool and
- * the exact command that installs it. Decisions: README.md, "Tests".
+ * the exact command that installs it. Decisions: docs/development.md.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';

@@ -26,7 +26,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20.19',
+  target: 'node22.13',
   external: ['better-sqlite3', 'fs-native-extensions', '@sentry/node', 'pino', 'pino-pretty'],
   // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
   banner: {
