@@ -8,7 +8,6 @@ import { START_ARGS as CONTRACT_START_ARGS, loadConfig, type Env } from '@zumo/c
 import app from '../src/app.js';
 // Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
 import type {} from '../src/plugins/app/database.js';
-import type {} from '../src/plugins/app/messages-repository.js';
 import type {} from '../src/plugins/app/metrics.js';
 import { loggerOptions, serverOptions } from '../src/server-options.js';
 

@@ -90,7 +90,7 @@ const badQueries = [
 t.test('malformed requests are all refused with 4xx and change nothing', async (t) => {
   const { url, app } = await build(t, { MESSAGE_RATE_LIMIT: '1000000' });
   const countBefore = app.messages.count();
-  const newestBefore = app.messages.newest();
+  const newestBefore = await app.messages.page(1);
   const statuses: { what: string; status: number }[] = [];
   const record = (what: string, status: number) => statuses.push({ what, status });
 
@@ -168,7 +168,7 @@ t.test('malformed requests are all refused with 4xx and change nothing', async (
   t.same(not4xx, [], 'every one was answered with a 4xx');
   t.equal((await request(`${url}/healthz`)).status, 200, 'the server is still up');
   t.equal(app.messages.count(), countBefore, 'no message was stored');
-  t.same(app.messages.newest(), newestBefore, 'existing data is unchanged');
+  t.same(await app.messages.page(1), newestBefore, 'existing data is unchanged');
   t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype pollution');
 });
 
