@@ -68,7 +68,7 @@ const accepted: [name: string, content: string][] = [
 
 t.test('POST /api/messages: combining marks, joiners, tags, variation selectors, blanks', async (t) => {
   const { url, app } = await build(t, { MESSAGE_RATE_LIMIT: '10000' });
-  const before = app.messages.count();
+  const before = (await app.messages.count());
   for (const [name, content, message] of refused) {
     const r = await request(`${url}/api/messages`, { json: { content } });
     t.equal(r.status, 400, `${name}: 400`);
