@@ -34,7 +34,7 @@ t.test('POST /api/messages: invisible and spoofing text', async (t) => {
     const author = await request(`${url}/api/messages`, { json: { content: 'ok', author: content } });
     t.equal(author.status, 400, `${name} as the author: 400`);
   }
-  t.equal(app.messages.count(), before, 'nothing refused was stored');
+  t.equal(await app.messages.count(), before, 'nothing refused was stored');
   for (const [name, content] of accepted) {
     const r = await request(`${url}/api/messages`, { json: { content, author: content } });
     t.equal(r.status, 201, `${name}: accepted`);
