@@ -95,7 +95,15 @@ export const TEST_TOOLS = [
 ];
 
 /** @type {readonly SystemTool[]} */
-export const BENCH_TOOLS = [{ command: 'wrk', aptPackage: 'wrk', usedBy: 'the load generator of npm run bench' }];
+export const BENCH_TOOLS = [
+  { command: 'wrk', aptPackage: 'wrk', usedBy: 'the load generator of npm run bench' },
+  {
+    command: 'pg_ctl',
+    aptPackage: 'postgresql',
+    usedBy: 'the PostgreSQL engine and its ceiling in npm run bench',
+    extraDirs: postgresBinDirs,
+  },
+];
 
 /**
  * The executable a command resolves to on env.PATH, then in `extraDirs`, or null.

@@ -65,9 +65,10 @@ export async function openPostgresMessages(url: string, options: PostgresOptions
   }
 
   const columns = 'id, author, content, created_at';
-  const query = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
+  // Named: each connection parses and plans a statement once, then only binds and executes it.
+  const query = async <Row extends pg.QueryResultRow>(name: string, text: string, values: unknown[] = []) => {
     try {
-      return (await pool.query<Row>({ text, values })).rows;
+      return (await pool.query<Row>({ name, text, values })).rows;
     } catch (err) {
       throw asAnswer(err);
     }
@@ -79,31 +80,38 @@ export async function openPostgresMessages(url: string, options: PostgresOptions
       // One extra row tells whether another page exists without a second query.
       const rows =
         before === undefined
-          ? await query<MessageRow>(`SELECT ${columns} FROM messages ORDER BY id DESC LIMIT $1`, [limit + 1])
-          : await query<MessageRow>(`SELECT ${columns} FROM messages WHERE id < $1 ORDER BY id DESC LIMIT $2`, [
-              before,
+          ? await query<MessageRow>('page-first', `SELECT ${columns} FROM messages ORDER BY id DESC LIMIT $1`, [
               limit + 1,
-            ]);
+            ])
+          : await query<MessageRow>(
+              'page-before',
+              `SELECT ${columns} FROM messages WHERE id < $1 ORDER BY id DESC LIMIT $2`,
+              [before, limit + 1],
+            );
       const items = rows.slice(0, limit).map(toMessage);
       return { items, nextBefore: rows.length > limit ? items[items.length - 1]!.id : null };
     },
     async get(id) {
-      const [row] = await query<MessageRow>(`SELECT ${columns} FROM messages WHERE id = $1`, [id]);
+      const [row] = await query<MessageRow>('by-id', `SELECT ${columns} FROM messages WHERE id = $1`, [id]);
       return row && toMessage(row);
     },
     async newestContent() {
-      const [row] = await query<{ content: string }>('SELECT content FROM messages ORDER BY id DESC LIMIT 1');
+      const [row] = await query<{ content: string }>(
+        'newest-content',
+        'SELECT content FROM messages ORDER BY id DESC LIMIT 1',
+      );
       return row?.content;
     },
     async create(message) {
       const [row] = await query<MessageRow>(
+        'insert',
         `INSERT INTO messages (author, content) VALUES ($1, $2) RETURNING ${columns}`,
         [message.author ?? null, message.content],
       );
       return toMessage(row!);
     },
     async count() {
-      const [row] = await query<{ n: string }>('SELECT count(*) AS n FROM messages');
+      const [row] = await query<{ n: string }>('count', 'SELECT count(*) AS n FROM messages');
       return Number(row!.n);
     },
     notReadyReason() {
