@@ -44,7 +44,9 @@ t.test('a schema newer than the build stops the boot with a clear message', asyn
 });
 
 t.test('an unreachable server stops the boot naming the database, never its password', async (t) => {
-  const url = postgres.url.replace('zumo@', 'zumo:s3cret@').replace(/:(\d+)\//, (_m: string, port: string) => `:${Number(port) + 1}/`);
+  const url = postgres.url
+    .replace('zumo@', 'zumo:s3cret@')
+    .replace(/:(\d+)\//, (_m: string, port: string) => `:${Number(port) + 1}/`);
   const error = await boot(t, url).then(
     () => undefined,
     (err: Error) => err,
