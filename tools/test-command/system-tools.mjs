@@ -5,7 +5,7 @@
  * the exact command that installs it. Decisions: docs/development.md.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
 /**
@@ -16,6 +16,8 @@ import { delimiter, isAbsolute, join } from 'node:path';
  * @property {string} [pathVariable] an environment variable that may name the executable instead
  * @property {(path: string, env: NodeJS.ProcessEnv) => string | null} [verify] null when usable, else why not
  * @property {(arch: string) => string} [manualInstall] the command to run when apt-get cannot provide it
+ * @property {() => string[]} [extraDirs] directories to look in besides the PATH (packages that keep
+ *   their binaries off it)
  */
 
 /** kubectl version that the manual install pins (its built-in kustomize is v5.5). */
@@ -41,6 +43,22 @@ export function verifyKustomize(path, env) {
   return null;
 }
 
+/**
+ * Debian's postgresql keeps the server binaries (initdb, pg_ctl, postgres) in
+ * /usr/lib/postgresql/<major>/bin, off the PATH; newest major first.
+ * @param {string} [root]
+ */
+export function postgresBinDirs(root = '/usr/lib/postgresql') {
+  try {
+    return readdirSync(root)
+      .filter((major) => /^[0-9]+$/.test(major))
+      .sort((a, b) => Number(b) - Number(a))
+      .map((major) => join(root, major, 'bin'));
+  } catch {
+    return [];
+  }
+}
+
 /** @type {readonly SystemTool[]} */
 export const TEST_TOOLS = [
   {
@@ -60,6 +78,12 @@ export const TEST_TOOLS = [
     aptPackage: 'prometheus-alertmanager',
     usedBy: 'the Alertmanager configuration check (infra/test)',
   },
+  {
+    command: 'pg_ctl',
+    aptPackage: 'postgresql',
+    usedBy: 'the PostgreSQL engine tests, against a real server started per test file (apps/web/test/postgres)',
+    extraDirs: postgresBinDirs,
+  },
   { command: 'jq', aptPackage: 'jq', usedBy: 'the workflow script tests (tools/workflows)' },
   {
     command: 'kubectl',
@@ -71,20 +95,26 @@ export const TEST_TOOLS = [
 ];
 
 /** @type {readonly SystemTool[]} */
-export const BENCH_TOOLS = [{ command: 'wrk', aptPackage: 'wrk', usedBy: 'the load generator of npm run bench' }];
+export const BENCH_TOOLS = [
+  { command: 'wrk', aptPackage: 'wrk', usedBy: 'the load generator of npm run bench' },
+  {
+    command: 'pg_ctl',
+    aptPackage: 'postgresql',
+    usedBy: 'the PostgreSQL engine and its ceiling in npm run bench',
+    extraDirs: postgresBinDirs,
+  },
+];
 
 /**
- * The executable a command resolves to on env.PATH (or the tool's path variable), or null.
+ * The executable a command resolves to on env.PATH, then in `extraDirs`, or null.
  * @param {string} command
  * @param {NodeJS.ProcessEnv} env
+ * @param {readonly string[]} [extraDirs]
  */
-export function which(command, env) {
+export function which(command, env, extraDirs = []) {
   const candidates = isAbsolute(command)
     ? [command]
-    : (env['PATH'] ?? '')
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, command));
+    : [...(env['PATH'] ?? '').split(delimiter).filter(Boolean), ...extraDirs].map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -106,7 +136,7 @@ export function findProblems(tools, env) {
   const problems = [];
   for (const tool of tools) {
     const named = tool.pathVariable ? env[tool.pathVariable] : undefined;
-    const path = which(named || tool.command, env);
+    const path = which(named || tool.command, env, tool.extraDirs?.() ?? []);
     if (!path) {
       problems.push({
         tool,

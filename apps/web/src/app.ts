@@ -11,7 +11,6 @@ import securityHeaders from './plugins/app/security-headers.js';
 import metrics from './plugins/app/metrics.js';
 import httpConformance from './plugins/app/http-conformance.js';
 import database from './plugins/app/database.js';
-import messagesRepository from './plugins/app/messages-repository.js';
 import runtimeInfo from './plugins/app/runtime-info.js';
 import sentry from './plugins/external/sentry.js';
 import underPressure from './plugins/external/under-pressure.js';
@@ -46,7 +45,6 @@ async function app(fastify: FastifyInstance, { config, publicDir }: AppOptions) 
   await fastify.register(httpConformance);
   await fastify.register(sentry);
   await fastify.register(database);
-  await fastify.register(messagesRepository);
   await fastify.register(runtimeInfo);
   await fastify.register(underPressure);
   await fastify.register(rateLimit);

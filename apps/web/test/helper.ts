@@ -7,7 +7,6 @@ import { loadConfig, type Env } from '@zumo/config';
 import app from '../src/app.js';
 // Decorator types (app.db, app.messages, ...) for tests that reach into the instance.
 import type {} from '../src/plugins/app/database.js';
-import type {} from '../src/plugins/app/messages-repository.js';
 import type {} from '../src/plugins/app/metrics.js';
 import { loggerOptions, serverOptions } from '../src/server-options.js';
 import { WEB_ROOT } from './service-process.js';

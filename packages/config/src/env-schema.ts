@@ -22,6 +22,13 @@ function isCidr(cidr: string): boolean {
   return family !== 0 && /^[0-9]{1,3}$/.test(prefix) && bits >= 1 && bits <= (family === 4 ? 32 : 128);
 }
 
+/** A postgres:// or postgresql:// URL with a host and a database name, as `pg` parses it. */
+function isPostgresUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+}
+
 const optionalText = (description: string, maxLength = 253) =>
   Type.Optional(Type.String({ minLength: 1, maxLength, description }));
 
@@ -50,6 +57,16 @@ export const EnvSchema = Type.Object({
     default: './data/zumo.db',
     description: 'SQLite file; its directory is created at boot',
   }),
+  DATABASE_URL: Type.Optional(
+    Type.Refine(
+      Type.String({
+        maxLength: 2048,
+        description:
+          'PostgreSQL to store messages in (postgres://user@host:port/database, libpq parameters such as sslmode allowed); unset: the SQLite file at DATABASE_PATH',
+      }),
+      isPostgresUrl,
+    ),
+  ),
   LOG_LEVEL: Type.Union(
     LOG_LEVELS.map((level) => Type.Literal(level)),
     { default: 'info', description: 'pino log level' },

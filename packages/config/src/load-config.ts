@@ -60,6 +60,18 @@ export function describeAllowed(schema: SchemaLike): string {
   return schema.description ? `${rule} (${schema.description})` : rule;
 }
 
+/** Variables whose value may carry a password: an error shows them with the password hidden. */
+const WITH_PASSWORD = new Set<string>(['DATABASE_URL']);
+
+/** The value as an error may show it: a URL's password replaced by `***`, anything unparsable withheld. */
+export function shown(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || !WITH_PASSWORD.has(name)) return value;
+  if (!URL.canParse(value)) return '(withheld: not a URL, and it may hold a password)';
+  const url = new URL(value);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 /** Text to number only when it is plainly a number ("80.5" stays 80.5 and fails an integer
@@ -102,6 +114,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   throw new ConfigError(
     names
       .filter((name) => bad.has(name))
-      .map((name) => ({ name, received: raw[name], allowed: describeAllowed(properties[name]) })),
+      .map((name) => ({ name, received: shown(name, raw[name]), allowed: describeAllowed(properties[name]) })),
   );
 }

@@ -28,7 +28,7 @@ export function fakeBin(t: Test) {
     add,
     /** Every tool the tests need, all present and usable. */
     addAllTestTools() {
-      for (const name of ['chromium', 'prometheus', 'promtool', 'amtool', 'jq']) add(name);
+      for (const name of ['chromium', 'prometheus', 'promtool', 'amtool', 'pg_ctl', 'jq']) add(name);
       add('kubectl', `printf '%s\\n' '${MODERN_KUBECTL.replace(/\n/g, "' '")}'`);
     },
     calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),

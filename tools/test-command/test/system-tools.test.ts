@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import t from 'tap';
-import { BENCH_TOOLS, ensureTools, findProblems, TEST_TOOLS } from '../system-tools.mjs';
+import { BENCH_TOOLS, ensureTools, findProblems, postgresBinDirs, TEST_TOOLS, which } from '../system-tools.mjs';
 import { fakeBin } from './fake-bin.js';
 
 const RUN_TESTS = resolve(import.meta.dirname, '../../run-tests.mjs');
@@ -150,4 +150,20 @@ t.test('the bench needs wrk, from Debian', async (t) => {
     !result.ok && result.message,
     /sudo apt-get update && sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk/,
   );
+});
+
+t.test("PostgreSQL's server binaries are found off the PATH, where Debian keeps them, newest major first", async (t) => {
+  const root = t.testdir({ '13': { bin: {} }, '16': { bin: {} }, '9': { bin: {} }, 'README': 'not a version' });
+  t.same(postgresBinDirs(root), ['16', '13', '9'].map((major) => join(root, major, 'bin')));
+  t.same(postgresBinDirs(join(root, 'absent')), [], 'no postgresql installed: nothing to add');
+  const pgCtl = join(root, '16', 'bin', 'pg_ctl');
+  writeFileSync(pgCtl, '#!/bin/sh\n', { mode: 0o755 });
+  t.equal(which('pg_ctl', { PATH: '/nonexistent' }, postgresBinDirs(root)), pgCtl);
+  const bin = fakeBin(t);
+  bin.addAllTestTools();
+  rmSync(join(bin.dir, 'pg_ctl'));
+  const tool = TEST_TOOLS.find((candidate) => candidate.command === 'pg_ctl')!;
+  const missing = findProblems([{ ...tool, extraDirs: () => postgresBinDirs(join(root, 'absent')) }], bin.env);
+  t.equal(missing.length, 1, 'neither on the PATH nor under the root: missing');
+  t.equal(missing[0]?.tool.aptPackage, 'postgresql', 'installed from Debian');
 });

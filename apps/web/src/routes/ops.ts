@@ -6,21 +6,15 @@ import { errorBody } from '../errors/error-handler.js';
 
 /** Liveness, readiness and metrics: not rate limited, logged at debug only. */
 const ops: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { config, lifecycle, metrics, db } = fastify;
-  const ping = db.prepare('SELECT 1');
+  const { config, lifecycle, metrics, messages } = fastify;
   const maxHeapBytes = config.READY_MAX_HEAP_USED_MB * 1024 * 1024;
   const opsRoute = { config: { ops: true } };
 
   /** Why this instance should not receive traffic now, or null when it should. */
   function notReadyReason(): string | null {
     if (lifecycle.shuttingDown) return 'shutting down';
-    try {
-      ping.get();
-    } catch {
-      return 'database unavailable';
-    }
-    const writeProblem = fastify.messages.writeProblem();
-    if (writeProblem) return `database cannot store messages (${writeProblem})`;
+    const database = messages.notReadyReason();
+    if (database) return database;
     const usage = fastify.memoryUsage();
     if (usage.eventLoopDelay > config.READY_MAX_EVENT_LOOP_DELAY_MS) {
       return `event loop delay ${Math.round(usage.eventLoopDelay)} ms is above ${config.READY_MAX_EVENT_LOOP_DELAY_MS} ms`;

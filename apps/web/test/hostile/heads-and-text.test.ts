@@ -92,7 +92,7 @@ t.test('POST /api/messages: text that is stored never stacks marks, hides tags o
       if (!assertWellFormed(t, JSON.stringify(content), r, [201, 400])) return false;
       if (r.status !== 201) return true;
       stored++;
-      const breaks = ruleBreaks(app.messages.get(JSON.parse(r.body).id)!.content);
+      const breaks = ruleBreaks((await app.messages.get(JSON.parse(r.body).id))!.content);
       if (breaks.length > 0) t.fail(`${JSON.stringify(content)} was stored with ${breaks.join(', ')}`);
       return breaks.length === 0;
     }),

@@ -58,7 +58,7 @@ t.test('POST /api/messages with any body: 201 stores exactly it, anything else s
   );
   await fc.assert(
     fc.asyncProperty(body, contentType, contentEncoding, async (bytes, type, encoding) => {
-      const before = app.messages.count();
+      const before = await app.messages.count();
       const r = await post(port, bytes, type, encoding);
       const ok = assertWellFormed(
         t,
@@ -66,7 +66,7 @@ t.test('POST /api/messages with any body: 201 stores exactly it, anything else s
         r,
         [201, 400, 413, 415],
       );
-      const after = app.messages.count();
+      const after = await app.messages.count();
       if (r.status !== 201) return ok && after === before;
       const stored = JSON.parse(r.body) as { id: number; content: string };
       const sent = JSON.parse(bytes.toString('utf8')) as { content: string };
@@ -74,7 +74,7 @@ t.test('POST /api/messages with any body: 201 stores exactly it, anything else s
         ok &&
         after === before + 1 &&
         stored.content === sent.content.trim() &&
-        app.messages.get(stored.id)?.content === stored.content
+        (await app.messages.get(stored.id))?.content === stored.content
       );
     }),
     { numRuns: RUNS },

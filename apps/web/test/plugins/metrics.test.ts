@@ -81,7 +81,7 @@ t.test('GET /metrics', async (t) => {
 t.test('zumo_ready follows /readyz (the WebNotReady alert reads it)', async (t) => {
   const { url, app } = await build(t);
   t.equal(sampleValue(await scrape(url), 'zumo_ready', {}), 1);
-  app.db.close(); // the database goes away: readiness fails, metrics are still served
+  await app.messages.close(); // the database goes away: readiness fails, metrics are still served
   t.equal((await request(`${url}/readyz`)).status, 503);
   t.equal(sampleValue(await scrape(url), 'zumo_ready', {}), 0);
 });

@@ -12,7 +12,7 @@ t.test('security headers are on every response, whatever the status', async (t) 
     'GET /nope (404)': await request(`${url}/nope`),
     'GET /metrics': await request(`${url}/metrics`),
   };
-  app.db.close();
+  await app.messages.close();
   responses['GET /api/messages (500)'] = await request(`${url}/api/messages`);
   for (const [name, response] of Object.entries(responses)) {
     const csp = response.headers.get('content-security-policy') ?? '';

@@ -166,7 +166,7 @@ t.test('error answers share one shape and say what was wrong', async (t) => {
 
 t.test('a 500 never leaks the cause; the same request id is logged and returned', async (t) => {
   const { url, app, logs } = await build(t);
-  app.db.close(); // the database goes away under the running service
+  await app.messages.close(); // the database goes away under the running service
   const failed = await request(`${url}/api/messages`);
   t.equal(failed.status, 500);
   t.same(failed.json, {

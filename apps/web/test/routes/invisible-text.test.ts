@@ -26,7 +26,7 @@ const accepted: [name: string, content: string][] = [
 
 t.test('POST /api/messages: invisible and spoofing text', async (t) => {
   const { url, app } = await build(t);
-  const before = app.messages.count();
+  const before = (await app.messages.count());
   for (const [name, content, message] of refused) {
     const r = await request(`${url}/api/messages`, { json: { content } });
     t.equal(r.status, 400, `${name}: 400`);
@@ -34,7 +34,7 @@ t.test('POST /api/messages: invisible and spoofing text', async (t) => {
     const author = await request(`${url}/api/messages`, { json: { content: 'ok', author: content } });
     t.equal(author.status, 400, `${name} as the author: 400`);
   }
-  t.equal(app.messages.count(), before, 'nothing refused was stored');
+  t.equal(await app.messages.count(), before, 'nothing refused was stored');
   for (const [name, content] of accepted) {
     const r = await request(`${url}/api/messages`, { json: { content, author: content } });
     t.equal(r.status, 201, `${name}: accepted`);

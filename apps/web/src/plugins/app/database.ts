@@ -1,23 +1,26 @@
 import fp from 'fastify-plugin';
-import type { Database } from 'better-sqlite3';
-import { openDatabase } from '../../db/open-database.js';
+import type { MessagesRepository } from '../../db/messages-repository.js';
+import { openSqliteMessages } from '../../db/sqlite-messages.js';
+import { openPostgresMessages } from '../../db/postgres/postgres-messages.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The one SQLite connection (one writer); closed in onClose after in-flight requests end. */
-    db: Database;
+    /** The message board's storage: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
+    messages: MessagesRepository;
   }
 }
 
+/** Opens the engine the configuration names; closed in onClose, after in-flight requests end. */
 export default fp(
   async (fastify) => {
-    const opened = openDatabase(fastify.config.DATABASE_PATH);
-    fastify.decorate('db', opened.db);
-    fastify.addHook('onClose', async () => {
-      // A clean close checkpoints the WAL into the main file, so a copy of it alone is complete;
-      // the writer lock goes last, so no second writer can start before the file is settled.
-      opened.close();
-    });
+    const { DATABASE_URL, DATABASE_PATH } = fastify.config;
+    const messages = DATABASE_URL
+      ? await openPostgresMessages(DATABASE_URL, {
+          onIdleError: (err) => fastify.log.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+        })
+      : openSqliteMessages(DATABASE_PATH);
+    fastify.decorate('messages', messages);
+    fastify.addHook('onClose', () => messages.close());
   },
   { name: 'database', dependencies: ['config'] },
 );

@@ -41,7 +41,7 @@ const legacy: FastifyPluginAsyncTypebox = async (fastify) => {
     '/message',
     { schema: { response: { 200: Type.Object({ message: Type.String() }), 404: ErrorResponse } } },
     async (_request, reply) => {
-      const message = fastify.messages.newestContent();
+      const message = await fastify.messages.newestContent();
       if (message === undefined) return reply.code(404).send(errorBody(404, 'There are no messages yet'));
       return { message };
     },

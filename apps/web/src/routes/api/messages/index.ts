@@ -27,7 +27,7 @@ const messages: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id',
     { schema: { params: Type.Object({ id: Id }), response: { 200: Message, 400: ErrorResponse, 404: ErrorResponse } } },
     async (request, reply) => {
-      const message = repository.get(request.params.id);
+      const message = await repository.get(request.params.id);
       if (!message) return reply.code(404).send(errorBody(404, `Message ${request.params.id} does not exist`));
       return message;
     },
