@@ -8,7 +8,8 @@
 # The overlay's tag is resolved to a commit of HEAD (main's tip there) by resolve-release.sh, never
 # read by git as a revision: a branch or tag named like it must not decide. A tag that names no
 # such commit (the placeholder) is replaced.
-# Needs git and bash only (scripts next to it): it runs in the job that holds the App token.
+# Needs git, bash and set-image's pinned editor (scripts next to it): it runs in the job that holds
+# the App token.
 set -euo pipefail
 
 overlay="$1"; repository="$2"; commit="$3"; digest="$4"

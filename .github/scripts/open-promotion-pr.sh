@@ -10,7 +10,7 @@
 # base or to monitoring be promoted with the image prod already runs. The body lists what under
 # deploy/ changed since prod's revision, for the reviewer. It never pushes main, and the commit
 # may change the prod overlay directory and nothing else.
-# Runs in the job that holds the release App's token: git, gh and bash only.
+# Runs in the job that holds the release App's token: git, gh, bash and set-image's pinned editor.
 # Env: GH_TOKEN (contents and pull requests: write), GH overrides gh, PUSH_REMOTE (default
 # origin), PROD_REF (default refs/heads/deployed/prod, a full ref as Pulumi.prod.yaml's gitRevision).
 set -euo pipefail
