@@ -7,24 +7,10 @@
  * with the POST rounds, so both answer the same query over the same data (with a table of its
  * own, the baseline read one row while the service's grew by ~100,000 rows a round).
  */
-import { createServer } from 'node:http';
 import BetterSqlite3 from 'better-sqlite3';
+import { serveBaseline } from './baseline-http.mjs';
 
 const [port, file] = process.argv.slice(2);
 const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
 const newest = db.prepare('SELECT content FROM messages ORDER BY id DESC LIMIT 1');
-
-createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/api/message') {
-    const body = JSON.stringify({ message: newest.get().content });
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
-  } else if (req.url === '/readyz') {
-    res.end('{"status":"ready"}');
-  } else {
-    res.writeHead(404).end();
-  }
-}).listen(Number(port), '127.0.0.1');
+serveBaseline(Number(port), () => newest.get().content);

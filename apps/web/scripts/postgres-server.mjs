@@ -8,9 +8,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.mjs';
 
 /** The newest installed major version's bin directory, or undefined. */
 export function postgresBinDir(root = '/usr/lib/postgresql') {
@@ -19,21 +19,6 @@ export function postgresBinDir(root = '/usr/lib/postgresql') {
     .filter((major) => existsSync(join(root, major, 'bin', 'pg_ctl')))
     .sort((a, b) => Number(b) - Number(a));
   return majors[0] && join(root, majors[0], 'bin');
-}
-
-/** A port that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /**

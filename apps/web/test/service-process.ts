@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { Stream } from 'node:stream';
 import { PATHS } from '@zumo/config';
 import type { Test } from 'tap';
 import { join, resolve } from 'node:path';
+import { freePort } from '../scripts/free-port.mjs';
 
 /** apps/web: the built service runs from here. */
 export const WEB_ROOT = resolve(import.meta.dirname, '..');
@@ -30,18 +30,7 @@ export async function eventually<T>(
   }
 }
 
-/** A port that was free a moment ago (for child processes, which must be told their port). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export interface ServiceOptions {
   /** The directory the start command runs in (the built apps/web by default). */
