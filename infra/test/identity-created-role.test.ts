@@ -8,12 +8,13 @@
 import t from 'tap';
 import { ACCOUNT } from './mocks.js';
 import { boundaryDocuments } from './ci/declared.js';
+import { BOOTSTRAP_STACK_DOMAINS, STACK_DOMAINS } from './ci/declared-variants.js';
 import { decide, type Principal, type Request } from './ci/simulate.js';
 
 const REGION = 'eu-west-1';
 /** Bootstrap as an account with a domain per stack declares it (prod's zone holds dev's name too). */
-const DOMAINS = { dev: 'dev.zumo.example.com', prod: 'zumo.example.com' };
-const boundaries = boundaryDocuments({ 'zumo-bootstrap:stackDomains': DOMAINS });
+const DOMAINS = STACK_DOMAINS;
+const boundaries = boundaryDocuments(BOOTSTRAP_STACK_DOMAINS);
 /** The account's GitHub connection (bootstrap's; the stacks name it in githubConnectionArn). */
 const CONNECTION = `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };

@@ -10,6 +10,13 @@ import { boundaryDocuments, declaredIam, type DeclaredIam } from './ci/declared.
 import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
 import { admits } from './ci/trust.js';
 import { workflowJobs } from './ci/workflow-jobs.js';
+import {
+  BOOTSTRAP_DEV_DOMAIN,
+  DEV_DOMAIN,
+  DEV_WITH_DOMAIN,
+  IMMUTABLE_SUBJECT_PREFIX,
+  IMMUTABLE_SUBJECTS,
+} from './ci/declared-variants.js';
 import { BOUNDARY_SERVICES } from '../src/lib/boundary-caps.js';
 import type { PolicyStatement } from '../src/lib/iam.js';
 
@@ -36,11 +43,8 @@ const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*
 t.test('a repository with immutable subject claims gets its roles on the first run', async (t) => {
   // GitHub's OIDC reference, "Immutable subject claims": repositories created, renamed or
   // transferred after 2026-07-15 send repo:OWNER@OWNER-ID/REPO@REPO-ID:<context>.
-  const prefix = 'repo:zumo-platform@123456/zumo@456789';
-  const immutable = {
-    dev: declaredIam('dev', { 'zumo:githubOidcSubjectPrefix': prefix }),
-    prod: declaredIam('prod', { 'zumo:githubOidcSubjectPrefix': prefix }),
-  };
+  const prefix = IMMUTABLE_SUBJECT_PREFIX;
+  const immutable = { dev: declaredIam('dev', IMMUTABLE_SUBJECTS), prod: declaredIam('prod', IMMUTABLE_SUBJECTS) };
   for (const job of workflowJobs(prefix))
     for (const { stack, kind } of job.roles)
       for (const sub of job.subjects) {
@@ -234,10 +238,10 @@ t.test("dev's infra role cannot change prod's untagged EC2 and load balancing re
 });
 
 t.test("DNS records only in the stack's own hosted zone, under its own domain", async (t) => {
-  const domain = 'dev.zumo.example.com';
-  const withDomain = declaredIam('dev', { 'zumo:domainName': domain, 'zumo:hostedZoneId': 'ZDEV123' });
+  const domain = DEV_DOMAIN;
+  const withDomain = declaredIam('dev', DEV_WITH_DOMAIN);
   // Bootstrap names the stack's domain in its boundary (stackDomains), as docs/infra.md says to.
-  const fenced = boundaryDocuments({ 'zumo-bootstrap:stackDomains': { dev: domain } });
+  const fenced = boundaryDocuments(BOOTSTRAP_DEV_DOMAIN);
   const dev = principalOf(role(withDomain, 'infra'), fenced);
   const zone = (id: string) => `arn:aws:route53:::hostedzone/${id}`;
   const names = (...n: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': n });

@@ -4,6 +4,7 @@
 // headroom, so a new statement fails here, not in a first real `up`.
 import t from 'tap';
 import { declaredIam } from './ci/declared.js';
+import { DEV_WITH_DOMAIN } from './ci/declared-variants.js';
 import { INFRA_POLICY_PARTS, infraPolicies } from '../src/lib/infra-policy.js';
 import { boundaryPolicy } from '../src/lib/boundary.js';
 import {
@@ -95,7 +96,7 @@ function worstCase(stack: string) {
 function infraAsDeclared(stack: string) {
   const worst = INFRA_POLICY_PARTS.flatMap((part) => worstCase(stack).infra[part].Statement);
   // With a domain, so the DNS statement is there too (the same program and overrides as the DNS test of identity-followup.test.ts).
-  const withDomain = declaredIam('dev', { 'zumo:domainName': 'dev.zumo.example.com', 'zumo:hostedZoneId': 'ZDEV123' });
+  const withDomain = declaredIam('dev', DEV_WITH_DOMAIN);
   const role = withDomain.roles.find((r) => r.name === 'zumo-dev-infra')!;
   const atWorst = (doc: PolicyDocument) => ({
     ...doc,

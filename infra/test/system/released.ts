@@ -5,7 +5,7 @@
  */
 import type { Test } from 'tap';
 import { ACCOUNT, installMocks } from '../mocks.js';
-import { runProgram } from '../program-checks.js';
+import { runProgram } from '../run-program.js';
 import type * as Index from '../../src/index.js';
 
 export function releasedOverlay(stack: 'dev' | 'prod') {
