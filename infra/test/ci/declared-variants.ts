@@ -18,11 +18,14 @@ export const STACK_DOMAINS = { dev: DEV_DOMAIN, prod: 'zumo.example.com' };
 export const BOOTSTRAP_STACK_DOMAINS = { 'zumo-bootstrap:stackDomains': STACK_DOMAINS };
 
 type Stack = 'dev' | 'prod';
-export const PROGRAM_VARIANTS: [Stack, Record<string, unknown>][] = [
-  ['dev', {}],
-  ['prod', {}],
-  ['dev', IMMUTABLE_SUBJECTS],
-  ['prod', IMMUTABLE_SUBJECTS],
-  ['dev', DEV_WITH_DOMAIN],
+/** Stack, config overrides, and whether the web overlay holds a release (record-program.ts). */
+export const PROGRAM_VARIANTS: [Stack, Record<string, unknown>, 'committed' | 'released'][] = [
+  ['dev', {}, 'committed'],
+  ['prod', {}, 'committed'],
+  ['dev', {}, 'released'],
+  ['prod', {}, 'released'],
+  ['dev', IMMUTABLE_SUBJECTS, 'committed'],
+  ['prod', IMMUTABLE_SUBJECTS, 'committed'],
+  ['dev', DEV_WITH_DOMAIN, 'committed'],
 ];
 export const BOOTSTRAP_VARIANTS: Record<string, unknown>[] = [{}, BOOTSTRAP_DEV_DOMAIN, BOOTSTRAP_STACK_DOMAINS];

@@ -97,7 +97,16 @@ export function boundaryDocuments(overrides: Record<string, unknown> = {}): Reco
  */
 export function declaredProgram(stack: 'dev' | 'prod', overrides: Record<string, unknown> = {}): DeclaredProgram {
   const args = JSON.stringify(overrides);
-  return memo(`program ${stack} ${args}`, () => cachedRecording<DeclaredProgram>('record-program.ts', stack, args));
+  return memo(`program ${stack} ${args}`, () =>
+    cachedRecording<DeclaredProgram>('record-program.ts', stack, args, 'committed'),
+  );
+}
+
+/** The same, as `stack` declares it once the web app has a release (system/released.ts). */
+export function releasedProgram(stack: 'dev' | 'prod'): DeclaredProgram {
+  return memo(`released ${stack}`, () =>
+    cachedRecording<DeclaredProgram>('record-program.ts', stack, '{}', 'released'),
+  );
 }
 
 /** What `stack` (with `overrides`) declares about identities. */

@@ -9,10 +9,11 @@ import { BOOTSTRAP_VARIANTS, PROGRAM_VARIANTS } from './declared-variants.js';
 
 await recordAll(
   [
-    ...PROGRAM_VARIANTS.map(([stack, overrides]): [string, ...string[]] => [
+    ...PROGRAM_VARIANTS.map(([stack, overrides, release]): [string, ...string[]] => [
       'record-program.ts',
       stack,
       JSON.stringify(overrides),
+      release,
     ]),
     ...BOOTSTRAP_VARIANTS.map((overrides): [string, ...string[]] => [
       'declared-bootstrap.ts',
