@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+// @ts-expect-error -- the SDK's run state is internal (no types); applyTransformsInProcess needs it
+import { getStore } from '@pulumi/pulumi/runtime/state.js';
 import { parse } from 'yaml';
 import { captureRegistrations, type Recorded, type Registered } from './record-registrations.js';
 import { SECRET_KEYS } from '../src/config/config-keys.js';
@@ -282,7 +284,45 @@ async function installProjectMocks(
     false,
   );
   registering = captureRegistrations();
+  applyTransformsInProcess();
   return recorded;
+}
+
+/** What the SDK keeps of a run (@internal in @pulumi/pulumi runtime/state: the fields used here). */
+interface RuntimeStore {
+  supportsTransforms: boolean;
+  callbacks?: unknown;
+}
+
+/**
+ * The engine applies resource transforms (pulumi.runtime.registerResourceTransform) through a
+ * callback server, which the mock monitor has not: setMocks turns the feature off, and the
+ * program's boundary transform (lib/permissions-boundary.ts) would throw. Here each transform
+ * registers as an SDK-side stack transformation instead, which applies it to every resource the
+ * program itself declares (not inside packaged components, which the engine alone reaches); the
+ * program runs inside a root stack for that (run-program.ts), as the engine runs it.
+ */
+function applyTransformsInProcess() {
+  const store = (getStore as () => RuntimeStore)();
+  store.supportsTransforms = true;
+  store.callbacks = {
+    registerStackTransform(transform: pulumi.ResourceTransform) {
+      pulumi.runtime.registerStackTransformation((args) => {
+        const result = transform({
+          type: args.type,
+          name: args.name,
+          custom: args.resource instanceof pulumi.CustomResource,
+          props: args.props,
+          opts: args.opts,
+        });
+        if (result instanceof Promise)
+          throw new Error(`${args.type} ${args.name}: an async transform cannot run in the mocks`);
+        return result;
+      });
+    },
+    awaitStackRegistrations: async () => undefined,
+    shutdown: () => undefined,
+  };
 }
 
 /** Pulumi's wire marker for a secret value (what the engine encrypts in the state). */

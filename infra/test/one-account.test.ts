@@ -1,28 +1,19 @@
 // Both stacks in one AWS account, as docs/infra.md deploys them: nothing account-wide is declared
 // twice, and no account-wide selector of one stack picks the other stack's resources.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ACCOUNT_WIDE, backupSelectionTags } from './system/account-wide.js';
 import { quotaNeeds } from './system/quotas.js';
 import { REPO_ROOT } from './mocks.js';
+import { declaredProgram } from './ci/declared.js';
 
 type Declared = { type: string; name: string; inputs: Record<string, unknown> }[];
 
-function declared(stack: 'dev' | 'prod'): Declared {
-  const out = join(t.testdirName, `${stack}.json`);
-  const script = join(import.meta.dirname, 'system/record-stack.ts');
-  const run = spawnSync(process.execPath, [...process.execArgv, script, stack, out], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (run.status !== 0) throw new Error(`recording ${stack} failed: ${run.stderr}`);
-  return JSON.parse(readFileSync(out, 'utf8'));
-}
-
-t.testdir({});
-const stacks = { dev: declared('dev'), prod: declared('prod') };
+const stacks: Record<'dev' | 'prod', Declared> = {
+  dev: declaredProgram('dev').recorded,
+  prod: declaredProgram('prod').recorded,
+};
 
 for (const kind of ACCOUNT_WIDE) {
   const ids = (stack: Declared) =>

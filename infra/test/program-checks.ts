@@ -1,44 +1,10 @@
-import * as pulumi from '@pulumi/pulumi';
 import type { Test } from 'tap';
 import { API_SECURITY_HEADERS, APP, PATHS, SECURITY_HEADERS } from '@zumo/config';
 import { GITHUB_OIDC_HOST, grantsEverything, type PolicyStatement } from '../src/lib/iam.js';
 import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../src/lib/cloudfront.js';
-import { find, one, settle, valueOf, type Recorded, type Registered } from './mocks.js';
+import { find, one, type Recorded, type Registered } from './mocks.js';
 import { checkCluster } from './program-checks-cluster.js';
 import { checkOperations } from './program-checks-operations.js';
-import type * as Index from '../src/index.js';
-
-type Program = typeof Index;
-
-/**
- * Runs the whole program under mocks for one stack and returns what it declared and exported.
- * `load` imports it (a test may import it with some modules mocked, e.g. a released overlay).
- */
-export async function runProgram(
-  recordedPromise: Promise<Registered[]>,
-  load: () => Promise<Program> = () => import('../src/index.js'),
-) {
-  const recorded = await recordedPromise;
-  // Inside a root stack, as the engine runs a program (stack transformations need one).
-  let program!: Program;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    program = await load();
-  });
-  const outputs = {
-    appUrl: await valueOf(program.appUrl),
-    ecrRepositoryUrl: await valueOf(program.ecrRepositoryUrl),
-    siteBucketName: await valueOf(program.siteBucketName),
-    distributionId: await valueOf(program.distributionId),
-    targetGroupArn: await valueOf(program.targetGroupArn),
-    releaseRoleArn: await valueOf(program.releaseRoleArn),
-    previewRoleArn: await valueOf(program.previewRoleArn),
-    infraRoleArn: await valueOf(program.infraRoleArn),
-    alertTopicArn: await valueOf(program.alertTopicArn),
-    globalAlertTopicArn: await valueOf(program.globalAlertTopicArn),
-  };
-  await settle();
-  return { recorded, outputs };
-}
 
 /** What must hold on both stacks. */
 export function checkCommon(t: Test, stack: string, recorded: Recorded[], outputs: Record<string, string>) {

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { find, installMocks } from './mocks.js';
-import { checkCommon, runProgram } from './program-checks.js';
+import { find } from './mocks.js';
+import { checkCommon } from './program-checks.js';
+import { declaredProgram } from './ci/declared.js';
 
-const { recorded, outputs } = await runProgram(installMocks('dev'));
+const { recorded, outputs } = declaredProgram('dev');
 
 t.test('the program on stack dev', async (t) => {
   checkCommon(t, 'dev', recorded, outputs);

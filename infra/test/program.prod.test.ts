@@ -1,8 +1,9 @@
 import t from 'tap';
-import { find, installMocks } from './mocks.js';
-import { checkCommon, runProgram } from './program-checks.js';
+import { find } from './mocks.js';
+import { checkCommon } from './program-checks.js';
+import { declaredProgram } from './ci/declared.js';
 
-const { recorded, outputs } = await runProgram(installMocks('prod'));
+const { recorded, outputs } = declaredProgram('prod');
 
 t.test('the program on stack prod', async (t) => {
   checkCommon(t, 'prod', recorded, outputs);

@@ -1,8 +1,8 @@
 // The whole declared system of stack dev, as it stands once the web app has a release.
 import t from 'tap';
 import { ResourceGraph } from './system/graph.js';
-import { runReleasedProgram } from './system/released.js';
+import { releasedProgram } from './ci/declared.js';
 import { checkWholeSystem } from './system/checks.js';
 
-const { recorded } = await runReleasedProgram(t, 'dev');
+const { recorded } = releasedProgram('dev');
 checkWholeSystem(t, new ResourceGraph(recorded), 'dev');

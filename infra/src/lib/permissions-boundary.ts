@@ -8,15 +8,9 @@ const ROLE = 'aws:iam/role:Role';
  * transform reaches the children of packaged components, which component arguments do not
  * (Pulumi docs, "transforms"). The infra role may only create roles that carry it
  * (lib/boundary.ts), so a role without it would fail the next `pulumi up` from CI.
- *
- * Pulumi's unit-test mock monitor cannot register transforms; there the SDK-side stack
- * transformation applies the same rule to every role the program itself declares (the tests run
- * the program inside a root stack, as the engine does).
  */
 export function enforcePermissionsBoundary(boundaryArn: string): void {
   const withBoundary = <T extends { type: string; props: Record<string, unknown>; opts: O }, O>(args: T) =>
     args.type === ROLE ? { props: { ...args.props, permissionsBoundary: boundaryArn }, opts: args.opts } : undefined;
-  if (pulumi.runtime.getMonitor()?.constructor.name === 'MockMonitor')
-    pulumi.runtime.registerStackTransformation(withBoundary);
-  else pulumi.runtime.registerResourceTransform(withBoundary);
+  pulumi.runtime.registerResourceTransform(withBoundary);
 }

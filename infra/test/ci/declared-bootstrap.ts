@@ -1,7 +1,10 @@
 /**
- * What infra/bootstrap declares, as JSON on stdout: its permissions boundaries (by ARN) and every
- * resource with its inputs. Its own process: Pulumi mocks hold one program per process.
+ * What infra/bootstrap declares, as JSON written to the path of the last argument: its permissions
+ * boundaries (by ARN) and every resource with its inputs. Its own process: Pulumi mocks hold one
+ * program per process. declared-cache.ts runs it:
+ *   node <loader args> declared-bootstrap.ts '{"zumo-bootstrap:stackDomains":{"dev":"d.example"}}' <out.json>
  */
+import { writeFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCOUNT } from '../mocks.js';
 import { bootstrapConfig } from '../pulumi-cli/bootstrap-config.js';
@@ -9,7 +12,9 @@ import { bootstrapConfig } from '../pulumi-cli/bootstrap-config.js';
 const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
 // The config the documented setup and Pulumi.yaml give it, merged as the CLI merges them, and the
 // overrides a test asks for (argv[2], JSON; the engine hands lists and objects over as JSON text).
-const overrides = Object.entries(JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>).map(([key, value]) => [
+const [overridesJson, out] = process.argv.slice(2);
+if (!out) throw new Error('usage: declared-bootstrap.ts <overrides JSON> <out.json>');
+const overrides = Object.entries(JSON.parse(overridesJson ?? '{}') as Record<string, unknown>).map(([key, value]) => [
   key,
   typeof value === 'string' ? value : JSON.stringify(value),
 ]);
@@ -48,4 +53,4 @@ for (const [key, value] of Object.entries(program)) {
   outputs[key] = await new Promise((resolve) => output(value).apply(resolve));
 }
 await new Promise((resolve) => setTimeout(resolve, 50));
-process.stdout.write(JSON.stringify({ recorded, outputs }));
+writeFileSync(out, JSON.stringify({ recorded, outputs }));

@@ -1,7 +1,18 @@
-/** Loads what each stack declares about identities (declared-iam.ts, one process per stack). */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+/**
+ * What the program and infra/bootstrap declare under the mocks, recorded once per stack and
+ * overrides for every test process (declared-cache.ts says where and how).
+ */
 import type { PolicyDocument } from '../../src/lib/iam.js';
+import type { Registered } from '../mocks.js';
+import { cachedRecording } from './declared-cache.js';
+import { iamOf } from './declared-iam.js';
+
+/** One stack's recording: what it declared (as registered), its outputs, the provider functions it called. */
+export interface DeclaredProgram {
+  recorded: Registered[];
+  outputs: Record<string, any>;
+  invokes: { token: string; resource: string }[];
+}
 
 export interface DeclaredRole {
   name: string;
@@ -50,15 +61,9 @@ export interface DeclaredBootstrap {
 }
 
 const cache = new Map<string, unknown>();
-/** The script prints its JSON as the last line; the program's own log lines (pulumi.log) come before it. */
-const runScript = (script: string, ...args: string[]) => {
-  const stdout = execFileSync(process.execPath, [...process.execArgv, join(import.meta.dirname, script), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 120_000,
-    env: { ...process.env, PULUMI_CONFIG: undefined },
-  });
-  return JSON.parse(stdout.trimEnd().split('\n').pop()!);
+const memo = <T>(key: string, record: () => T): T => {
+  if (!cache.has(key)) cache.set(key, record());
+  return cache.get(key) as T;
 };
 
 /**
@@ -66,9 +71,8 @@ const runScript = (script: string, ...args: string[]) => {
  * the documented setup gives it, plus `overrides` (keys with their `zumo-bootstrap:` prefix).
  */
 export function declaredBootstrap(overrides: Record<string, unknown> = {}): DeclaredBootstrap {
-  const key = `bootstrap ${JSON.stringify(overrides)}`;
-  if (!cache.has(key)) cache.set(key, runScript('declared-bootstrap.ts', JSON.stringify(overrides)));
-  return cache.get(key) as DeclaredBootstrap;
+  const args = JSON.stringify(overrides);
+  return memo(`bootstrap ${args}`, () => cachedRecording<DeclaredBootstrap>('declared-bootstrap.ts', args));
 }
 
 /** The permissions boundaries bootstrap declares, by the ARN the stacks reference them with. */
@@ -89,10 +93,23 @@ export function boundaryDocuments(overrides: Record<string, unknown> = {}): Reco
 
 /**
  * Runs the program under mocks for `stack` (its Pulumi.<stack>.yaml plus `overrides`, keys with
- * their `zumo:` prefix) in a child process and returns what it declared.
+ * their `zumo:` prefix) in a child process and returns what it declared and exported.
  */
+export function declaredProgram(stack: 'dev' | 'prod', overrides: Record<string, unknown> = {}): DeclaredProgram {
+  const args = JSON.stringify(overrides);
+  return memo(`program ${stack} ${args}`, () =>
+    cachedRecording<DeclaredProgram>('record-program.ts', stack, args, 'committed'),
+  );
+}
+
+/** The same, as `stack` declares it once the web app has a release (system/released.ts). */
+export function releasedProgram(stack: 'dev' | 'prod'): DeclaredProgram {
+  return memo(`released ${stack}`, () =>
+    cachedRecording<DeclaredProgram>('record-program.ts', stack, '{}', 'released'),
+  );
+}
+
+/** What `stack` (with `overrides`) declares about identities. */
 export function declaredIam(stack: 'dev' | 'prod', overrides: Record<string, unknown> = {}): DeclaredIam {
-  const key = `${stack} ${JSON.stringify(overrides)}`;
-  if (!cache.has(key)) cache.set(key, runScript('declared-iam.ts', stack, JSON.stringify(overrides)));
-  return cache.get(key) as DeclaredIam;
+  return memo(`iam ${stack} ${JSON.stringify(overrides)}`, () => iamOf(stack, declaredProgram(stack, overrides)));
 }

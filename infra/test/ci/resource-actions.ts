@@ -4,8 +4,9 @@
  * with the tags a creation sends. The identity matrix asks the IAM evaluator whether the infra
  * role may make these requests on its own stack and must not make them on the other: a resource
  * type missing here fails the test until its actions are written down (and granted).
- * Packaged components are expanded into the resources they create (pulumi-awsx awsx/ec2/vpc.ts;
- * pulumi-eks nodejs/eks/cluster/cluster.ts, securitygroup.ts, nodes/nodegroup.ts).
+ * Packaged components are expanded into the resources they create (pulumi-awsx awsx/ec2/vpc.ts).
+ * Every type here is one some stack declares (identity/permissions.test.ts), so none outlives the
+ * program's use of it.
  */
 export interface StackNames {
   stack: string;
@@ -34,23 +35,12 @@ export const COMPONENT_CHILDREN: Record<string, string[]> = {
     'aws:ec2/natGateway:NatGateway',
     'aws:ec2/eip:Eip',
   ],
-  'eks:index:Cluster': [
-    'aws:eks/cluster:Cluster',
-    'aws:iam/role:Role',
-    'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
-    'aws:ec2/securityGroup:SecurityGroup',
-    'aws:ec2/securityGroupRule:SecurityGroupRule',
-    'aws:eks/addon:Addon',
-    'aws:eks/accessEntry:AccessEntry',
-    'aws:eks/accessPolicyAssociation:AccessPolicyAssociation',
-  ],
-  'eks:index:ManagedNodeGroup': ['aws:eks/nodeGroup:NodeGroup', 'aws:ec2/launchTemplate:LaunchTemplate'],
 };
 
 /**
  * Types only an admin's `up` writes: the infra role's own managed policies (components/ci-identity.ts).
  * The infra role holds no iam:CreatePolicy, and the boundary keeps every role of a stack off
- * customer-managed policies (lib/boundary.ts); the second review's item 7 test checks both.
+ * customer-managed policies (lib/boundary.ts); identity/must-never-created-roles.test.ts checks both.
  */
 export const ADMIN_ONLY = new Set(['aws:iam/policy:Policy']);
 
@@ -145,10 +135,6 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
     ...createEc2(s, 'ec2:CreateSecurityGroup', 'security-group'),
     deleteEc2(s, 'ec2:AuthorizeSecurityGroupEgress', 'security-group'),
     deleteEc2(s, 'ec2:DeleteSecurityGroup', 'security-group'),
-  ],
-  'aws:ec2/securityGroupRule:SecurityGroupRule': (s) => [
-    deleteEc2(s, 'ec2:AuthorizeSecurityGroupIngress', 'security-group'),
-    deleteEc2(s, 'ec2:RevokeSecurityGroupIngress', 'security-group'),
   ],
   'aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule': (s) => [
     deleteEc2(s, 'ec2:AuthorizeSecurityGroupEgress', 'security-group'),

@@ -52,7 +52,35 @@ const defaultKeyPolicy = (keyArn: string) => ({
   ],
 });
 
-export async function decide(principal: Principal, request: Request): Promise<Decision> {
+/**
+ * Decisions already made in this process, by principal and request: the same question always gets
+ * the same answer, and several checks ask it (every job of a kind asks its role for the same state
+ * reads). Keyed by content, so two principals built from the same documents share their answers.
+ */
+const decisions = new Map<string, Promise<Decision>>();
+/** A number per distinct principal content; each principal object serialized once (managed policies are large). */
+const contentIds = new Map<string, number>();
+const principalIds = new WeakMap<Principal, number>();
+
+/** What IAM answers `principal` asking for `request`. */
+export function decide(principal: Principal, request: Request): Promise<Decision> {
+  let id = principalIds.get(principal);
+  if (id === undefined) {
+    const content = JSON.stringify(principal);
+    id = contentIds.get(content) ?? contentIds.size;
+    contentIds.set(content, id);
+    principalIds.set(principal, id);
+  }
+  const key = `${id} ${JSON.stringify(request)}`;
+  let decision = decisions.get(key);
+  if (!decision) {
+    decision = evaluate(principal, request);
+    decisions.set(key, decision);
+  }
+  return decision;
+}
+
+async function evaluate(principal: Principal, request: Request): Promise<Decision> {
   const [service, name] = request.action.split(':') as [string, string];
   // Actions without resource-level permissions are authorized against "*", whatever they create.
   const resource = (await isWildcardOnlyAction(service, name)) ? '*' : request.resource;

@@ -4,8 +4,8 @@
  * need the web Application, which the program only declares then.
  */
 import type { Test } from 'tap';
-import { ACCOUNT, installMocks } from '../mocks.js';
-import { runProgram } from '../program-checks.js';
+import { ACCOUNT, type Registered } from '../mocks.js';
+import { runProgram } from '../run-program.js';
 import type * as Index from '../../src/index.js';
 
 export function releasedOverlay(stack: 'dev' | 'prod') {
@@ -21,9 +21,10 @@ images:
 `;
 }
 
-export async function runReleasedProgram(t: Test, stack: 'dev' | 'prod') {
+/** Runs the program with `t`'s module mocks standing in the released overlay (ci/record-program.ts). */
+export async function runReleasedProgram(t: Test, mocks: Promise<Registered[]>, stack: 'dev' | 'prod') {
   const actual = await import('../../src/config/web-release.js');
-  return runProgram(installMocks(stack), () =>
+  return runProgram(mocks, () =>
     t.mockImport<typeof Index>('../../src/index.js', {
       '../../src/config/web-release.js': { ...actual, readWebOverlay: () => releasedOverlay(stack) },
     }),

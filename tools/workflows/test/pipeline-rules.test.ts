@@ -1,7 +1,7 @@
 // The rules these pipelines promise (docs/delivery.md), checked on the parsed workflows: verified
 // node24 pins, least privilege per job, no interleaving or starving runs, where each job runs.
 // The wiring of each workflow's steps is workflow-wiring.test.ts. Which job gets which AWS role, and what that role may do,
-// is the identity matrix (infra/test/identity-matrix.test.ts).
+// is the identity matrix (infra/test/identity/).
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';

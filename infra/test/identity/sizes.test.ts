@@ -1,20 +1,23 @@
-// IAM's size quotas with the longest inputs a real account gives (IAM and
-// AWS STS quotas: a managed policy holds 6,144 characters, a role's inline policies 10,240
-// together, whitespace not counted; a role takes 10 managed policies). Every document keeps 10%
-// headroom, so a new statement fails here, not in a first real `up`.
+// The identity matrix, sizes: IAM's size quotas, on what both stacks and bootstrap declare and with
+// the longest inputs a real account gives (IAM and AWS STS quotas: a managed policy holds 6,144
+// characters, a role's inline policies 10,240 together, whitespace not counted; a role takes 10
+// managed policies). Every document keeps 10% headroom, so a new statement fails here, not in a
+// first real `up`.
 import t from 'tap';
-import { declaredIam } from './ci/declared.js';
-import { INFRA_POLICY_PARTS, infraPolicies } from '../src/lib/infra-policy.js';
-import { boundaryPolicy } from '../src/lib/boundary.js';
+import { declaredIam } from '../ci/declared.js';
+import { DEV_WITH_DOMAIN } from '../ci/declared-variants.js';
+import { boundaries, declared } from './fixture.js';
+import { INFRA_POLICY_PARTS, infraPolicies } from '../../src/lib/infra-policy.js';
+import { boundaryPolicy } from '../../src/lib/boundary.js';
 import {
   accountStackDomains,
   accountStacks,
   MAX_ACCOUNT_STACKS,
   MAX_STACK_DOMAIN_LENGTH,
-} from '../src/lib/account-stacks.js';
-import { previewPolicy, publishPolicy, releasePolicy } from '../src/lib/ci-policies.js';
-import { runnerPolicy } from '../src/components/ci-runner.js';
-import type { PolicyDocument } from '../src/lib/iam.js';
+} from '../../src/lib/account-stacks.js';
+import { previewPolicy, publishPolicy, releasePolicy } from '../../src/lib/ci-policies.js';
+import { runnerPolicy } from '../../src/components/ci-runner.js';
+import type { PolicyDocument } from '../../src/lib/iam.js';
 
 const MANAGED = 6144;
 const INLINE = 10240;
@@ -94,8 +97,8 @@ function worstCase(stack: string) {
  */
 function infraAsDeclared(stack: string) {
   const worst = INFRA_POLICY_PARTS.flatMap((part) => worstCase(stack).infra[part].Statement);
-  // With a domain, so the DNS statement is there too (the same program and overrides as the DNS test of identity-followup.test.ts).
-  const withDomain = declaredIam('dev', { 'zumo:domainName': 'dev.zumo.example.com', 'zumo:hostedZoneId': 'ZDEV123' });
+  // With a domain, so the DNS statement is there too (the same program and overrides as the DNS fence of must-never.test.ts).
+  const withDomain = declaredIam('dev', DEV_WITH_DOMAIN);
   const role = withDomain.roles.find((r) => r.name === 'zumo-dev-infra')!;
   const atWorst = (doc: PolicyDocument) => ({
     ...doc,
@@ -113,8 +116,7 @@ function infraAsDeclared(stack: string) {
 
 t.test('the program carries the infra permissions as managed policies, none inline', async (t) => {
   for (const stack of ['dev', 'prod'] as const) {
-    const declared = declaredIam(stack);
-    const infra = declared.roles.find((r) => r.name === `zumo-${stack}-infra`)!;
+    const infra = declared[stack].roles.find((r) => r.name === `zumo-${stack}-infra`)!;
     t.same(infra.inline, [], `${stack}: the infra role has no inline policy`);
     t.equal(infra.customerManaged.length, INFRA_POLICY_PARTS.length, `${stack}: one managed policy per part`);
     t.same(
@@ -122,7 +124,7 @@ t.test('the program carries the infra permissions as managed policies, none inli
       INFRA_POLICY_PARTS.map((part) => `zumo-${stack}-infra-${part}`).sort(),
       `${stack}: named zumo-${stack}-infra-<part> (the boundary's CI identity fence)`,
     );
-    for (const role of declared.roles)
+    for (const role of declared[stack].roles)
       t.ok(
         role.managed.length <= MANAGED_PER_ROLE,
         `${stack}: ${role.name} has ${role.managed.length} managed policies`,
@@ -147,9 +149,22 @@ t.test('the program carries the infra permissions as managed policies, none inli
     }
     // Only an admin's `up` writes customer-managed policies (resource-actions.ts ADMIN_ONLY): the
     // program may declare none but the CI identity's.
-    for (const policy of declared.customerPolicies)
+    for (const policy of declared[stack].customerPolicies)
       t.match(policy.name, new RegExp(`^zumo-${stack}-infra-`), `${stack}: ${policy.name} is a CI identity's policy`);
   }
+});
+
+t.test('the boundaries and the roles fit IAM size limits (a first real up would fail otherwise)', async (t) => {
+  // IAM quotas: a managed policy at most 6,144 characters, a role's inline policies 10,240 together
+  // (whitespace not counted); the test below measures the worst case of real inputs.
+  for (const [arn, doc] of Object.entries(boundaries)) t.ok(size(doc) <= 6144, `${arn}: ${size(doc)} of 6144`);
+  for (const d of Object.values(declared))
+    for (const declared of d.roles) {
+      const inline = declared.inline.reduce((sum, { policy }) => sum + size(policy), 0);
+      t.ok(inline <= 10240, `${declared.name}: inline ${inline} of 10240`);
+      for (const { name, policy } of declared.customerManaged)
+        t.ok(size(policy) <= 6144, `${declared.name}: ${name} ${size(policy)} of 6144`);
+    }
 });
 
 t.test('every document keeps 10% under its IAM quota with the longest real inputs', async (t) => {

@@ -1,27 +1,24 @@
-// Must never: a role a stack's infra role creates reaches the other stack or the rest of the
-// account. The infra role may create `zumo-<stack>-*` roles with any trust and any inline policy;
-// only the stack's permissions boundary (infra/bootstrap, lib/boundary.ts) caps them. So the worst
-// such role, `Action: *` on `Resource: *`, is evaluated here with the real evaluator under the
-// boundary bootstrap declares, request by request: each is something that role could otherwise do
-// to reach prod or the account (assume an admin role, rewrite prod's DNS, take over the registry,
-// change prod's CloudFront policies, destroy account keys, read the account's buckets, ...).
+// The identity matrix, must never, for the roles the infra role creates: it may create
+// `zumo-<stack>-*` roles with any trust and any inline policy, and only the stack's permissions
+// boundary (infra/bootstrap, lib/boundary.ts) caps them. So the worst such role, `Action: *` on
+// `Resource: *`, is evaluated with the real evaluator under the boundary bootstrap declares,
+// request by request: each is something that role could otherwise do to reach prod or the account
+// (assume an admin role, rewrite prod's DNS, take over the registry, change prod's CloudFront
+// policies, destroy account keys, read the account's buckets, rewrite the CI identities, ...).
 import t from 'tap';
-import { ACCOUNT } from './mocks.js';
-import { boundaryDocuments } from './ci/declared.js';
-import { decide, type Principal, type Request } from './ci/simulate.js';
+import { ACCOUNT } from '../mocks.js';
+import { boundaryDocuments } from '../ci/declared.js';
+import { BOOTSTRAP_STACK_DOMAINS, STACK_DOMAINS } from '../ci/declared-variants.js';
+import { decide, principalOf, type Principal, type Request } from '../ci/simulate.js';
+import { BOUNDARY_SERVICES } from '../../src/lib/boundary-caps.js';
+import type { PolicyStatement } from '../../src/lib/iam.js';
+import { ADMIN, boundaries, boundaryOf, CONNECTION, createdRole, declared, principal, roleIn } from './fixture.js';
 
 const REGION = 'eu-west-1';
 /** Bootstrap as an account with a domain per stack declares it (prod's zone holds dev's name too). */
-const DOMAINS = { dev: 'dev.zumo.example.com', prod: 'zumo.example.com' };
-const boundaries = boundaryDocuments({ 'zumo-bootstrap:stackDomains': DOMAINS });
-/** The account's GitHub connection (bootstrap's; the stacks name it in githubConnectionArn). */
-const CONNECTION = `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
-const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-const created = (stack: string): Principal => ({
-  arn: `arn:aws:iam::${ACCOUNT}:role/zumo-${stack}-created`,
-  policies: [{ name: 'anything', policy: ADMIN }],
-  boundary: boundaries[`arn:aws:iam::${ACCOUNT}:policy/zumo-${stack}-boundary`],
-});
+const DOMAINS = STACK_DOMAINS;
+const withDomains = boundaryDocuments(BOOTSTRAP_STACK_DOMAINS);
+const created = (stack: string): Principal => createdRole(stack, ADMIN, withDomains);
 const arn = (service: string, rest: string, region = REGION) => `arn:aws:${service}:${region}:${ACCOUNT}:${rest}`;
 const records = (...names: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': names });
 
@@ -152,3 +149,146 @@ for (const [stack, other] of [
         `must never ${request.action} ${request.resource}${request.context ? ` ${JSON.stringify(request.context)}` : ''}`,
       );
   });
+
+t.test('a role the infra role creates cannot rewrite the CI identities', async (t) => {
+  for (const d of Object.values(declared)) {
+    const created = createdRole(d.stack, ADMIN);
+    for (const kind of ['release', 'preview', 'infra', 'runner']) {
+      const target = roleIn(d, kind).arn;
+      const requests: Request[] = [
+        { action: 'iam:UpdateAssumeRolePolicy', resource: target },
+        { action: 'iam:PutRolePolicy', resource: target, context: { 'iam:PermissionsBoundary': boundaryOf(d.stack) } },
+        {
+          action: 'iam:AttachRolePolicy',
+          resource: target,
+          context: {
+            'iam:PermissionsBoundary': boundaryOf(d.stack),
+            'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+          },
+        },
+        { action: 'iam:DeleteRole', resource: target },
+      ];
+      for (const request of requests)
+        t.not(await decide(created, request), 'Allowed', `${d.stack}: not ${request.action} on the ${kind} role`);
+    }
+  }
+});
+
+t.test('the boundary allows only the services the program uses', async (t) => {
+  const created = createdRole('dev', ADMIN);
+  for (const action of [
+    'lambda:CreateFunction',
+    'ssm:GetParameter',
+    'secretsmanager:GetSecretValue',
+    'dynamodb:Scan',
+    'sqs:SendMessage',
+    'organizations:LeaveOrganization',
+  ])
+    t.not(
+      await decide(created, { action, resource: '*' }),
+      'Allowed',
+      `a created admin role is still refused ${action}`,
+    );
+});
+
+t.test('every service a declared role is granted is inside the boundary, or knowingly unused', async (t) => {
+  // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
+  // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
+  const UNUSED_BY_BACKUP = [
+    'backup-gateway',
+    'cloudformation',
+    'ds',
+    'dsql',
+    'dynamodb',
+    'elasticfilesystem',
+    'fsx',
+    'guardduty',
+    'rds',
+    'redshift',
+    'redshift-serverless',
+    'ssm',
+    'ssm-sap',
+    'storagegateway',
+    'timestream',
+  ];
+  // The load balancer controller's published policy also serves Ingress (certificates, WAF,
+  // Shield, Cognito); here it only runs TargetGroupBindings (helm-values.ts), so they stay outside.
+  const UNUSED_BY_LB_CONTROLLER = ['cognito-idp', 'shield', 'waf-regional'];
+  // Capped to the stack's own ARNs, or to reads, by their own statements (lib/boundary-caps.ts).
+  const inside = new Set([...BOUNDARY_SERVICES, 'ecr', 'eks', 'eks-auth', 'iam', 'logs', 'servicequotas', 'sts']);
+  for (const d of Object.values(declared))
+    for (const declared of d.roles) {
+      const { policies } = principalOf(declared, boundaries);
+      const services = new Set(
+        policies
+          .flatMap(({ policy }) => [(policy as { Statement: unknown }).Statement].flat() as PolicyStatement[])
+          .filter((s) => s.Effect === 'Allow')
+          .flatMap((s) => [s.Action ?? []].flat())
+          .map((action) => action.split(':')[0]!),
+      );
+      const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
+      const lbController = declared.name.endsWith('-lbc');
+      for (const service of services)
+        t.ok(
+          inside.has(service) ||
+            (backup && UNUSED_BY_BACKUP.includes(service)) ||
+            (lbController && UNUSED_BY_LB_CONTROLLER.includes(service)),
+          `${declared.name}: ${service} is inside the boundary`,
+        );
+    }
+});
+
+t.test(
+  "no role of a stack, nor a role the infra role creates, writes, attaches or detaches the infra role's managed policies",
+  async (t) => {
+    // They hold the infra role's rights: whoever could add a version to one, or attach it to a role
+    // they can assume, would hold them too. Only an admin's `up` writes them (docs/delivery.md).
+    for (const d of Object.values(declared)) {
+      const boundary = boundaryOf(d.stack);
+      const infra = roleIn(d, 'infra');
+      const principals: [string, Principal][] = [
+        ...['release', 'publish', 'preview', 'infra'].map((kind): [string, Principal] => [
+          kind,
+          principal(d.stack, kind),
+        ]),
+        // A role the infra role could create with any policy: only the boundary caps it.
+        ['a role the infra role creates', createdRole(d.stack, ADMIN)],
+      ];
+      t.equal(infra.customerManaged.length, 3, `${d.stack}: the infra role's managed policies are declared`);
+      for (const { arn } of infra.customerManaged) {
+        const never: Request[] = [
+          ...['CreatePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicyVersion', 'DeletePolicy', 'TagPolicy'].map(
+            (action) => ({ action: `iam:${action}`, resource: arn }),
+          ),
+          { action: 'iam:CreatePolicy', resource: arn.replace(/-(core|network|services)$/, '-more') },
+          {
+            action: 'iam:AttachRolePolicy',
+            resource: `arn:aws:iam::${ACCOUNT}:role/zumo-${d.stack}-created`,
+            context: { 'iam:PolicyARN': arn, 'iam:PermissionsBoundary': boundary },
+          },
+          { action: 'iam:DetachRolePolicy', resource: infra.arn, context: { 'iam:PolicyARN': arn } },
+        ];
+        for (const [who, principal] of principals)
+          for (const request of never)
+            t.not(
+              await decide(principal, request),
+              'Allowed',
+              `${d.stack}: ${who} must never ${request.action} ${request.resource}`,
+            );
+      }
+      // The fence is no wider than that: the infra role still attaches AWS managed policies to its roles.
+      t.equal(
+        await decide(principal(d.stack, 'infra'), {
+          action: 'iam:AttachRolePolicy',
+          resource: `arn:aws:iam::${ACCOUNT}:role/zumo-${d.stack}-nodes-1234567`,
+          context: {
+            'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+            'iam:PermissionsBoundary': boundary,
+          },
+        }),
+        'Allowed',
+        `${d.stack}: the infra role attaches AWS managed policies to the roles it creates`,
+      );
+    }
+  },
+);

@@ -1,122 +1,29 @@
-// The identity matrix: one table derived from the workflow files (job -> event -> OIDC
-// subject -> role -> AWS requests its steps make), checked against what both stacks and
-// infra/bootstrap declare: trust admits exactly the jobs meant for each role; a real IAM
-// evaluator allows every request a job needs and denies the must-never list; every job that
-// talks to the Kubernetes API has an access entry and runs where the endpoint admits it.
+// The identity matrix, must never: what no CI role of a stack may do, whatever a job, a pull
+// request or a compromised dependency asks: widen itself or its boundary, reach the other stack's
+// resources, state or secrets, read data, or change what the other stack owns without its tag.
+// Evaluated with a real IAM evaluator over what both stacks and infra/bootstrap declare.
 import t from 'tap';
-import { ACCOUNT } from './mocks.js';
-import { boundaryDocuments, declaredIam, type DeclaredIam } from './ci/declared.js';
-import { decide, principalOf, type Principal, type Request } from './ci/simulate.js';
-import { admits } from './ci/trust.js';
-import { workflowJobs, type Kind, type Stack } from './ci/workflow-jobs.js';
-import { namesOf, needsOf, requestsFor, secretsKey, STATE_BUCKET, upTypes } from './ci/requests.js';
-import { ACCESS_POLICIES } from '../src/lib/eks.js';
+import { ACCOUNT } from '../mocks.js';
+import { boundaryDocuments, declaredIam } from '../ci/declared.js';
+import { BOOTSTRAP_DEV_DOMAIN, DEV_DOMAIN, DEV_WITH_DOMAIN } from '../ci/declared-variants.js';
+import { decide, principalOf, type Request } from '../ci/simulate.js';
+import { namesOf, needsOf, secretsKey, STATE_BUCKET, upTypes } from '../ci/requests.js';
+import {
+  boundaries,
+  CONNECTION,
+  declared,
+  jobs,
+  KINDS,
+  other,
+  principal,
+  PROVIDER,
+  REPO,
+  roleIn,
+  roleOf,
+  STACKS,
+} from './fixture.js';
 
-const REPO = 'zumo-platform/zumo';
-const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-const CONNECTION = `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
-const STACKS: Stack[] = ['dev', 'prod'];
-const KINDS: Kind[] = ['release', 'publish', 'preview', 'infra'];
-const declared: Record<Stack, DeclaredIam> = { dev: declaredIam('dev'), prod: declaredIam('prod') };
-const boundaries = boundaryDocuments();
-const jobs = workflowJobs(`repo:${REPO}`);
-const other = (stack: Stack): Stack => (stack === 'dev' ? 'prod' : 'dev');
-const roleOf = (stack: Stack, kind: Kind) => {
-  const found = declared[stack].roles.find((r) => r.name === `zumo-${stack}-${kind}`);
-  if (!found) throw new Error(`zumo-${stack}-${kind} is not declared`);
-  return found;
-};
-const principals = Object.fromEntries(
-  STACKS.flatMap((stack) => KINDS.map((kind) => [`${stack}-${kind}`, principalOf(roleOf(stack, kind), boundaries)])),
-) as Record<string, Principal>;
-const principal = (stack: Stack, kind: Kind) => principals[`${stack}-${kind}`]!;
-
-t.test('the table, from the workflow files', async (t) => {
-  for (const job of jobs)
-    t.comment(
-      `${job.id.padEnd(36)} ${job.events.join(',').padEnd(30)} ${job.subjects.join(' ').padEnd(62)} ${
-        job.roles.map((r) => `${r.stack}-${r.kind}`).join(',') || '-'
-      }  ${job.capabilities.map((c) => c.kind + ('stack' in c ? `:${c.stack}` : '')).join(', ')}`,
-    );
-  t.ok(jobs.filter((j) => j.roles.length).length >= 8, 'the jobs that use AWS are found');
-  for (const job of jobs) t.ok(job.roles.length <= 1, `${job.id}: one role per job (one OIDC subject, one role)`);
-});
-
-t.test('trust: each role admits exactly the jobs meant for it', async (t) => {
-  for (const stack of STACKS)
-    for (const kind of KINDS) {
-      const trust = roleOf(stack, kind).trust;
-      for (const job of jobs) {
-        const meant = job.roles.some((r) => r.stack === stack && r.kind === kind);
-        for (const subject of job.subjects)
-          t.equal(
-            admits(trust, PROVIDER, subject),
-            meant,
-            `${stack}-${kind} ${meant ? 'admits' : 'refuses'} ${job.id} (${subject})`,
-          );
-      }
-      t.ok(
-        jobs.some((j) => j.roles.some((r) => r.stack === stack && r.kind === kind)),
-        `${stack}-${kind} is used by a job`,
-      );
-    }
-});
-
-t.test('trust: prod roles refuse pull requests, plain main and every other environment', async (t) => {
-  const strangers = [
-    `repo:${REPO}:pull_request`,
-    `repo:${REPO}:ref:refs/heads/main`,
-    `repo:${REPO}:ref:refs/heads/prod-infra`,
-    `repo:${REPO}:environment:prod`,
-    `repo:${REPO}:environment:dev-infra`,
-    `repo:other/zumo:environment:prod-infra`,
-  ];
-  for (const kind of KINDS)
-    for (const sub of strangers)
-      t.notOk(admits(roleOf('prod', kind).trust, PROVIDER, sub), `prod-${kind} refuses ${sub}`);
-  t.notOk(
-    admits(
-      roleOf('prod', 'infra').trust,
-      'arn:aws:iam::999999999999:oidc-provider/x',
-      `repo:${REPO}:environment:prod-infra`,
-    ),
-  );
-});
-
-t.test('trust: the environment that holds the release App key gets no AWS role', async (t) => {
-  for (const stack of STACKS)
-    for (const kind of KINDS)
-      t.notOk(
-        admits(roleOf(stack, kind).trust, PROVIDER, `repo:${REPO}:environment:release-app`),
-        `${stack}-${kind} refuses release-app`,
-      );
-});
-
-t.test('permissions: every request a job makes is allowed to the role it assumes', async (t) => {
-  for (const job of jobs) {
-    const role = job.roles[0];
-    if (!role) {
-      t.same(job.capabilities, [], `${job.id}: no role, no AWS request`);
-      continue;
-    }
-    for (const capability of job.capabilities)
-      for (const need of requestsFor(capability, declared)) {
-        const decision = await decide(principal(role.stack, role.kind), need);
-        t.equal(decision, 'Allowed', `${job.id} (${role.stack}-${role.kind}): ${need.action} ${need.resource}`);
-      }
-  }
-});
-
-t.test('permissions: up covers every resource type the program declares', async (t) => {
-  for (const stack of STACKS) {
-    const types = upTypes(declared[stack]);
-    t.ok(types.length > 40, `${stack}: ${types.length} AWS resource types`);
-    for (const type of types)
-      t.doesNotThrow(() => needsOf(type, namesOf(stack)), `${stack}: ${type} has its actions written down`);
-  }
-});
-
-t.test('must never: no role widens itself, drops or edits its boundary, or makes an unbounded role', async (t) => {
+t.test('no role widens itself, drops or edits its boundary, or makes an unbounded role', async (t) => {
   for (const stack of STACKS) {
     const boundary = namesOf(stack).boundaryArn;
     for (const kind of KINDS) {
@@ -180,7 +87,7 @@ t.test('must never: no role widens itself, drops or edits its boundary, or makes
   }
 });
 
-t.test("must never: a stack's roles touch the other stack's resources, state or secrets", async (t) => {
+t.test("a stack's roles never touch the other stack's resources, state or secrets", async (t) => {
   // Resources with neither a name nor a tag of their stack (CloudFront policies and origin access
   // controls, Route 53 health checks before their tags) cannot be fenced by IAM in one account
   // (docs/delivery.md lists them); the account's AWS managed aws/ecr key serves both registries.
@@ -249,7 +156,7 @@ t.test("must never: a stack's roles touch the other stack's resources, state or 
   }
 });
 
-t.test('must never: a pull request (dev preview) reads data, prod state or prod secrets', async (t) => {
+t.test('a pull request (dev preview) never reads data, prod state or prod secrets', async (t) => {
   const pr = principal('dev', 'preview');
   const dev = declared.dev.resources;
   const never: Request[] = [
@@ -264,7 +171,7 @@ t.test('must never: a pull request (dev preview) reads data, prod state or prod 
     },
     { action: 'ecr:GetDownloadUrlForLayer', resource: dev.repositoryArn },
     { action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:x` },
-    // Data that AWS's ReadOnlyAccess reads (the review's list): none of it is the program's configuration.
+    // Data that AWS's ReadOnlyAccess reads: none of it is the program's configuration.
     { action: 'ssm:GetParameter', resource: `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/db-password` },
     { action: 'lambda:GetFunction', resource: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:billing` },
     { action: 'dynamodb:PartiQLSelect', resource: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/users` },
@@ -299,43 +206,156 @@ t.test('must never: a pull request (dev preview) reads data, prod state or prod 
   );
 });
 
-t.test(
-  'Kubernetes: every job that talks to a cluster has its access entry and runs where the API admits it',
-  async (t) => {
-    for (const job of jobs)
-      for (const c of job.capabilities) {
-        if (c.kind !== 'pulumi') continue;
-        const role = job.roles[0];
-        t.ok(role && role.stack === c.stack, `${job.id}: assumes a ${c.stack} role for the ${c.stack} cluster`);
-        if (!role) continue;
-        const arn = roleOf(role.stack, role.kind).arn;
-        const entries = declared[c.stack].accessEntries
-          .filter((e) => e.principalArn === arn)
-          .flatMap((e) => e.policies);
-        const needed: string[] =
-          c.command === 'up' ? [ACCESS_POLICIES.admin] : [ACCESS_POLICIES.adminView, ACCESS_POLICIES.admin];
-        t.ok(
-          entries.some((p) => needed.includes(p)),
-          `${job.id}: ${role.stack}-${role.kind} has an access entry (${needed[0]!.split('/').pop()})`,
-        );
-        t.equal(
-          job.runsOn,
-          `codebuild-${declared[c.stack].resources.runnerProject}-\${{ github.run_id }}-\${{ github.run_attempt }}`,
-          `${job.id}: runs on the ${c.stack} runner the program creates in the VPC`,
-        );
-      }
-    for (const stack of STACKS) {
-      const entries = declared[stack].accessEntries;
-      t.same(
-        entries.find((e) => e.principalArn === roleOf(stack, 'preview').arn)?.policies,
-        [ACCESS_POLICIES.adminView],
-        `${stack}: the preview role reads, never writes`,
-      );
-      for (const kind of ['release', 'publish'] as const)
-        t.notOk(
-          entries.some((e) => e.principalArn === roleOf(stack, kind).arn),
-          `${stack}: the ${kind} role has no cluster access (GitOps)`,
-        );
-    }
-  },
-);
+t.test("dev's infra role cannot change prod's untagged EC2 and load balancing resources", async (t) => {
+  const dev = principal('dev', 'infra');
+  const ec2 = (kind: string) => `arn:aws:ec2:eu-west-1:${ACCOUNT}:${kind}`;
+  const never: Request[] = [
+    // Resources AWS or a controller creates in prod without the stack tag.
+    { action: 'ec2:ModifyInstanceAttribute', resource: ec2('instance/i-0prod') },
+    { action: 'ec2:DeleteVolume', resource: ec2('volume/vol-0prod') },
+    { action: 'ec2:DeleteSnapshot', resource: 'arn:aws:ec2:eu-west-1::snapshot/snap-0prod' },
+    {
+      // A VPC CNI interface of a prod node.
+      action: 'ec2:DeleteNetworkInterface',
+      resource: ec2('network-interface/eni-0prod'),
+      context: { 'aws:ResourceTag/cluster.k8s.amazonaws.com/name': 'zumo-prod-eks' },
+    },
+    {
+      // Prod's EKS-created cluster security group.
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      resource: ec2('security-group/sg-0prod'),
+      context: { 'aws:ResourceTag/aws:eks:cluster-name': 'zumo-prod-eks' },
+    },
+    { action: 'ec2:AuthorizeSecurityGroupIngress', resource: ec2('security-group/sg-0other') },
+    {
+      // A rule tagged with the stack does not make someone else's group the stack's.
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      resource: ec2('security-group/sg-0other'),
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+    { action: 'ec2:CreateRoute', resource: ec2('route-table/rtb-0other') },
+    {
+      // Taking an untagged resource over by tagging it with the stack.
+      action: 'ec2:CreateTags',
+      resource: ec2('network-interface/eni-0prod'),
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+    {
+      // Prod's default network ACL, which every prod subnet uses, before prod's first up tags it.
+      action: 'ec2:CreateTags',
+      resource: ec2('network-acl/acl-0prod'),
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+    {
+      // And once it carries prod's tag: one deny-all entry would cut every prod subnet off.
+      action: 'ec2:CreateNetworkAclEntry',
+      resource: ec2('network-acl/acl-0prod'),
+      context: { 'aws:ResourceTag/stack': 'prod' },
+    },
+    {
+      action: 'elasticloadbalancing:DeleteLoadBalancer',
+      resource: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/other/1234567890abcdef`,
+    },
+    {
+      action: 'elasticloadbalancing:AddTags',
+      resource: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/other/1234567890abcdef`,
+      context: { 'aws:RequestTag/stack': 'dev', 'aws:TagKeys': ['stack'] },
+    },
+  ];
+  for (const request of never)
+    t.not(await decide(dev, request), 'Allowed', `dev infra must never ${request.action} ${request.resource}`);
+  // The dev nodes' VPC CNI may manage network interfaces, but not prod's pods' ones.
+  const nodes = principal('dev', 'nodes');
+  t.not(
+    await decide(nodes, {
+      action: 'ec2:DeleteNetworkInterface',
+      resource: ec2('network-interface/eni-0prod'),
+      context: { 'aws:ResourceTag/cluster.k8s.amazonaws.com/name': 'zumo-prod-eks' },
+    }),
+    'Allowed',
+    "dev's node role must never delete a prod pod's network interface",
+  );
+  // Its own stack still works: the EKS cluster security group of dev carries only EKS's tags.
+  t.equal(
+    await decide(dev, {
+      action: 'ec2:AuthorizeSecurityGroupIngress',
+      resource: ec2('security-group/sg-0dev'),
+      context: { 'aws:ResourceTag/aws:eks:cluster-name': 'zumo-dev-eks' },
+    }),
+    'Allowed',
+    'dev infra opens rules on its own cluster security group',
+  );
+});
+
+t.test("DNS records only in the stack's own hosted zone, under its own domain", async (t) => {
+  const domain = DEV_DOMAIN;
+  const withDomain = declaredIam('dev', DEV_WITH_DOMAIN);
+  // Bootstrap names the stack's domain in its boundary (stackDomains), as docs/infra.md says to.
+  const fenced = boundaryDocuments(BOOTSTRAP_DEV_DOMAIN);
+  const dev = principalOf(roleIn(withDomain, 'infra'), fenced);
+  const zone = (id: string) => `arn:aws:route53:::hostedzone/${id}`;
+  const names = (...n: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': n });
+  const change = (id: string, ...n: string[]) => ({
+    action: 'route53:ChangeResourceRecordSets',
+    resource: zone(id),
+    context: names(...n),
+  });
+  // The program's records: the alias of the domain, and ACM's validation record under it.
+  t.equal(await decide(dev, change('ZDEV123', domain, `_0a1b.${domain}`)), 'Allowed');
+  t.not(await decide(dev, change('ZPROD456', domain)), 'Allowed', "not prod's zone (or anyone else's)");
+  t.not(await decide(dev, change('ZDEV123', 'zumo.example.com')), 'Allowed', 'not a name outside its domain');
+  t.not(
+    await decide(principalOf(roleIn(withDomain, 'infra'), boundaries), change('ZDEV123', domain)),
+    'Allowed',
+    'not while bootstrap gives the stack no domain',
+  );
+  const noDomain = principal('dev', 'infra');
+  t.not(
+    await decide(noDomain, change('ZPROD456', 'zumo.example.com')),
+    'Allowed',
+    'a stack without a domain changes no zone',
+  );
+});
+
+t.test('the dev infra role cannot make itself admin, touch the other stack or make an unbounded role', async (t) => {
+  const dev = principal('dev', 'infra');
+  t.not(
+    await decide(dev, {
+      action: 'iam:AttachRolePolicy',
+      resource: roleOf('dev', 'infra').arn,
+      context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    }),
+    'Allowed',
+    'no AdministratorAccess for itself',
+  );
+  t.not(
+    await decide(dev, {
+      action: 'ec2:DeleteSecurityGroup',
+      resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:security-group/sg-prod`,
+      context: { 'aws:ResourceTag/stack': 'prod' },
+    }),
+    'Allowed',
+    'dev cannot delete a prod security group',
+  );
+  t.not(
+    await decide(dev, { action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/zumo-dev-new` }),
+    'Allowed',
+    'no role without the permissions boundary',
+  );
+});
+
+t.test('the pull request preview role is explicitly denied the prod state', async (t) => {
+  t.equal(
+    await decide(principal('dev', 'preview'), {
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::zumo-pulumi-state-${ACCOUNT}/.pulumi/stacks/zumo/prod.json`,
+    }),
+    'ExplicitlyDenied',
+    'the PR preview role cannot read the prod state',
+  );
+});
+
+t.test('no stack declares the account-wide GitHub OIDC provider', async (t) => {
+  for (const d of Object.values(declared))
+    t.notOk(d.resourceTypes.includes('aws:iam/openIdConnectProvider:OpenIdConnectProvider'), `${d.stack}: none`);
+});
