@@ -208,8 +208,10 @@ export function ensureTools(tools, options = {}) {
   log(`installing missing system tools: apt-get install -y ${packages.join(' ')}`);
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   const steps = [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', ...packages],
+    // Two test runs starting together on a fresh machine both install: the second waits for the
+    // first's dpkg lock instead of failing at once (apt.conf(5), DPkg::Lock::Timeout, seconds).
+    ['update', '-qq', '-o', 'DPkg::Lock::Timeout=600'],
+    ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=600', ...packages],
   ];
   for (const args of steps) {
     const run = spawnSync(apt, args, { env: aptEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

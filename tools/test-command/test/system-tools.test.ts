@@ -62,10 +62,10 @@ t.test('as root with apt-get: installs the missing packages, then checks again',
   t.same(
     bin.calls().filter((c) => c.startsWith('apt-get')),
     [
-      'apt-get update -qq DEBIAN_FRONTEND=noninteractive',
-      'apt-get install -y -qq prometheus jq DEBIAN_FRONTEND=noninteractive',
+      'apt-get update -qq -o DPkg::Lock::Timeout=600 DEBIAN_FRONTEND=noninteractive',
+      'apt-get install -y -qq -o DPkg::Lock::Timeout=600 prometheus jq DEBIAN_FRONTEND=noninteractive',
     ],
-    'apt-get update, then a non-interactive install',
+    'apt-get update, then a non-interactive install that waits for a concurrent one',
   );
   t.match(
     lines.join('\n'),
