@@ -18,5 +18,7 @@
 set -euo pipefail
 
 command -v node > /dev/null || { echo "set-image: node is not on PATH (Node 20 or later)" >&2; exit 2; }
-# Nothing preloaded through NODE_OPTIONS (--require, --import): only the pinned package runs.
-exec env -u NODE_OPTIONS node "$(dirname "${BASH_SOURCE[0]}")/set-image/set-image.mjs" "$@"
+# An empty environment but PATH and HOME: nothing preloaded through NODE_OPTIONS, and no token
+# (APP_TOKEN, GH_TOKEN, the git credential config, the OIDC request variables of a job with
+# id-token) within reach of the package's code.
+exec env -i PATH="$PATH" HOME="${HOME:-/}" node "$(dirname "${BASH_SOURCE[0]}")/set-image/set-image.mjs" "$@"

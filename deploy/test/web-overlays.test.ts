@@ -6,7 +6,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { APP, DOWNWARD_API_ENV, EnvSchema, NODE_POOL, PATHS, loadConfig } from '@zumo/config';
+import { APP, DOWNWARD_API_ENV, EnvSchema, MEMORY_BUDGET, NODE_POOL, PATHS, loadConfig } from '@zumo/config';
 import { byKind, crdValidator, render, type Manifest } from './render.js';
 
 /** Kinds without a namespace in this tree. */
@@ -187,7 +187,12 @@ for (const environment of ['dev', 'prod']) {
         manifests.some((m) => /Role/.test(m.kind)),
         'no RBAC: the app does not call the API',
       );
-      t.ok(container.resources.requests.cpu && container.resources.limits.memory, 'requests and a memory limit');
+      t.ok(container.resources.requests.cpu, 'a CPU request');
+      t.same(
+        [container.resources.requests.memory, container.resources.limits.memory],
+        [MEMORY_BUDGET.containerLimit, MEMORY_BUDGET.containerLimit],
+        "memory requested and limited at the memory budget's container limit (packages/config)",
+      );
       t.equal(byKind(manifests, 'Service').spec.type, 'ClusterIP');
       const policy = byKind(manifests, 'NetworkPolicy');
       t.same(policy.spec.policyTypes, ['Ingress', 'Egress']);

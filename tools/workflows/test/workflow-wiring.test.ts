@@ -55,14 +55,18 @@ t.test('promote: a dispatch names what dev runs, copies it and proposes it; the 
   const dispatch = promote.on['workflow_dispatch'] as { inputs: Record<string, { required: boolean; type: string }> };
   t.match(dispatch.inputs['tag'], { required: true, type: 'string' }, 'the release to promote is named');
   t.same((promote.on['push'] as { paths: string[] }).paths, ['deploy/web/overlays/prod/**']);
-  const copy = promote.jobs['copy']!;
-  const source = copy.steps.find((s) => s.id === 'dev')!;
+  const sourceJob = promote.jobs['source']!;
+  const source = sourceJob.steps.find((s) => s.id === 'dev')!;
   t.equal(source.run, 'bash .github/scripts/promotion-source.sh deploy/web/overlays/dev "$TAG" >> "$GITHUB_OUTPUT"');
   t.equal(source.env?.['TAG'], '${{ inputs.tag }}', 'checked against the tag asked for');
-  t.ok(
-    copy.steps.indexOf(source) < copy.steps.findIndex((s) => s.uses?.startsWith('aws-actions/')),
-    'before any credential is taken',
+  t.same(
+    sourceJob.permissions,
+    { contents: 'read' },
+    'read by a job with no credential and no OIDC token: the overlay reader runs a package',
   );
+  const copy = promote.jobs['copy']!;
+  t.equal(copy.needs, 'source', 'only what source read is copied');
+  t.notMatch(jobRuns(copy).join('\n'), /npm|set-image|promotion-source/, 'the job with the OIDC token runs no package');
   t.match(jobRuns(copy).join('\n'), 'promote-image.sh "$DEV_REPOSITORY" "$PROD_REPOSITORY" "$TAG" "$DIGEST"');
   t.notMatch(runs(promote).join('\n'), /docker (pull|push)/, 'no pull and push: the digest must survive the copy');
   t.equal(promote.jobs['pull-request']!.needs, 'copy', 'the pull request only for a copied image');
