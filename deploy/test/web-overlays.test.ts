@@ -64,7 +64,10 @@ for (const environment of ['dev', 'prod']) {
         manifests.some((m) => CLUSTER_SCOPED.has(m.kind) && m.metadata.namespace),
         'cluster-scoped objects carry no namespace',
       );
-      t.notOk(manifests.some((m) => m.kind === 'Namespace'), 'the namespace is not in git: Pulumi owns it and its PodSecurity labels');
+      t.notOk(
+        manifests.some((m) => m.kind === 'Namespace'),
+        'the namespace is not in git: Pulumi owns it and its PodSecurity labels',
+      );
       t.equal(container.ports[0].containerPort, APP.containerPort);
       t.equal(container.livenessProbe.httpGet.path, PATHS.health);
       t.equal(container.readinessProbe.httpGet.path, PATHS.ready);

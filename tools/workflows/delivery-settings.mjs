@@ -46,11 +46,14 @@ export const VARIABLES = [
   { names: ['DEV_DISTRIBUTION_ID', 'PROD_DISTRIBUTION_ID'], value: 'output `distributionId`' },
   { names: ['DEV_REPORTS_BUCKET'], value: 'output `reportsBucketName`' },
   { names: ['RELEASE_APP_CLIENT_ID'], value: "the release App's Client ID (step 4)" },
-  { names: ['DEV_RUNNER_READY', 'PROD_RUNNER_READY'], value: "`true` once that stack's first `up` (step 8) created its runner" },
+  {
+    names: ['DEV_RUNNER_READY', 'PROD_RUNNER_READY'],
+    value: "`true` once that stack's first `up` (step 8) created its runner",
+  },
   {
     names: ['PROD_RUNNER_ACTOR_IDS', 'DEV_RUNNER_ACTOR_IDS'],
     value:
-      "that stack's `ciRunnerActorIds` (step 6) as a JSON array, e.g. `[\"12345\", \"67890\"]`; required for prod, for dev only when dev sets the list",
+      'that stack\'s `ciRunnerActorIds` (step 6) as a JSON array, e.g. `["12345", "67890"]`; required for prod, for dev only when dev sets the list',
   },
   { names: ['SENTRY_ORG', 'SENTRY_PROJECT'], value: 'your Sentry organization and project slugs (optional)' },
 ];
