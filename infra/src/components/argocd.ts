@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import { CHARTS, argocdValues } from '../lib/helm-values.js';
-import { rootApplication, webApplication, webProject } from '../lib/argocd-applications.js';
+import { repositoryUrl, rootApplication, webProject } from '../lib/argocd-applications.js';
+import { clusterSecret } from '../lib/cluster-facts.js';
 import { emptyDefaultProject, platformProject } from '../lib/argocd-projects.js';
 import { MONITORING_NAMESPACE } from '../lib/alertmanager.js';
 import { webNamespace } from '../lib/web-namespace.js';
@@ -12,10 +13,28 @@ export interface ArgoCdArgs {
   readonly githubRepository: string;
   readonly gitRevision: string;
   readonly environment: string;
+  readonly region: string;
+  /** The target group the web Service joins (its TargetGroupBinding in deploy/web). */
   readonly targetGroupArn: pulumi.Input<string>;
+  /** Its name: the TargetGroupBinding's name follows it, so a new target group gets a new binding. */
+  readonly targetGroupName: pulumi.Input<string>;
   /** The ALB's subnet ranges (the web app admits and trusts only these as its proxy). */
   readonly loadBalancerCidrs: readonly string[];
-  /** Create the web Application: only once the overlay holds a release of this stack (config/web-release.ts). */
+  /** Where the web app's database is and who it connects as (IAM authentication, no password). */
+  readonly database: {
+    readonly host: pulumi.Input<string>;
+    readonly port: number;
+    readonly name: string;
+    readonly user: string;
+    /** The ranges the database's addresses are in: the web pods' egress to it. */
+    readonly egressCidrs: string[];
+  };
+  /** The database, its app user and grants: the facts are written after them, so the first web sync finds its user. */
+  readonly databaseReady: pulumi.Resource[];
+  /**
+   * Let the web ApplicationSet generate the web Application: only once the overlay holds a release
+   * of this stack (config/web-release.ts). The facts are written either way.
+   */
   readonly webReleased: boolean;
   /** The nodes, CoreDNS and storage: the release is atomic and its pods need them. */
   readonly after: pulumi.Resource[];
@@ -30,10 +49,11 @@ export interface ArgoCdArgs {
 }
 
 /**
- * Argo CD from its pinned Helm chart, its `default` project emptied, then the root app-of-apps in
- * the `platform` project and (once released) the web Application in its own AppProject and its
- * namespace. The Applications wait for the chart (CRDs), the nodes and the load balancer
- * controller, so on destroy they go first, while everything that clears their objects'
+ * Argo CD from its pinned Helm chart, its `default` project emptied, the root app-of-apps in the
+ * `platform` project, the web app's AppProject and namespace, and the cluster's facts on the
+ * Argo CD cluster Secret, from which the web ApplicationSet in git generates the web Application
+ * (deploy/README.md). The root and the facts wait for the chart (CRDs), the nodes and the load
+ * balancer controller, so on destroy they go first, while everything that clears their objects'
  * finalizers still runs.
  */
 export class ArgoCd extends pulumi.ComponentResource {
@@ -117,25 +137,39 @@ export class ArgoCd extends pulumi.ComponentResource {
     );
     customResource('root', rootApplication(input), [...ready, platform]);
 
-    // Before the web Application, so deleted after it (and its claim with it, before the EBS CSI
-    // driver and the nodes, which `after` holds).
+
+    // Before the facts that let the web Application exist, so deleted after it.
     const namespace = new k8s.core.v1.Namespace(`${name}-web-namespace`, webNamespace(), {
       ...k8sOpts,
       dependsOn: args.after,
     });
-    if (args.webReleased) {
-      const project = customResource('web-project', webProject(input), [release]);
-      const manifest = pulumi
-        .output(args.targetGroupArn)
-        .apply((targetGroupArn) =>
-          webApplication({ ...input, targetGroupArn, loadBalancerCidrs: args.loadBalancerCidrs }),
-        );
-      new k8s.apiextensions.CustomResource(
-        `${name}-web`,
-        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: manifest.metadata, spec: manifest.spec },
-        { ...k8sOpts, dependsOn: [...ready, project, namespace] },
+    const project = customResource('web-project', webProject(input), [release]);
+    const secret = pulumi
+      .all([args.targetGroupArn, args.targetGroupName, args.database.host])
+      .apply(([targetGroupArn, targetGroupName, host]) =>
+        clusterSecret(
+          CHARTS.argocd.namespace,
+          {
+            environment: args.environment,
+            region: args.region,
+            repoUrl: repositoryUrl(input),
+            repoRevision: args.gitRevision,
+            targetGroupArn,
+            targetGroupName,
+            loadBalancerCidrs: args.loadBalancerCidrs,
+            database: { ...args.database, host },
+          },
+          args.webReleased,
+        ),
       );
-    }
+    // The web ApplicationSet's generator finds nothing until this Secret exists: the web app
+    // cannot sync before its project, namespace, database user and the root that syncs the
+    // ApplicationSet.
+    new k8s.core.v1.Secret(
+      `${name}-cluster-facts`,
+      { metadata: secret.metadata, type: secret.type, stringData: secret.stringData },
+      { ...k8sOpts, dependsOn: [...ready, platform, project, namespace, ...args.databaseReady] },
+    );
     this.registerOutputs({});
   }
 }

@@ -8,13 +8,6 @@ export interface ApplicationInputs {
   readonly environment: string;
 }
 
-export interface WebApplicationInputs extends ApplicationInputs {
-  /** The Pulumi-owned target group the web Service joins (TargetGroupBinding in deploy/web). */
-  readonly targetGroupArn: string;
-  /** The ALB's subnets: the only addresses the load balancer connects to the pod from. */
-  readonly loadBalancerCidrs: readonly string[];
-}
-
 /** A kustomize patch as an Application's source carries it (target by name or by label). */
 export interface KustomizePatch {
   readonly target: { group: string; version?: string; kind: string; name?: string; labelSelector?: string };
@@ -134,9 +127,10 @@ export const WEB_PROJECT_RESOURCES = {
   cluster: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass', name: `zumo-${APP.name}` }],
   namespaced: [
     { group: '', kind: 'ServiceAccount' },
-    { group: '', kind: 'PersistentVolumeClaim' },
     { group: '', kind: 'Service' },
     { group: 'apps', kind: 'Deployment' },
+    { group: 'policy', kind: 'PodDisruptionBudget' },
+    { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
     { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
     { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
     { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
@@ -157,48 +151,4 @@ export function webProject(input: ApplicationInputs) {
       namespaceResourceWhitelist: WEB_PROJECT_RESOURCES.namespaced.map((r) => ({ ...r })),
     },
   };
-}
-
-/**
- * The web app. Infra outputs reach the GitOps tree only here, as kustomize patches, so deploy/
- * holds no stack-specific values: the target group ARN of the TargetGroupBinding, and the ALB's
- * subnet ranges, which the NetworkPolicy admits and the service trusts as its nearest proxy.
- */
-export function webApplication(input: WebApplicationInputs) {
-  const cidrs = [...input.loadBalancerCidrs];
-  return application(input, {
-    name: APP.name,
-    project: APP.name,
-    path: `deploy/web/overlays/${input.environment}`,
-    namespace: APP.namespace,
-    patches: [
-      {
-        target: { group: 'elbv2.k8s.aws', version: 'v1beta1', kind: 'TargetGroupBinding', name: APP.name },
-        patch: JSON.stringify([{ op: 'replace', path: '/spec/targetGroupARN', value: input.targetGroupArn }]),
-      },
-      {
-        target: { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', name: APP.name },
-        patch: JSON.stringify([
-          {
-            op: 'add',
-            path: '/spec/ingress/-',
-            value: {
-              from: cidrs.map((cidr) => ({ ipBlock: { cidr } })),
-              ports: [{ port: APP.containerPort, protocol: 'TCP' }],
-            },
-          },
-        ]),
-      },
-      {
-        target: { group: 'apps', version: 'v1', kind: 'Deployment', name: APP.name },
-        patch: JSON.stringify([
-          {
-            op: 'add',
-            path: '/spec/template/spec/containers/0/env/-',
-            value: { name: 'TRUSTED_PROXY_CIDRS', value: cidrs.join(',') },
-          },
-        ]),
-      },
-    ],
-  });
 }

@@ -4,8 +4,8 @@
  * (argo-cd server/server.go initializeDefaultProject), so an Application in it is cluster-admin.
  * Pulumi empties `default` and puts the root app-of-apps and its children in `platform`, which
  * admits exactly what they deploy: the root's child Applications (this repository),
- * monitoring-config's rules, monitors and dashboard (this repository), and kube-prometheus-stack
- * (its chart repository).
+ * monitoring-config's rules, monitors and dashboard (this repository), kube-prometheus-stack and
+ * metrics-server (their chart repositories), and the web ApplicationSet.
  */
 import { PLATFORM_PROJECT, repositoryUrl, type ApplicationInputs } from './argocd-applications.js';
 
@@ -34,6 +34,21 @@ export const KUBE_PROMETHEUS_STACK = {
   release: 'kube-prometheus-stack',
 } as const;
 
+/**
+ * metrics-server as deploy/cluster/apps/metrics-server.yaml installs it, and what it creates with
+ * those values: read from the chart's templates at this version (kubernetes-sigs/metrics-server tag
+ * metrics-server-helm-chart-3.13.1, charts/metrics-server/templates; default values vendored in
+ * infra/reference). Its ClusterRoles and bindings are named `system:<fullname>...` and
+ * `<fullname>:system:auth-delegator`, its APIService after the API it serves.
+ */
+export const METRICS_SERVER = {
+  repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
+  chart: 'metrics-server',
+  version: '3.13.1',
+  release: 'metrics-server',
+  namespace: 'kube-system',
+} as const;
+
 /** What the platform Applications create, by kind; cluster-scoped objects by name as well. */
 export const PLATFORM_RESOURCES: { cluster: KindEntry[]; namespaced: KindEntry[] } = {
   cluster: [
@@ -53,10 +68,20 @@ export const PLATFORM_RESOURCES: { cluster: KindEntry[]; namespaced: KindEntry[]
       kind: 'ValidatingWebhookConfiguration',
       name: `${KUBE_PROMETHEUS_STACK.release}-*`,
     },
+    // metrics-server: its roles (clusterrole*.yaml, clusterrolebinding*.yaml) and the resource metrics API.
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `system:${METRICS_SERVER.release}*` },
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', name: `system:${METRICS_SERVER.release}*` },
+    {
+      group: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRoleBinding',
+      name: `${METRICS_SERVER.release}:system:auth-delegator`,
+    },
+    { group: 'apiregistration.k8s.io', kind: 'APIService', name: 'v1beta1.metrics.k8s.io' },
   ],
   namespaced: [
-    // The root's children.
+    // The root's children, and the ApplicationSet that generates the web Application.
     { group: 'argoproj.io', kind: 'Application' },
+    { group: 'argoproj.io', kind: 'ApplicationSet' },
     // The operator's objects (alertmanager/, prometheus/, rules, exporters' and self monitors).
     { group: 'monitoring.coreos.com', kind: 'Alertmanager' },
     { group: 'monitoring.coreos.com', kind: 'Prometheus' },
@@ -86,11 +111,16 @@ export function platformProject(input: ApplicationInputs, namespaces: { argocd: 
     kind: 'AppProject',
     metadata: { name: PLATFORM_PROJECT, namespace: namespaces.argocd },
     spec: {
-      description: 'The root app-of-apps and the cluster services it syncs (monitoring)',
-      sourceRepos: [repositoryUrl(input), KUBE_PROMETHEUS_STACK.repoURL],
-      destinations: [namespaces.argocd, namespaces.monitoring, ...KUBE_PROMETHEUS_STACK.extraNamespaces].map(
-        (namespace) => ({ server: IN_CLUSTER, namespace }),
-      ),
+      description: 'The root app-of-apps and the cluster services it syncs (monitoring, metrics-server, the web ApplicationSet)',
+      sourceRepos: [repositoryUrl(input), KUBE_PROMETHEUS_STACK.repoURL, METRICS_SERVER.repoURL],
+      destinations: [
+        ...new Set([
+          namespaces.argocd,
+          namespaces.monitoring,
+          ...KUBE_PROMETHEUS_STACK.extraNamespaces,
+          METRICS_SERVER.namespace,
+        ]),
+      ].map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: PLATFORM_RESOURCES.cluster.map((r) => ({ ...r })),
       namespaceResourceWhitelist: PLATFORM_RESOURCES.namespaced.map((r) => ({ ...r })),
     },
