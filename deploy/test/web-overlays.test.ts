@@ -1,26 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { Namespace, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import { APP, DOWNWARD_API_ENV, EnvSchema, MEMORY_BUDGET, NODE_POOL, PATHS, loadConfig } from '@zumo/config';
+import { APP, DOWNWARD_API_ENV, EnvSchema, MEMORY_BUDGET, PATHS, loadConfig } from '@zumo/config';
 import { byKind, crdValidator, render, type Manifest } from './render.js';
 
 /** Kinds without a namespace in this tree. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'PriorityClass']);
-const syncOptions = (m: Manifest) =>
-  (m.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '').split(',').map((o) => o.trim());
+/** The fewest replicas each environment runs: two zones in dev, three in prod. */
+const FLOOR: Record<string, number> = { dev: 2, prod: 3 };
 
 /** Kubernetes schemas (kubernetes-models validates with the upstream OpenAPI definitions). */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   Namespace,
   ServiceAccount,
-  PersistentVolumeClaim,
   Service,
   Deployment,
+  PodDisruptionBudget,
+  HorizontalPodAutoscaler,
   NetworkPolicy,
   ServiceMonitor,
   PriorityClass,
@@ -73,9 +76,6 @@ for (const environment of ['dev', 'prod']) {
       t.equal(container.readinessProbe.httpGet.path, PATHS.ready);
       t.equal(deployment.spec.template.metadata.annotations['prometheus.io/path'], PATHS.metrics);
       t.equal(env.get('PORT').value, String(APP.containerPort));
-      const dataMount = container.volumeMounts.find((m: { name: string }) => m.name === 'data');
-      t.equal(dataMount.mountPath, APP.dataMountPath);
-      t.ok(env.get('DATABASE_PATH').value.startsWith(`${APP.dataMountPath}/`), 'the database is on the volume');
       t.equal(byKind(manifests, 'TargetGroupBinding').spec.serviceRef.name, byKind(manifests, 'Service').metadata.name);
     });
 
@@ -145,32 +145,66 @@ for (const environment of ['dev', 'prod']) {
       );
     });
 
-    t.test('one writer: a single replica, Recreate, a ReadWriteOnce gp3 volume', async (t) => {
-      t.equal(deployment.spec.replicas, 1);
-      t.equal(deployment.spec.strategy.type, 'Recreate');
-      const pvc = byKind(manifests, 'PersistentVolumeClaim');
-      t.same(pvc.spec.accessModes, ['ReadWriteOnce']);
-      t.equal(pvc.spec.storageClassName, 'gp3');
+    t.test('no state in the pod: no volume claim, no database file', async (t) => {
+      t.notOk(
+        manifests.some((m) => m.kind === 'PersistentVolumeClaim'),
+        'no claim: the replicas share the database',
+      );
+      t.notOk(
+        pod.volumes.some((v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim),
+        'no volume from a claim',
+      );
+      t.notOk(env.has('DATABASE_PATH'), 'no SQLite file');
+      t.notOk(pod.nodeSelector, 'not pinned to a node group: any zone may run a replica');
     });
 
-    t.test('the data outlives the app: Argo CD never deletes or prunes its claim', async (t) => {
-      for (const kind of ['PersistentVolumeClaim']) {
-        const options = syncOptions(byKind(manifests, kind));
-        t.ok(options.includes('Delete=false'), `${kind}: Delete=false (kept when the Application is deleted)`);
-        t.ok(options.includes('Prune=false'), `${kind}: Prune=false (kept when it leaves git)`);
-      }
-      t.notOk(syncOptions(deployment).includes('Delete=false'), 'the workload itself is deleted with the app');
-    });
-
-    t.test('the pod runs on the data node group, and may evict others to fit there', async (t) => {
-      t.same(pod.nodeSelector, { [NODE_POOL.label]: NODE_POOL.data }, 'pinned to the one-AZ node group');
+    t.test(`at least ${FLOOR[environment]} replicas, one per zone before two in any`, async (t) => {
+      t.ok(deployment.spec.replicas >= FLOOR[environment]!, `${deployment.spec.replicas} replicas at creation`);
+      const labels = deployment.spec.template.metadata.labels;
+      const selects = (selector: { matchLabels: Record<string, string> }) =>
+        Object.entries(selector.matchLabels).every(([k, v]) => labels[k] === v);
+      const spread = new Map<string, any>(
+        pod.topologySpreadConstraints.map((c: { topologyKey: string }) => [c.topologyKey, c]),
+      );
+      const zone = spread.get('topology.kubernetes.io/zone');
+      t.match(zone, { maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' }, 'zones: hard');
+      t.ok(zone && selects(zone.labelSelector), "the zone spread counts this Deployment's pods");
+      t.ok(spread.has('kubernetes.io/hostname'), 'and spreads over nodes within a zone');
       const priority = byKind(manifests, 'PriorityClass');
       t.equal(pod.priorityClassName, priority.metadata.name);
       t.ok(
         (priority.value as number) > 0 && (priority.value as number) < 1e9,
         'above default pods, below system-critical ones',
       );
-      t.equal(priority.preemptionPolicy, 'PreemptLowerPriority');
+    });
+
+    t.test('a release or a node drain never leaves fewer replicas serving than wanted', async (t) => {
+      t.equal(deployment.spec.strategy.type, 'RollingUpdate');
+      t.equal(deployment.spec.strategy.rollingUpdate.maxUnavailable, 0, 'no old pod goes before a new one is ready');
+      t.ok(deployment.spec.strategy.rollingUpdate.maxSurge >= 1, 'a new pod starts beside the old ones');
+      const budget = byKind(manifests, 'PodDisruptionBudget');
+      t.same(budget.spec.selector, deployment.spec.selector, "the budget covers the Deployment's pods");
+      t.ok(
+        budget.spec.maxUnavailable < FLOOR[environment]!,
+        `a drain evicts at most ${budget.spec.maxUnavailable} of ${FLOOR[environment]}`,
+      );
+    });
+
+    t.test('the autoscaler scales on CPU between the floor and its maximum', async (t) => {
+      const hpa = byKind(manifests, 'HorizontalPodAutoscaler');
+      t.same(
+        hpa.spec.scaleTargetRef,
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
+        'it scales the web Deployment',
+      );
+      t.equal(hpa.spec.minReplicas, deployment.spec.replicas, 'its floor is the replica count at creation');
+      t.ok(hpa.spec.maxReplicas > hpa.spec.minReplicas, 'room to grow');
+      t.same(
+        hpa.spec.metrics.map((m: { resource: { name: string } }) => m.resource.name),
+        ['cpu'],
+        'on CPU',
+      );
+      t.ok(container.resources.requests.cpu, 'a CPU request, which utilization is a share of');
     });
 
     t.test('hardened pod', async (t) => {
@@ -212,7 +246,7 @@ for (const environment of ['dev', 'prod']) {
             podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
           },
         ],
-        "in git only Prometheus's pods are admitted (Pulumi's Application adds the load balancer's subnets)",
+        "in git only Prometheus's pods are admitted (the web ApplicationSet adds the load balancer's subnets)",
       );
       t.same(
         policy.spec.egress[0].to,
@@ -243,8 +277,8 @@ for (const environment of ['dev', 'prod']) {
 t.test('the app-of-apps roots render', async (t) => {
   for (const environment of ['dev', 'prod'])
     t.same(
-      render(`apps/${environment}`).filter((m: Manifest) => m.kind !== 'Application'),
+      render(`apps/${environment}`).filter((m: Manifest) => !['Application', 'ApplicationSet'].includes(m.kind)),
       [],
-      `${environment}: only Applications`,
+      `${environment}: only Applications and ApplicationSets`,
     );
 });

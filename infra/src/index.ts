@@ -23,7 +23,6 @@ import { readWebOverlay, releasedImage } from './config/web-release.js';
 import { LbController } from './components/lb-controller.js';
 import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
-import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
 import { CiRunner } from './components/ci-runner.js';
 import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
@@ -198,8 +197,21 @@ new ArgoCd(name, {
   githubRepository: config.githubRepository,
   gitRevision: config.gitRevision,
   environment: config.environment,
+  region: config.region,
   targetGroupArn: loadBalancer.targetGroupArn,
+  targetGroupName: loadBalancer.targetGroupName,
   loadBalancerCidrs: network.plan.lb,
+  // TEMPORARY, until the Database component is composed here: its writer endpoint, port, name,
+  // app user and subnets replace these, and databaseReady becomes [the database, its user and
+  // grants]. The host's .invalid name never resolves (RFC 2606), so nothing connects to it.
+  database: {
+    host: `${name}-database.invalid`,
+    port: 5432,
+    name: 'zumo',
+    user: 'zumo_web',
+    egressCidrs: [...network.plan.private],
+  },
+  databaseReady: [],
   webReleased: webImage.release !== undefined,
   after: clusterReady,
   applicationsAfter: [lbController.release, monitoring],
@@ -213,13 +225,6 @@ const alerting = new Alerting(name, {
   hostname: edge.hostname,
   albArnSuffix: loadBalancer.albArnSuffix,
   targetGroupArnSuffix: loadBalancer.targetGroupArnSuffix,
-  tags,
-});
-
-const backups = new Backups(name, {
-  retentionDays: config.backupRetentionDays,
-  protectData: config.deletionProtection,
-  stackVolumeTags: volumeTags,
   tags,
 });
 
@@ -260,4 +265,3 @@ export const ciRunnerProject = runner.projectName;
 export const alertTopicArn = alerting.topicArn;
 export const globalAlertTopicArn = alerting.globalTopicArn;
 export const uptimeHealthCheckId = alerting.healthCheckId;
-export const backupVaultName = backups.vaultName;

@@ -68,7 +68,12 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         dnsName: `internal-${name}.eu-west-1.elb.amazonaws.com`,
       };
     case 'aws:lb/targetGroup:TargetGroup':
-      return { arn: arn('elasticloadbalancing', 'targetgroup'), arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067` };
+      // Pulumi names a target group after the resource with a random suffix (autonaming).
+      return {
+        arn: arn('elasticloadbalancing', 'targetgroup'),
+        arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067`,
+        name: inputs['name'] ?? `${name}-4f1c2d7`,
+      };
     case 'random:index/randomPassword:RandomPassword':
       return { result: 'x'.repeat(Number(inputs['length'])) };
     case 'aws:iam/role:Role':

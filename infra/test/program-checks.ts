@@ -250,6 +250,12 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
       ['platform'],
       "nor its AppProject (only the root's)",
     );
+    const facts = one(recorded, 'kubernetes:core/v1:Secret', '-cluster-facts').inputs;
+    t.same(
+      facts['metadata'].labels,
+      { 'argocd.argoproj.io/secret-type': 'cluster' },
+      'the cluster facts are written, without the label the web ApplicationSet selects: it generates nothing yet',
+    );
     t.match(apps[0]!.inputs['spec'].source.path, new RegExp(`^deploy/apps/${stack}$`));
   });
 

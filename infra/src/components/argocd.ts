@@ -143,7 +143,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       ...k8sOpts,
       dependsOn: args.after,
     });
-    const project = customResource('web-project', webProject(input), [release]);
+    const project = args.webReleased ? [customResource('web-project', webProject(input), [release])] : [];
     const secret = pulumi
       .all([args.targetGroupArn, args.targetGroupName, args.database.host])
       .apply(([targetGroupArn, targetGroupName, host]) =>
@@ -168,7 +168,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     new k8s.core.v1.Secret(
       `${name}-cluster-facts`,
       { metadata: secret.metadata, type: secret.type, stringData: secret.stringData },
-      { ...k8sOpts, dependsOn: [...ready, platform, project, namespace, ...args.databaseReady] },
+      { ...k8sOpts, dependsOn: [...ready, platform, ...project, namespace, ...args.databaseReady] },
     );
     this.registerOutputs({});
   }

@@ -21,6 +21,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
   public readonly albArn: pulumi.Output<string>;
   public readonly albDnsName: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** Pulumi names it with a random suffix: a replacement has a new name (the TargetGroupBinding's follows it). */
+  public readonly targetGroupName: pulumi.Output<string>;
   /** CloudWatch dimensions (LoadBalancer, TargetGroup) are these ARN suffixes. */
   public readonly albArnSuffix: pulumi.Output<string>;
   public readonly targetGroupArnSuffix: pulumi.Output<string>;
@@ -106,6 +108,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     this.albArn = alb.arn;
     this.albDnsName = alb.dnsName;
     this.targetGroupArn = targetGroup.arn;
+    this.targetGroupName = targetGroup.name;
     this.albArnSuffix = alb.arnSuffix;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.securityGroupId = securityGroup.id;

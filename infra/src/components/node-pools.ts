@@ -4,10 +4,10 @@ import { NODE_POOL } from '@zumo/config';
 
 export interface NodePoolsArgs {
   readonly clusterName: pulumi.Input<string>;
-  /** Private subnets in AZ order; the data pool uses the first one. */
+  /** Private subnets in AZ order: the pool spans them all. */
   readonly privateSubnetIds: pulumi.Input<string[]>;
   readonly instanceTypes: readonly string[];
-  /** Sizes of the general pool (everything but the stateful pod). */
+  /** Sizes of the general pool. */
   readonly minSize: number;
   readonly desiredSize: number;
   readonly maxSize: number;
@@ -17,11 +17,9 @@ export interface NodePoolsArgs {
 }
 
 /**
- * Managed node groups (AL2023) in the private subnets, from a launch template that requires
- * IMDSv2 with a hop limit of 1, so pods cannot use the node role's credentials:
- * - general: spans every AZ, sized by stack config;
- * - data: one node in one AZ, for the pod with the zonal EBS volume. Its Auto Scaling group only
- *   knows that AZ, so a lost node is replaced where the volume is and the pod comes back by itself.
+ * A managed node group (AL2023), `general`, spanning every AZ's private subnet and sized by stack
+ * config, from a launch template that requires IMDSv2 with a hop limit of 1, so pods cannot use
+ * the node role's credentials. No workload is pinned to a zone: the web pods spread over all.
  */
 export class NodePools extends pulumi.ComponentResource {
   public readonly nodeGroups: aws.eks.NodeGroup[];
@@ -91,14 +89,7 @@ export class NodePools extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [...args.after, ...policies] },
       );
-    this.nodeGroups = [
-      pool(NODE_POOL.general, args.privateSubnetIds, [args.minSize, args.desiredSize, args.maxSize]),
-      pool(
-        NODE_POOL.data,
-        pulumi.output(args.privateSubnetIds).apply((ids) => [ids[0]!]),
-        [1, 1, 1],
-      ),
-    ];
+    this.nodeGroups = [pool(NODE_POOL.general, args.privateSubnetIds, [args.minSize, args.desiredSize, args.maxSize])];
     this.registerOutputs({});
   }
 }

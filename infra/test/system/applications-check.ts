@@ -1,8 +1,11 @@
 import type { Test } from 'tap';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { APP } from '@zumo/config';
 import { PLATFORM_PROJECT, SYNC_RETRY } from '../../src/lib/argocd-applications.js';
-import { KUBE_PROMETHEUS_STACK } from '../../src/lib/argocd-projects.js';
-import { renderApplication, type Manifest } from './argocd-render.js';
+import { KUBE_PROMETHEUS_STACK, METRICS_SERVER } from '../../src/lib/argocd-projects.js';
+import { REPO_ROOT } from '../mocks.js';
+import { allApplications, applicationNamed, renderApplication, type Manifest } from './argocd-render.js';
 import type { ResourceGraph } from './graph.js';
 
 /** Kinds that live outside namespaces (the ones the platform Applications create). */
@@ -14,6 +17,7 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingWebhookConfiguration',
   'Namespace',
   'PriorityClass',
+  'APIService',
 ]);
 
 const applicationsOf = (graph: ResourceGraph) =>
@@ -22,11 +26,11 @@ const applicationsOf = (graph: ResourceGraph) =>
 /**
  * What the Applications make Argo CD do, checked on the rendered objects: the web app's project
  * admits exactly what it ships, the service trusts exactly the ALB's subnets, every Application
- * (Pulumi's and the root's children) retries long enough for a first bring-up.
+ * (Pulumi's, the root's children and the generated web app) retries long enough for a first bring-up.
  */
 export function checkApplications(t: Test, graph: ResourceGraph) {
   const apps = applicationsOf(graph);
-  const web = apps.find((a) => a.metadata.name === APP.name)!;
+  const web = applicationNamed(graph, APP.name);
   const objects = renderApplication(web.spec)!;
 
   t.test('the web AppProject admits exactly what the web app ships, in its namespace only', async (t) => {
@@ -56,13 +60,24 @@ export function checkApplications(t: Test, graph: ResourceGraph) {
     ).inputs['spec'];
     const root = apps.find((a) => a.metadata.name === 'root')!;
     t.equal(root.spec.project, PLATFORM_PROJECT, 'the root is in it');
-    const rootObjects = renderApplication(root.spec)!;
-    t.ok(rootObjects.length > 0, 'the root renders its children');
-    for (const child of rootObjects) {
-      t.equal(child.kind, 'Application', `root creates ${child.kind}/${child.metadata.name}: only Applications`);
+    const rootRendered = renderApplication(root.spec)!;
+    t.ok(rootRendered.length > 0, 'the root renders its children');
+    for (const child of rootRendered) {
+      t.ok(
+        ['Application', 'ApplicationSet'].includes(child.kind),
+        `root creates ${child.kind}/${child.metadata.name}: only Applications and ApplicationSets`,
+      );
       t.equal(child.metadata.namespace ?? root.spec.destination.namespace, 'argocd', 'in argocd');
-      t.equal(child.spec.project, PLATFORM_PROJECT, `${child.metadata.name}: forced into the platform project`);
+      if (child.kind === 'Application')
+        t.equal(child.spec.project, PLATFORM_PROJECT, `${child.metadata.name}: forced into the platform project`);
+      else
+        t.equal(
+          child.spec.template.spec.project,
+          APP.name,
+          `${child.metadata.name}: generates into the web project, named outright, never templated (ApplicationSet Security docs)`,
+        );
     }
+    const rootObjects = rootRendered.filter((m) => m.kind === 'Application');
     const platformApps = [root, ...rootObjects];
     // Sources: what the Applications name; the chart's is the one whose kinds are listed.
     t.same(
@@ -70,12 +85,18 @@ export function checkApplications(t: Test, graph: ResourceGraph) {
       [...new Set(platformApps.map((a) => a.spec.source.repoURL))].sort(),
       'this repository and the chart repository, nothing else',
     );
-    const chartApp = rootObjects.find((a) => a.spec.source.chart === KUBE_PROMETHEUS_STACK.chart)!;
-    t.equal(chartApp.spec.source.repoURL, KUBE_PROMETHEUS_STACK.repoURL);
-    t.equal(
-      chartApp.spec.source.targetRevision,
-      KUBE_PROMETHEUS_STACK.version,
-      'the chart version its kinds were read at (argocd-projects.ts): a bump re-reads them',
+    for (const chart of [KUBE_PROMETHEUS_STACK, METRICS_SERVER]) {
+      const chartApp = rootObjects.find((a) => a.spec.source.chart === chart.chart)!;
+      t.equal(chartApp.spec.source.repoURL, chart.repoURL, `${chart.chart}: from its chart repository`);
+      t.equal(
+        chartApp.spec.source.targetRevision,
+        chart.version,
+        `${chart.chart}: the chart version its kinds were read at (argocd-projects.ts): a bump re-reads them`,
+      );
+    }
+    t.ok(
+      existsSync(join(REPO_ROOT, `infra/reference/metrics-server-${METRICS_SERVER.version}.values.yaml`)),
+      "metrics-server: the chart's values at that version are vendored",
     );
     // Destinations: where the Applications and what they render go.
     const rendered = platformApps.flatMap((a) =>
@@ -151,9 +172,9 @@ export function checkApplications(t: Test, graph: ResourceGraph) {
   });
 
   t.test('every Application retries long enough for a first bring-up', async (t) => {
-    const children = apps.flatMap((a) => (renderApplication(a.spec) ?? []).filter((m) => m.kind === 'Application'));
-    t.ok(children.length > 0, "the root's children are checked too");
-    for (const app of [...apps, ...children])
+    const every = allApplications(graph);
+    t.ok(every.length > apps.length, "the root's children and the generated web app are checked too");
+    for (const app of every)
       t.same(app.spec.syncPolicy.retry, SYNC_RETRY, `${app.metadata.name}: the shared retry policy`);
   });
 }

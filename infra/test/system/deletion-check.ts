@@ -1,6 +1,12 @@
 import type { Test } from 'tap';
 import type { Registered } from '../mocks.js';
-import { renderApplication, syncOptions, type Manifest } from './argocd-render.js';
+import {
+  clusterSecretsOf,
+  generateApplications,
+  renderApplication,
+  syncOptions,
+  type Manifest,
+} from './argocd-render.js';
 import { CONTROLLERS_RUN_ON, FINALIZERS, identityOf } from './finalizers.js';
 import { ResourceGraph } from './graph.js';
 import { select } from './order-rules.js';
@@ -91,9 +97,22 @@ export function checkDeletionOrder(t: Test, graph: ResourceGraph) {
   );
   const applications = graph.all('kubernetes:argoproj.io/v1alpha1:Application');
   t.ok(applications.length > 0, 'the stack declares Applications');
-  for (const app of applications) {
-    t.test(`destroying Application ${app.inputs['metadata'].name}`, async (t) => {
-      const deleted = objectsDeletedWith(app.inputs as never);
+  // Deleting the cluster Secret makes the ApplicationSets delete what they generated from it.
+  const secrets = clusterSecretsOf(graph);
+  const appSets = applications
+    .flatMap((a) => renderApplication(a.inputs['spec']) ?? [])
+    .filter((m) => m.kind === 'ApplicationSet');
+  const deleters = [
+    ...applications.map((app) => ({ app, deleted: () => objectsDeletedWith(app.inputs as never) })),
+    ...graph.resources.filter(select.clusterFacts).map((app) => ({
+      app,
+      deleted: () =>
+        appSets.flatMap((s) => generateApplications(s, secrets)).flatMap((g) => objectsDeletedWith(g as never)),
+    })),
+  ];
+  for (const { app, deleted: deletes } of deleters) {
+    t.test(`destroying ${ResourceGraph.label(app)}`, async (t) => {
+      const deleted = deletes();
       for (const f of FINALIZERS) {
         const carriers = deleted.filter((m) => hasFinalizer(m, f.kind, f.finalizer));
         if (carriers.length === 0) continue;

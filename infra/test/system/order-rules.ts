@@ -4,6 +4,7 @@
  * here when a resource needs something running before it; order.test.ts checks every rule on
  * both stacks.
  */
+import { APP } from '@zumo/config';
 import type { Registered } from '../mocks.js';
 
 export type Select = (r: Registered) => boolean;
@@ -42,6 +43,10 @@ const application =
     r.type === 'kubernetes:argoproj.io/v1alpha1:Application' &&
     (name === undefined || r.inputs['metadata']?.name === name);
 const nodeGroup = type('aws:eks/nodeGroup:NodeGroup');
+/** The Argo CD cluster Secret carrying the cluster's facts (infra/src/lib/cluster-facts.ts). */
+const clusterFacts: Select = (r) =>
+  r.type === 'kubernetes:core/v1:Secret' &&
+  r.inputs['metadata']?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster';
 const any =
   (...selects: Select[]): Select =>
   (r) =>
@@ -86,6 +91,17 @@ export const ORDER_RULES: OrderRule[] = [
     why: 'the Applications do not create namespaces (no CreateNamespace): Pulumi owns each with its Pod Security labels; on destroy the namespace, holding the objects the Application leaves (its claim), goes after it',
   },
   {
+    name: "the cluster's facts after Argo CD, the load balancer controller, and the web app's namespace and project",
+    later: clusterFacts,
+    earlier: any(
+      helm('argo-cd'),
+      helm('aws-load-balancer-controller'),
+      (r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs['metadata']?.name === APP.namespace,
+      (r) => r.type === 'kubernetes:argoproj.io/v1alpha1:AppProject' && r.inputs['metadata']?.name === APP.name,
+    ),
+    why: "the web ApplicationSet (deploy/web/apps) generates the web Application from this Secret: it syncs a TargetGroupBinding the controller's webhooks must admit, into a namespace it does not create, in a project that must exist; on destroy the Secret goes first, so the web Application is deleted while the controller still clears the binding's finalizer",
+  },
+  {
     name: 'the cluster after its control-plane log group',
     later: type('aws:eks/cluster:Cluster'),
     earlier: (r) => r.type === 'aws:cloudwatch/logGroup:LogGroup' && /^\/aws\/eks\/.+\/cluster$/.test(r.inputs['name']),
@@ -128,4 +144,4 @@ export const ORDER_RULES: OrderRule[] = [
 ];
 
 /** Helpers the order and deletion checks share. */
-export const select = { type, addon, helm, application, nodeGroup, any };
+export const select = { type, addon, helm, application, nodeGroup, clusterFacts, any };

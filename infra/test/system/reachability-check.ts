@@ -1,7 +1,7 @@
 import type { Test } from 'tap';
 import { APP } from '@zumo/config';
 import { MANAGED_PREFIX_LISTS, type Registered } from '../mocks.js';
-import { renderApplication, type Manifest } from './argocd-render.js';
+import { applicationNamed, renderApplication, type Manifest } from './argocd-render.js';
 import { FORBIDDEN_FLOWS, INTENDED_FLOWS, type Place } from './flows.js';
 import type { ResourceGraph } from './graph.js';
 import {
@@ -165,11 +165,7 @@ export function reaches(model: Model, from: Place, to: Place, port: number, ever
 }
 
 export function checkReachability(t: Test, graph: ResourceGraph) {
-  const webApp = graph.one(
-    'kubernetes:argoproj.io/v1alpha1:Application',
-    (a) => a.inputs['metadata'].name === APP.name,
-  );
-  const model = places(graph, renderApplication(webApp.inputs['spec'])!);
+  const model = places(graph, renderApplication(applicationNamed(graph, APP.name).spec)!);
   t.ok(model.enforced, 'NetworkPolicies are enforced (VPC CNI enableNetworkPolicy)');
   for (const flow of INTENDED_FLOWS)
     t.ok(

@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import { APP, PATHS } from '@zumo/config';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '../../src/lib/cloudfront.js';
 import { MANAGED_PREFIX_LISTS } from '../mocks.js';
-import { renderApplication } from './argocd-render.js';
+import { applicationNamed, renderApplication } from './argocd-render.js';
 import type { ResourceGraph } from './graph.js';
 
 /**
@@ -48,11 +48,8 @@ export function checkVisitorPath(t: Test, graph: ResourceGraph) {
   );
   t.match(targetGroup.inputs, { targetType: 'ip', port: APP.containerPort }, 'ip targets on the container port');
 
-  const webApp = graph.one(
-    'kubernetes:argoproj.io/v1alpha1:Application',
-    (a) => a.inputs['metadata'].name === APP.name,
-  );
-  const web = renderApplication(webApp.inputs['spec'])!;
+  // The web Application the ApplicationSet in git generates from the cluster's facts.
+  const web = renderApplication(applicationNamed(graph, APP.name).spec)!;
   const binding = web.find((m) => m.kind === 'TargetGroupBinding')!;
   t.equal(binding.spec.targetGroupARN, targetGroup.state['arn'], 'Argo CD binds the Service to this target group');
   t.equal(binding.spec.targetType, 'ip');

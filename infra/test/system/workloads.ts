@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../mocks.js';
-import { renderApplication, type Manifest } from './argocd-render.js';
+import { allApplications, renderApplication, type Manifest } from './argocd-render.js';
 import type { ResourceGraph } from './graph.js';
 
 export interface Workload {
@@ -110,17 +110,27 @@ function kubePrometheusStackPods(values: any): Workload[] {
   ];
 }
 
-/** Deployments, StatefulSets and DaemonSets in what an Application renders; its child Applications too. */
+/** metrics-server 3.13.1 (values.yaml `replicas: 1`; its Deployment rolls with the default surge). */
+function metricsServerPods(values: any): Workload[] {
+  return [{ name: 'metrics-server', pods: values?.replicas ?? 1, surges: true }];
+}
+
+/** Deployments, StatefulSets and DaemonSets in what one Application renders (not its child Applications). */
 function applicationPods(application: { spec: never }): Workload[] {
   const spec = application.spec as { source: { chart?: string; helm?: { valuesObject?: unknown } } };
   if (spec.source.chart === 'kube-prometheus-stack') return kubePrometheusStackPods(spec.source.helm?.valuesObject);
+  if (spec.source.chart === 'metrics-server') return metricsServerPods(spec.source.helm?.valuesObject);
+  if (spec.source.chart) throw new Error(`workloads.ts does not know the pods of chart ${spec.source.chart}`);
   const rendered: Manifest[] = renderApplication(application.spec) ?? [];
   return rendered.flatMap((m): Workload[] => {
-    if (m.kind === 'Application') return applicationPods(m as never);
     if (m.kind === 'DaemonSet') return [{ name: m.metadata.name, pods: 1, perNode: true }];
     if (m.kind !== 'Deployment' && m.kind !== 'StatefulSet') return [];
     const surges = m.kind === 'Deployment' && m.spec?.strategy?.type !== 'Recreate';
-    return [{ name: m.metadata.name, pods: m.spec?.replicas ?? 1, surges }];
+    // An autoscaled Deployment runs up to its autoscaler's maxReplicas: the nodes must hold them.
+    const autoscaler = rendered.find(
+      (h) => h.kind === 'HorizontalPodAutoscaler' && h.spec.scaleTargetRef.name === m.metadata.name,
+    );
+    return [{ name: m.metadata.name, pods: autoscaler?.spec.maxReplicas ?? m.spec?.replicas ?? 1, surges }];
   });
 }
 
@@ -132,8 +142,6 @@ export function workloads(graph: ResourceGraph): Workload[] {
     if (r.inputs['chart'] === 'aws-load-balancer-controller') return lbControllerPods(r.inputs['values']);
     throw new Error(`workloads.ts does not know the pods of chart ${r.inputs['chart']}`);
   });
-  const applications = graph
-    .all('kubernetes:argoproj.io/v1alpha1:Application')
-    .flatMap((a) => applicationPods(a.inputs as never));
+  const applications = allApplications(graph).flatMap((a) => applicationPods(a as never));
   return [...addons, ...releases, ...applications];
 }

@@ -44,8 +44,5 @@ export const DOWNWARD_API_ENV = {
 
 export type DownwardApiVariable = keyof typeof DOWNWARD_API_ENV;
 
-/**
- * The node label that names a node's group, and the group the stateful pod runs in: a node group
- * in one AZ (the AZ of its volume) that always replaces a lost node there (docs/infra.md).
- */
-export const NODE_POOL = { label: 'zumo.dev/pool', data: 'data', general: 'general' } as const;
+/** The node label that names a node's group, and the group's name (infra NodePools). */
+export const NODE_POOL = { label: 'zumo.dev/pool', general: 'general' } as const;
