@@ -1,8 +1,10 @@
 // The web app's first sync in the order Argo CD applies it (sync-order.ts, from gitops-engine's
-// source): whatever the pod names (its PriorityClass, ServiceAccount and volume claim) exists
-// before the Deployment, or its ReplicaSet's pods are refused ("no PriorityClass with name ...")
-// until a retry. Earlier waves hold only objects without a health check, so they never hold the
-// rollout back.
+// source): whatever the pod names (its PriorityClass, ServiceAccount) exists before the
+// Deployment, or its ReplicaSet's pods are refused ("no PriorityClass with name ...") until a
+// retry; the Service and its TargetGroupBinding exist before the pods too, or the load balancer
+// controller does not give them its readiness gate (it injects it at pod creation only, for pods
+// of a Service some binding names). Earlier waves hold only objects without a health check, so
+// they never hold the rollout back.
 import t from 'tap';
 import { render, type Manifest } from './render.js';
 import { HEALTH_CHECKED, groupKind, syncOrder } from './sync-order.js';
@@ -30,6 +32,11 @@ for (const environment of ['dev', 'prod']) {
       named.some((n) => n.startsWith('PriorityClass/')),
       'the pod names its PriorityClass',
     );
+    const service = order.find((x) => x.manifest.kind === 'Service')!;
+    const binding = order.find(
+      (x) => x.manifest.kind === 'TargetGroupBinding' && x.manifest.spec.serviceRef.name === service.manifest.metadata.name,
+    )!;
+    named.push(`Service/${service.manifest.metadata.name}`, `TargetGroupBinding/${binding.manifest.metadata.name}`);
     for (const kindName of named) {
       t.ok(at(kindName) >= 0, `${kindName} ships with the app`);
       t.ok(
