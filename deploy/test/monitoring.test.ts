@@ -91,7 +91,6 @@ t.test('every alert says how bad, what and where to look', async (t) => {
     'WebContainerRestarts',
     'WebHigh5xxRatio',
     'WebHighLatencyP99',
-    'WebDataVolumeFilling',
     'ArgoCdAppOutOfSync',
     'ArgoCdAppDegraded',
   ];
@@ -116,7 +115,6 @@ t.test('every alert says how bad, what and where to look', async (t) => {
     'p99 above 300 ms over 10 minutes',
   );
   t.equal(threshold('WebHighLatencyP99').for, '10m');
-  t.match(threshold('WebDataVolumeFilling').expr, /> 0\.8/, 'volume above 80%');
   for (const name of ['ArgoCdAppOutOfSync', 'ArgoCdAppDegraded']) t.equal(threshold(name).for, '15m');
 });
 

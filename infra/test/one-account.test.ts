@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { ACCOUNT_WIDE, backupSelectionTags } from './system/account-wide.js';
+import { ACCOUNT_WIDE } from './system/account-wide.js';
 import { quotaNeeds } from './system/quotas.js';
 import { REPO_ROOT } from './mocks.js';
 import { declaredProgram } from './ci/declared.js';
@@ -24,14 +24,6 @@ for (const kind of ACCOUNT_WIDE) {
   const shared = ids(stacks.dev).filter((id) => ids(stacks.prod).includes(id));
   t.same(shared, [], `${kind.type.split(':').pop()}: not declared by both stacks (${kind.why})`);
 }
-
-t.test('the daily backups of one stack do not select the other stack volumes', async (t) => {
-  const [dev, prod] = [stacks.dev, stacks.prod].map((s) =>
-    backupSelectionTags(s.find((r) => r.type === 'aws:backup/selection:Selection')!.inputs),
-  ) as [Record<string, string>, Record<string, string>];
-  const disjoint = Object.keys(dev).some((key) => key in prod && dev[key] !== prod[key]);
-  t.ok(disjoint, `dev selects ${JSON.stringify(dev)}, prod ${JSON.stringify(prod)}: some tag must differ`);
-});
 
 t.test(
   "the prerequisites ask for the service quotas both stacks need (a new account's defaults can be lower)",

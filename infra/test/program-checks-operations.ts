@@ -1,10 +1,10 @@
 import type { Test } from 'tap';
 import { APP, PATHS } from '@zumo/config';
 import { ALERTMANAGER_SECRET, MONITORING_NAMESPACE } from '../src/lib/alertmanager.js';
-import { ALARMS, BACKUP_SCHEDULE, BACKUP_SELECTION_TAG } from '../src/lib/operations.js';
+import { ALARMS } from '../src/lib/operations.js';
 import { find, one, secretValue, type Recorded } from './mocks.js';
 
-/** Alerting, backups and the monitoring Secrets, on both stacks. */
+/** Alerting and the monitoring Secrets, on both stacks. */
 export function checkOperations(t: Test, stack: string, recorded: Recorded[], outputs: Record<string, string>) {
   t.test('VPC flow logs: the role may do what the Amazon VPC user guide lists, but create log groups', async (t) => {
     const statements = JSON.parse(one(recorded, 'aws:iam/rolePolicy:RolePolicy', '-flow-logs').inputs['policy'])
@@ -98,31 +98,6 @@ export function checkOperations(t: Test, stack: string, recorded: Recorded[], ou
     });
   });
 
-  t.test('backups: the app volume is snapshotted daily', async (t) => {
-    const plan = one(recorded, 'aws:backup/plan:Plan').inputs;
-    const rule = plan['rules'][0];
-    t.equal(rule.schedule, BACKUP_SCHEDULE);
-    t.equal(BACKUP_SCHEDULE, 'cron(0 3 * * ? *)', 'every day at 03:00 UTC');
-    t.equal(rule.lifecycle.deleteAfter, 7, 'kept 7 days');
-    const selection = one(recorded, 'aws:backup/selection:Selection').inputs;
-    t.same(selection['resources'], ['arn:aws:ec2:*:*:volume/*'], 'EBS volumes only');
-    t.same(
-      selection['conditions'][0].stringEquals,
-      [
-        { key: `aws:ResourceTag/${BACKUP_SELECTION_TAG}`, value: APP.namespace },
-        { key: 'aws:ResourceTag/stack', value: stack },
-      ],
-      "selected by the tags the EBS CSI driver puts on this stack's app volumes",
-    );
-    t.ok(one(recorded, 'aws:backup/vault:Vault').inputs['kmsKeyArn'], 'the vault is encrypted with its own key');
-    const attached = find(recorded, 'aws:iam/rolePolicyAttachment:RolePolicyAttachment', '-backup-').map(
-      (r) => r.inputs['policyArn'],
-    );
-    t.same(attached.sort(), [
-      'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
-      'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
-    ]);
-  });
 
   t.test('monitoring: Alertmanager config and the Grafana login live in Secrets, not in git', async (t) => {
     const secrets = find(recorded, 'kubernetes:core/v1:Secret').filter(

@@ -9,9 +9,10 @@ import {
   SYNC_RETRY,
   retryWindowSeconds,
   rootApplication,
-  webApplication,
   webProject,
 } from '../src/lib/argocd-applications.js';
+import { clusterSecret } from '../src/lib/cluster-facts.js';
+import { generateApplications, type Manifest } from './system/argocd-render.js';
 import { LB_CONTROLLER_POLICY } from '../src/components/lb-controller.js';
 import { emptyDefaultProject, platformProject } from '../src/lib/argocd-projects.js';
 import { REPO_ROOT } from './mocks.js';
@@ -93,19 +94,32 @@ function argoCdSchema(file: string) {
   return new Ajv({ strict: false, allErrors: true }).compile(version.schema.openAPIV3Schema);
 }
 
-t.test('the Applications Pulumi creates validate against the Argo CD CRD', async (t) => {
+t.test('the root Pulumi creates and the web Application git generates validate against the Argo CD CRDs', async (t) => {
   const validate = argoCdSchema('crds/argocd-application.crd.yaml');
-  const inputs = {
-    githubRepository: 'acme/zumo',
-    gitRevision: 'main',
-    environment: 'dev',
-    targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/abc',
-    loadBalancerCidrs: ['10.40.60.0/26', '10.40.60.64/26'],
-  };
-  for (const app of [rootApplication(inputs), webApplication(inputs)]) {
+  const validateSet = argoCdSchema('crds/argocd-applicationset.crd.yaml');
+  const inputs = { githubRepository: 'acme/zumo', gitRevision: 'main', environment: 'dev' };
+  const appSet = parse(readFileSync(join(REPO_ROOT, 'deploy/web/apps/web.yaml'), 'utf8')) as Manifest;
+  t.ok(validateSet(appSet), `the web ApplicationSet: valid (${JSON.stringify(validateSet.errors)})`);
+  const secret = clusterSecret(
+    'argocd',
+    {
+      environment: 'dev',
+      region: 'eu-west-1',
+      repoUrl: 'https://github.com/acme/zumo.git',
+      repoRevision: 'main',
+      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/abc',
+      targetGroupName: 'zumo-dev-web-1a2b3c4',
+      loadBalancerCidrs: ['10.40.60.0/26', '10.40.60.64/26'],
+      database: { host: 'db.example', port: 5432, name: 'zumo', user: 'zumo_web', egressCidrs: ['10.40.0.0/20'] },
+    },
+    true,
+  );
+  const generated = generateApplications(appSet, [secret]);
+  t.equal(generated.length, 1, 'it generates the web Application');
+  for (const app of [rootApplication(inputs), ...generated]) {
     t.ok(validate(app), `${app.metadata.name}: valid (${JSON.stringify(validate.errors)})`);
     t.same(
-      app.metadata.finalizers,
+      (app.metadata as { finalizers?: string[] }).finalizers,
       ['resources-finalizer.argocd.argoproj.io'],
       `${app.metadata.name}: resources finalizer`,
     );
@@ -118,12 +132,6 @@ t.test('the Applications Pulumi creates validate against the Argo CD CRD', async
   t.notOk(
     validate({ ...rootApplication(inputs), spec: { project: 'default' } }),
     'control: an Application without destination is refused',
-  );
-  const patch = JSON.parse(webApplication(inputs).spec.source.kustomize.patches[0]!.patch);
-  t.same(
-    patch,
-    [{ op: 'replace', path: '/spec/targetGroupARN', value: inputs.targetGroupArn }],
-    'the target group reaches deploy/ as a kustomize patch',
   );
 });
 

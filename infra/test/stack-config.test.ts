@@ -37,7 +37,6 @@ t.test('defaults differ by environment', async (t) => {
     argocdHighAvailability: false,
     vpcCidr: '10.40.0.0/16',
     alertEmails: [],
-    backupRetentionDays: 7,
   });
   t.match(prod, {
     natGateways: 'perAz',
@@ -49,7 +48,7 @@ t.test('defaults differ by environment', async (t) => {
   t.equal(dev.secretsKeyAlias, 'alias/zumo-pulumi-secrets-dev', 'each stack its own secrets key');
   t.equal(prod.secretsKeyAlias, 'alias/zumo-pulumi-secrets-prod');
   t.equal(prod.permissionsBoundaryArn, prodBoundary);
-  t.ok(prod.nodeMinSize >= 2, 'prod keeps at least two nodes');
+  t.ok(prod.nodeMinSize >= 3, 'prod keeps a node in each of three zones for its three web replicas');
   t.ok((SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(dev.kubernetesVersion));
 });
 
@@ -74,7 +73,6 @@ const cases: Case[] = [
     key: 'zumo:alertEmails',
     allowed: /at least one address in prod/,
   },
-  { why: 'no backups kept', raw: { backupRetentionDays: 0 }, key: 'zumo:backupRetentionDays', allowed: /1 to 365/ },
   { why: 'unknown environment', raw: { environment: 'staging' }, key: 'zumo:environment', allowed: /one of dev, prod/ },
   { why: 'public CIDR', raw: { vpcCidr: '52.0.0.0/16' }, key: 'zumo:vpcCidr', allowed: /private \(RFC 1918\)/ },
   { why: 'CIDR too large', raw: { vpcCidr: '10.0.0.0/8' }, key: 'zumo:vpcCidr', allowed: /\/16 to \/18/ },

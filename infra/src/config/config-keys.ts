@@ -105,10 +105,10 @@ export const CONFIG_KEYS = {
     type: 'string',
     description: 'EKS version in standard support (SUPPORTED_KUBERNETES_VERSIONS in infra/src/config/stack-config.ts).',
   },
-  nodeInstanceTypes: { type: 'array<string>', description: 'Instance types of both node groups.' },
+  nodeInstanceTypes: { type: 'array<string>', description: 'Instance types of the node group.' },
   nodeMinSize: {
     type: 'integer',
-    description: 'General node group minimum (the data node group is one node in the first AZ).',
+    description: 'General node group minimum: at least one node per zone the web replicas spread over.',
   },
   nodeDesiredSize: { type: 'integer', description: 'General node group desired size, between min and max.' },
   nodeMaxSize: { type: 'integer', description: 'General node group maximum.' },
@@ -144,10 +144,6 @@ export const CONFIG_KEYS = {
     type: 'array<string>',
     description:
       'E-mail addresses the SNS alert topics notify (CloudWatch alarms, uptime check); at least one in prod.',
-  },
-  backupRetentionDays: {
-    type: 'integer',
-    description: 'Days AWS Backup keeps the daily snapshot of the SQLite volume, 1 to 365.',
   },
   alertmanagerCriticalWebhookUrl: {
     type: 'string',

@@ -57,8 +57,6 @@ export interface StackConfig {
   readonly secretsKeyAlias: string;
   /** Who the SNS alert topics email (each address confirms its subscription once). */
   readonly alertEmails: readonly string[];
-  /** Days AWS Backup keeps the daily snapshots of the SQLite volume. */
-  readonly backupRetentionDays: number;
   /** Alias of the state bucket's encryption key (infra/bootstrap). */
   readonly stateKeyAlias: string;
   /** The account's GitHub Actions OIDC provider, created once by infra/bootstrap (output githubOidcProviderArn). */
@@ -91,9 +89,10 @@ export function defaultsFor(
     kubernetesVersion: '1.35',
     nodeInstanceTypes: prod ? ['m7i.large'] : ['t3.medium'],
     // The general pool; the data pool adds one node (dev 2 nodes, prod 3 in total).
-    nodeMinSize: prod ? 2 : 1,
-    nodeDesiredSize: prod ? 2 : 1,
-    nodeMaxSize: prod ? 6 : 3,
+    // A node in each zone the web replicas spread over (2 in dev, 3 in prod, deploy/web/overlays).
+    nodeMinSize: prod ? 3 : 2,
+    nodeDesiredSize: prod ? 3 : 2,
+    nodeMaxSize: prod ? 6 : 4,
     clusterPublicAccessCidrs: [],
     gitRevision: 'refs/heads/main',
     ecrKeepReleases: 30,
@@ -108,7 +107,6 @@ export function defaultsFor(
     secretsKeyAlias: `alias/zumo-pulumi-secrets-${environment}`,
     stateKeyAlias: 'alias/zumo-pulumi-state',
     alertEmails: [],
-    backupRetentionDays: 7,
     ciRunnerActorIds: [],
   };
 }
@@ -360,9 +358,6 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     bad('alertEmails', 'a list of e-mail addresses, e.g. ["oncall@example.com"]');
   else if (environment === 'prod' && alertEmails.length === 0)
     bad('alertEmails', 'at least one address in prod (an alarm nobody receives is no alarm)');
-  const backupRetentionDays = value('backupRetentionDays');
-  if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 1 || backupRetentionDays > 365)
-    bad('backupRetentionDays', 'an integer from 1 to 365');
   const ciRunnerActorIds = value('ciRunnerActorIds');
   if (!Array.isArray(ciRunnerActorIds) || !ciRunnerActorIds.every((id) => Number.isSafeInteger(id) && id > 0))
     bad('ciRunnerActorIds', 'a list of GitHub account ids (numbers: gh api users/<login> --jq .id)');

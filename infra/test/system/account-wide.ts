@@ -77,15 +77,3 @@ export const ACCOUNT_WIDE: AccountWide[] = [
   { type: 'aws:lb/loadBalancer:LoadBalancer', identity: (i) => i['name'], why: 'one name per account and region' },
   { type: 'aws:lb/targetGroup:TargetGroup', identity: (i) => i['name'], why: 'one name per account and region' },
 ];
-
-/**
- * Selectors that pick resources across the account by tag: two stacks' selectors must not pick the
- * same resources (both stacks' volumes carry the app namespace's tag).
- */
-export function backupSelectionTags(inputs: Inputs): Record<string, string> {
-  return Object.fromEntries(
-    (inputs['conditions'] ?? []).flatMap((c: { stringEquals?: { key: string; value: string }[] }) =>
-      (c.stringEquals ?? []).map((e) => [e.key, e.value]),
-    ),
-  );
-}
