@@ -40,8 +40,6 @@ const tags = { project: 'zumo', stack, environment: config.environment, 'managed
 const clusterName = `${name}-eks`;
 // Before any resource: every role the program declares carries the stack's boundary (infra/bootstrap).
 enforcePermissionsBoundary(config.permissionsBoundaryArn);
-/** Tags of every EBS volume the cluster creates: backups select this stack's volumes by them. */
-const volumeTags = { stack };
 
 // Checked before any resource is declared: more AZs than the region has is a config error.
 const account = (await aws.getCallerIdentity()).accountId;
@@ -152,13 +150,10 @@ const nodes = new NodePools(name, {
 });
 const addons = new ClusterAddons(name, {
   clusterName: cluster.name,
-  provider: cluster.provider,
   nodes: nodes.nodeGroups,
-  protectData: config.deletionProtection,
-  volumeTags,
   tags,
 });
-// In-cluster workloads (Helm releases, Applications) need nodes, DNS and storage first.
+// In-cluster workloads (Helm releases, Applications) need nodes and DNS first.
 const clusterReady = [...nodes.nodeGroups, ...addons.ready];
 
 const lbController = new LbController(name, {

@@ -109,10 +109,9 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
     );
   });
 
-  t.test('cluster: add-ons and storage', async (t) => {
+  t.test('cluster: add-ons, and no storage', async (t) => {
     const addons = find(recorded, 'aws:eks/addon:Addon');
     t.same(addons.map((a) => a.inputs['addonName']).sort(), [
-      'aws-ebs-csi-driver',
       'coredns',
       'eks-pod-identity-agent',
       'kube-proxy',
@@ -124,18 +123,10 @@ export function checkCluster(t: Test, stack: string, recorded: Recorded[]) {
       { enableNetworkPolicy: 'true', env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } },
       'NetworkPolicies are enforced; /28 prefixes per node (110 pods on a t3.medium, not 17)',
     );
-    const ebs = addons.find((a) => a.inputs['addonName'] === 'aws-ebs-csi-driver')!.inputs;
-    t.equal(
-      ebs['podIdentityAssociations'][0].serviceAccount,
-      'ebs-csi-controller-sa',
-      'EBS CSI gets its role through Pod Identity',
+    t.same(
+      find(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass'),
+      [],
+      'no StorageClass and no EBS CSI driver: no workload keeps a volume, none is tied to a zone',
     );
-    const storageClass = one(recorded, 'kubernetes:storage.k8s.io/v1:StorageClass').inputs;
-    t.match(storageClass, {
-      provisioner: 'ebs.csi.aws.com',
-      volumeBindingMode: 'WaitForFirstConsumer',
-      parameters: { type: 'gp3', encrypted: 'true', tagSpecification_1: `stack=${stack}` },
-    });
-    t.equal(storageClass['metadata'].annotations['storageclass.kubernetes.io/is-default-class'], 'true');
   });
 }

@@ -60,8 +60,8 @@ export const ORDER_RULES: OrderRule[] = [
     why: 'a node is Ready only once the VPC CNI runs; terraform-aws-eks creates vpc-cni and the pod identity agent "before_compute"',
   },
   {
-    name: 'CoreDNS and the EBS CSI driver after the nodes',
-    later: any(addon('coredns'), addon('aws-ebs-csi-driver')),
+    name: 'CoreDNS after the nodes',
+    later: addon('coredns'),
     earlier: nodeGroup,
     why: 'their Deployments stay DEGRADED without a node and the add-on create times out after 20 minutes (pulumi-eks #1819)',
   },
