@@ -184,5 +184,7 @@ export function withFactsTable(document: string): string {
   const start = document.indexOf(FACTS_TABLE_MARKERS.start);
   const end = document.indexOf(FACTS_TABLE_MARKERS.end);
   if (start < 0 || end < start) throw new Error(`no "${FACTS_TABLE_MARKERS.start}" ... "${FACTS_TABLE_MARKERS.end}" section`);
-  return `${document.slice(0, start + FACTS_TABLE_MARKERS.start.length)}\n\n${factsTable()}\n\n${document.slice(end)}`;
+  // Prettier would realign the columns: the generated text stays as generated.
+  const table = `<!-- prettier-ignore-start -->\n${factsTable()}\n<!-- prettier-ignore-end -->`;
+  return `${document.slice(0, start + FACTS_TABLE_MARKERS.start.length)}\n${table}\n${document.slice(end)}`;
 }

@@ -133,7 +133,7 @@ export const EnvSchema = Type.Object({
       pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}(,[0-9A-Fa-f:.]+/[0-9]{1,3})*$',
       default: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16',
       description:
-        'comma-separated CIDRs the nearest proxy (the load balancer) connects from; in AWS the load balancer subnets, patched in by the web Application; each an IPv4 address with a prefix of 1-32 or an IPv6 address with 1-128 (a /0, trusting every peer, is refused)',
+        'comma-separated CIDRs the nearest proxy (the load balancer) connects from; in AWS the load balancer subnets, from the cluster facts (deploy/README.md); each an IPv4 address with a prefix of 1-32 or an IPv6 address with 1-128 (a /0, trusting every peer, is refused)',
     }),
     (value) => value.split(',').every(isCidr),
   ),
