@@ -84,13 +84,6 @@ export const ORDER_RULES: OrderRule[] = [
     why: "an Application needs Argo CD's CRD; the TargetGroupBinding it syncs is refused while the controller's webhooks (failurePolicy Fail) are down",
   },
   {
-    name: 'Applications after the namespace Pulumi gives them',
-    later: application(),
-    earlier: type('kubernetes:core/v1:Namespace'),
-    related: (app, namespace) => app.inputs['spec']?.destination?.namespace === namespace.inputs['metadata']?.name,
-    why: 'the Applications do not create namespaces (no CreateNamespace): Pulumi owns each with its Pod Security labels; on destroy the namespace, holding the objects the Application leaves (its claim), goes after it',
-  },
-  {
     name: "the cluster's facts after Argo CD, the load balancer controller, and the web app's namespace and project",
     later: clusterFacts,
     earlier: any(
@@ -99,7 +92,7 @@ export const ORDER_RULES: OrderRule[] = [
       (r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs['metadata']?.name === APP.namespace,
       (r) => r.type === 'kubernetes:argoproj.io/v1alpha1:AppProject' && r.inputs['metadata']?.name === APP.name,
     ),
-    why: "the web ApplicationSet (deploy/web/apps) generates the web Application from this Secret: it syncs a TargetGroupBinding the controller's webhooks must admit, into a namespace it does not create, in a project that must exist; on destroy the Secret goes first, so the web Application is deleted while the controller still clears the binding's finalizer",
+    why: "the web ApplicationSet (deploy/web/apps) generates the web Application from this Secret: it syncs a TargetGroupBinding the controller's webhooks must admit, in a project that must exist, into a namespace it does not create (no CreateNamespace: Pulumi owns it with its Pod Security labels); on destroy the Secret goes first, so the web Application is deleted while the controller still clears the binding's finalizer and before its namespace",
   },
   {
     name: 'the cluster after its control-plane log group',
