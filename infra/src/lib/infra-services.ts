@@ -100,6 +100,8 @@ export function serviceStatements(s: InfraScope): PolicyStatement[] {
       Action: ['sns:*', 'cloudwatch:*'],
       Resource: [`arn:aws:sns:*:${account}:${prefix}*`, `arn:aws:cloudwatch:*:${account}:alarm:${prefix}*`],
     },
+    // The program declares no AWS Backup resources any more; stacks created before still hold a
+    // plan and a selection (and, dev, a vault) that their next `up` deletes with these actions.
     {
       Sid: 'Backups',
       Effect: 'Allow',

@@ -289,29 +289,6 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
   'aws:sns/topicSubscription:TopicSubscription': (s) => [
     { action: 'sns:Subscribe', resource: `arn:aws:sns:${s.region}:${s.account}:${s.prefix}alerts-1234567` },
   ],
-  'aws:backup/vault:Vault': (s) => {
-    const arn = `arn:aws:backup:${s.region}:${s.account}:backup-vault:${s.prefix}backup-1234567`;
-    return [
-      { action: 'backup:CreateBackupVault', resource: arn, context: tagged(s) },
-      { action: 'backup-storage:MountCapsule', resource: '*' },
-      { action: 'backup:DeleteBackupVault', resource: arn },
-    ];
-  },
-  'aws:backup/plan:Plan': (s) => {
-    const arn = `arn:aws:backup:${s.region}:${s.account}:backup-plan:0000-${s.stack}`;
-    return [
-      { action: 'backup:CreateBackupPlan', resource: arn, context: tagged(s) },
-      { action: 'backup:DeleteBackupPlan', resource: arn, context: owned(s) },
-    ];
-  },
-  'aws:backup/selection:Selection': (s) => [
-    {
-      action: 'backup:CreateBackupSelection',
-      resource: `arn:aws:backup:${s.region}:${s.account}:backup-plan:0000-${s.stack}`,
-      context: owned(s),
-    },
-    { action: 'iam:PassRole', resource: role(s), context: { 'iam:PassedToService': 'backup.amazonaws.com' } },
-  ],
   'aws:cloudfront/distribution:Distribution': (s) => {
     const arn = `arn:aws:cloudfront::${s.account}:distribution/E${s.stack.toUpperCase()}1`;
     return [
