@@ -34,7 +34,8 @@ for (const environment of ['dev', 'prod']) {
     );
     const service = order.find((x) => x.manifest.kind === 'Service')!;
     const binding = order.find(
-      (x) => x.manifest.kind === 'TargetGroupBinding' && x.manifest.spec.serviceRef.name === service.manifest.metadata.name,
+      (x) =>
+        x.manifest.kind === 'TargetGroupBinding' && x.manifest.spec.serviceRef.name === service.manifest.metadata.name,
     )!;
     named.push(`Service/${service.manifest.metadata.name}`, `TargetGroupBinding/${binding.manifest.metadata.name}`);
     for (const kindName of named) {

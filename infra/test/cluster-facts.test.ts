@@ -26,7 +26,11 @@ t.test('deploy/README.md carries the table of facts generated from the code that
   const doc = readFileSync(join(REPO_ROOT, 'deploy/README.md'), 'utf8');
   t.equal(doc.split(FACTS_TABLE_MARKERS.start).length, 2, 'one generated section');
   t.equal(withFactsTable(doc), doc, 'the committed table is the generated one (run: nx run infra:facts-table)');
-  t.throws(() => withFactsTable('# no table\n'), /no "<!-- cluster-facts:start/, 'a document without markers is refused');
+  t.throws(
+    () => withFactsTable('# no table\n'),
+    /no "<!-- cluster-facts:start/,
+    'a document without markers is refused',
+  );
 });
 
 t.test('the web ApplicationSet reads exactly the facts Pulumi writes', async (t) => {
@@ -45,21 +49,20 @@ t.test('the cluster Secret is the local cluster, labelled for the web app only o
   });
   t.equal(released.metadata.labels['zumo.dev/web' as never], 'released');
   t.notOk('zumo.dev/web' in clusterSecret('argocd', FACTS, false).metadata.labels, 'no label before a release');
-  t.equal(released.metadata.annotations['load_balancer_cidrs'], '10.40.60.0/26,10.40.60.64/26', 'lists comma-separated');
+  t.equal(
+    released.metadata.annotations['load_balancer_cidrs'],
+    '10.40.60.0/26,10.40.60.64/26',
+    'lists comma-separated',
+  );
 });
 
 t.test('facts a template could not use are refused with the field to fix', async (t) => {
   const cases: [string, Partial<ClusterFacts>, RegExp][] = [
     ['no load balancer range', { loadBalancerCidrs: [] }, /loadBalancerCidrs is empty/],
     ['a range that is not a CIDR', { loadBalancerCidrs: ['10.40.60.0'] }, /loadBalancerCidrs holds 10\.40\.60\.0/],
-    [
-      'no database range',
-      { database: { ...FACTS.database, egressCidrs: [] } },
-      /database\.egressCidrs is empty/,
-    ],
+    ['no database range', { database: { ...FACTS.database, egressCidrs: [] } }, /database\.egressCidrs is empty/],
     ['a port out of range', { database: { ...FACTS.database, port: 70000 } }, /database\.port 70000/],
     ['an empty host', { database: { ...FACTS.database, host: '' } }, /database_host is empty/],
   ];
-  for (const [why, change, error] of cases)
-    t.throws(() => clusterFactAnnotations({ ...FACTS, ...change }), error, why);
+  for (const [why, change, error] of cases) t.throws(() => clusterFactAnnotations({ ...FACTS, ...change }), error, why);
 });

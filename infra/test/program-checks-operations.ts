@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import { APP, PATHS } from '@zumo/config';
+import { PATHS } from '@zumo/config';
 import { ALERTMANAGER_SECRET, MONITORING_NAMESPACE } from '../src/lib/alertmanager.js';
 import { ALARMS } from '../src/lib/operations.js';
 import { find, one, secretValue, type Recorded } from './mocks.js';
@@ -97,7 +97,6 @@ export function checkOperations(t: Test, stack: string, recorded: Recorded[], ou
       comparisonOperator: 'LessThanThreshold',
     });
   });
-
 
   t.test('monitoring: Alertmanager config and the Grafana login live in Secrets, not in git', async (t) => {
     const secrets = find(recorded, 'kubernetes:core/v1:Secret').filter(

@@ -137,7 +137,6 @@ export class ArgoCd extends pulumi.ComponentResource {
     );
     customResource('root', rootApplication(input), [...ready, platform]);
 
-
     // Before the facts that let the web Application exist, so deleted after it.
     const namespace = new k8s.core.v1.Namespace(`${name}-web-namespace`, webNamespace(), {
       ...k8sOpts,

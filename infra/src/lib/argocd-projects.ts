@@ -111,7 +111,8 @@ export function platformProject(input: ApplicationInputs, namespaces: { argocd: 
     kind: 'AppProject',
     metadata: { name: PLATFORM_PROJECT, namespace: namespaces.argocd },
     spec: {
-      description: 'The root app-of-apps and the cluster services it syncs (monitoring, metrics-server, the web ApplicationSet)',
+      description:
+        'The root app-of-apps and the cluster services it syncs (monitoring, metrics-server, the web ApplicationSet)',
       sourceRepos: [repositoryUrl(input), KUBE_PROMETHEUS_STACK.repoURL, METRICS_SERVER.repoURL],
       destinations: [
         ...new Set([

@@ -71,30 +71,30 @@ export const CLUSTER_FACTS: readonly Fact[] = [
     key: 'target_group_arn',
     value: (f) => f.targetGroupArn,
     use: '`spec.targetGroupARN` of the TargetGroupBinding',
-    origin: 'the load balancer\'s target group (`LoadBalancer`)',
+    origin: "the load balancer's target group (`LoadBalancer`)",
   },
   {
     key: 'target_group_name',
     value: (f) => f.targetGroupName,
-    use: 'the TargetGroupBinding\'s name, `web-<name>`: a new target group gets a new binding',
-    origin: 'the load balancer\'s target group (`LoadBalancer`), named by Pulumi with a random suffix',
+    use: "the TargetGroupBinding's name, `web-<name>`: a new target group gets a new binding",
+    origin: "the load balancer's target group (`LoadBalancer`), named by Pulumi with a random suffix",
   },
   {
     key: 'load_balancer_cidrs',
     value: (f) => list(f.loadBalancerCidrs),
-    use: 'the NetworkPolicy\'s ingress to the app port, and `TRUSTED_PROXY_CIDRS` (comma-separated)',
-    origin: 'the load balancer\'s subnets (`Network` plan)',
+    use: "the NetworkPolicy's ingress to the app port, and `TRUSTED_PROXY_CIDRS` (comma-separated)",
+    origin: "the load balancer's subnets (`Network` plan)",
   },
   {
     key: 'database_host',
     value: (f) => f.database.host,
     use: 'the host of `DATABASE_URL`',
-    origin: 'the database\'s writer endpoint',
+    origin: "the database's writer endpoint",
   },
   {
     key: 'database_port',
     value: (f) => String(f.database.port),
-    use: 'the port of `DATABASE_URL` and of the NetworkPolicy\'s egress to the database',
+    use: "the port of `DATABASE_URL` and of the NetworkPolicy's egress to the database",
     origin: 'the database',
   },
   {
@@ -107,12 +107,12 @@ export const CLUSTER_FACTS: readonly Fact[] = [
     key: 'database_user',
     value: (f) => f.database.user,
     use: 'the user of `DATABASE_URL` (IAM authentication, no password)',
-    origin: 'the database\'s app user, created with its grants before this Secret',
+    origin: "the database's app user, created with its grants before this Secret",
   },
   {
     key: 'database_cidrs',
     value: (f) => list(f.database.egressCidrs),
-    use: 'the NetworkPolicy\'s egress to the database (comma-separated)',
+    use: "the NetworkPolicy's egress to the database (comma-separated)",
     origin: 'the subnets the database runs in',
   },
 ];
@@ -125,7 +125,8 @@ export function clusterFactAnnotations(facts: ClusterFacts): Record<string, stri
     ['loadBalancerCidrs', facts.loadBalancerCidrs],
     ['database.egressCidrs', facts.database.egressCidrs],
   ] as const) {
-    if (values.length === 0) throw new Error(`cluster facts: ${label} is empty; the NetworkPolicy needs at least one range`);
+    if (values.length === 0)
+      throw new Error(`cluster facts: ${label} is empty; the NetworkPolicy needs at least one range`);
     const bad = values.filter((v) => !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(v));
     if (bad.length) throw new Error(`cluster facts: ${label} holds ${bad.join(', ')}, not IPv4 CIDR ranges`);
   }
@@ -166,7 +167,8 @@ export function clusterSecret(namespace: string, facts: ClusterFacts, webRelease
 
 /** The facts as a Markdown table (deploy/README.md carries it between these markers). */
 export const FACTS_TABLE_MARKERS = {
-  start: '<!-- cluster-facts:start (generated from infra/src/lib/cluster-facts.ts by `nx run infra:facts-table`; do not edit) -->',
+  start:
+    '<!-- cluster-facts:start (generated from infra/src/lib/cluster-facts.ts by `nx run infra:facts-table`; do not edit) -->',
   end: '<!-- cluster-facts:end -->',
 } as const;
 
@@ -183,7 +185,8 @@ export function factsTable(): string {
 export function withFactsTable(document: string): string {
   const start = document.indexOf(FACTS_TABLE_MARKERS.start);
   const end = document.indexOf(FACTS_TABLE_MARKERS.end);
-  if (start < 0 || end < start) throw new Error(`no "${FACTS_TABLE_MARKERS.start}" ... "${FACTS_TABLE_MARKERS.end}" section`);
+  if (start < 0 || end < start)
+    throw new Error(`no "${FACTS_TABLE_MARKERS.start}" ... "${FACTS_TABLE_MARKERS.end}" section`);
   // Prettier would realign the columns: the generated text stays as generated.
   const table = `<!-- prettier-ignore-start -->\n${factsTable()}\n<!-- prettier-ignore-end -->`;
   return `${document.slice(0, start + FACTS_TABLE_MARKERS.start.length)}\n${table}\n${document.slice(end)}`;

@@ -78,16 +78,18 @@ const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc
 
 /** The Argo CD cluster Secrets the program declares. */
 export function clusterSecretsOf(graph: ResourceGraph): ClusterSecret[] {
-  return graph
-    .all(
-      'kubernetes:core/v1:Secret',
-      (s) => s.inputs['metadata']?.labels?.[CLUSTER_SECRET_LABEL[0]] === CLUSTER_SECRET_LABEL[1],
-    )
-    // The Kubernetes SDK marks a Secret's stringData secret.
-    .map((s) => ({
-      metadata: s.inputs['metadata'],
-      stringData: secretValue(s.inputs['stringData']) ?? s.inputs['stringData'],
-    })) as ClusterSecret[];
+  return (
+    graph
+      .all(
+        'kubernetes:core/v1:Secret',
+        (s) => s.inputs['metadata']?.labels?.[CLUSTER_SECRET_LABEL[0]] === CLUSTER_SECRET_LABEL[1],
+      )
+      // The Kubernetes SDK marks a Secret's stringData secret.
+      .map((s) => ({
+        metadata: s.inputs['metadata'],
+        stringData: secretValue(s.inputs['stringData']) ?? s.inputs['stringData'],
+      })) as ClusterSecret[]
+  );
 }
 
 /**
@@ -107,7 +109,10 @@ export function generateApplications(appSet: Manifest, secrets: readonly Cluster
     if (kinds.length !== 1 || kinds[0] !== 'clusters') throw new Error(`${where}: generator ${kinds} is not modelled`);
     const selector = generator['clusters'].selector ?? {};
     if (selector.matchExpressions?.length) throw new Error(`${where}: matchExpressions are not modelled`);
-    const wanted: Record<string, string> = { ...selector.matchLabels, [CLUSTER_SECRET_LABEL[0]]: CLUSTER_SECRET_LABEL[1] };
+    const wanted: Record<string, string> = {
+      ...selector.matchLabels,
+      [CLUSTER_SECRET_LABEL[0]]: CLUSTER_SECRET_LABEL[1],
+    };
     const matching = secrets.filter((s) => Object.entries(wanted).every(([k, v]) => s.metadata.labels?.[k] === v));
     const params = matching.map((s) => {
       const metadata: Record<string, unknown> = {};

@@ -30,7 +30,9 @@ export function checkClusterFacts(t: Test, graph: ResourceGraph, stack: 'dev' | 
   const secret = secrets[0]!;
   const facts = secret.metadata.annotations ?? {};
   const root = allApplications(graph).find((a) => a.metadata.name === 'root')!;
-  const appSet = renderApplication(root.spec)!.find((m) => m.kind === 'ApplicationSet' && m.metadata.name === APP.name)!;
+  const appSet = renderApplication(root.spec)!.find(
+    (m) => m.kind === 'ApplicationSet' && m.metadata.name === APP.name,
+  )!;
   const web = applicationNamed(graph, APP.name);
   const objects = renderApplication(web.spec)!;
   const pod = byKind(objects, 'Deployment').spec.template.spec;
@@ -43,7 +45,7 @@ export function checkClusterFacts(t: Test, graph: ResourceGraph, stack: 'dev' | 
     const config = JSON.parse((secret.stringData as unknown as { config: string }).config);
     t.notOk(
       config.bearerToken ?? config.username ?? config.password ?? config.awsAuthConfig,
-      "no credentials: Argo CD keeps its in-cluster service account (types.go RawRestConfig)",
+      'no credentials: Argo CD keeps its in-cluster service account (types.go RawRestConfig)',
     );
     t.ok(appSet, 'the root syncs the web ApplicationSet');
   });
@@ -51,7 +53,9 @@ export function checkClusterFacts(t: Test, graph: ResourceGraph, stack: 'dev' | 
   t.test('the ApplicationSet generates exactly the web Application from the facts', async (t) => {
     t.equal(generateApplications(appSet, secrets).length, 1, 'one web Application: one cluster');
     t.same(generateApplications(appSet, []), [], 'none while Pulumi has not written the facts');
-    const unlabelled = [{ ...secret, metadata: { ...secret.metadata, labels: { 'argocd.argoproj.io/secret-type': 'cluster' } } }];
+    const unlabelled = [
+      { ...secret, metadata: { ...secret.metadata, labels: { 'argocd.argoproj.io/secret-type': 'cluster' } } },
+    ];
     t.same(generateApplications(appSet, unlabelled), [], 'none while the facts lack the released label');
     const { database_host: _, ...missing } = facts;
     t.throws(
@@ -99,7 +103,11 @@ export function checkClusterFacts(t: Test, graph: ResourceGraph, stack: 'dev' | 
       ),
       "the load balancer's subnets reach the app port",
     );
-    t.equal(env.get('TRUSTED_PROXY_CIDRS')?.value, ranges('Isolated').join(','), 'and only they are trusted as the proxy');
+    t.equal(
+      env.get('TRUSTED_PROXY_CIDRS')?.value,
+      ranges('Isolated').join(','),
+      'and only they are trusted as the proxy',
+    );
     t.ok(
       policy.egress.some(
         (r: never) =>

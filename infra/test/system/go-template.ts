@@ -88,7 +88,9 @@ function lookup(expr: string, data: unknown, scope: Scope): unknown {
 function show(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new Error(`template: cannot print ${JSON.stringify(value)} (only strings, numbers and booleans are printed here)`);
+  throw new Error(
+    `template: cannot print ${JSON.stringify(value)} (only strings, numbers and booleans are printed here)`,
+  );
 }
 
 function run(nodes: Node[], data: unknown, scope: Scope): string {
