@@ -22,20 +22,35 @@ interface Rule {
   annotations: Record<string, string>;
 }
 
-const applicationSchema = crdValidator('crds/argocd-application.crd.yaml', 'Application').validate;
+const schemas: Record<string, ReturnType<typeof crdValidator>['validate']> = {
+  Application: crdValidator('crds/argocd-application.crd.yaml', 'Application').validate,
+  ApplicationSet: crdValidator('crds/argocd-applicationset.crd.yaml', 'ApplicationSet').validate,
+};
 
 for (const environment of ['dev', 'prod']) {
-  t.test(`deploy/apps/${environment}: the monitoring Applications`, async (t) => {
-    const apps = render(`apps/${environment}`);
-    for (const app of apps) {
-      t.equal(app.kind, 'Application');
-      t.ok(
-        applicationSchema(app),
-        `${app.metadata.name}: valid Application (${JSON.stringify(applicationSchema.errors)})`,
-      );
-      t.equal(app.metadata.namespace, 'argocd');
-      t.ok(app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true'), `${app.metadata.name}: server-side apply`);
+  t.test(`deploy/apps/${environment}: the root's Applications, monitoring's among them`, async (t) => {
+    const rendered = render(`apps/${environment}`);
+    for (const object of rendered) {
+      const schema = schemas[object.kind];
+      t.ok(schema, `${object.kind}/${object.metadata.name}: an Application or an ApplicationSet`);
+      if (!schema) continue;
+      t.ok(schema(object), `${object.metadata.name}: valid ${object.kind} (${JSON.stringify(schema.errors)})`);
+      t.equal(object.metadata.namespace, 'argocd');
+      const spec = object.kind === 'ApplicationSet' ? object.spec.template.spec : object.spec;
+      t.ok(spec.syncPolicy.syncOptions.includes('ServerSideApply=true'), `${object.metadata.name}: server-side apply`);
     }
+    const apps = rendered.filter((m) => m.kind === 'Application');
+    const metrics = apps.find((a) => a.metadata.name === 'metrics-server')!;
+    t.match(
+      metrics.spec.source.targetRevision,
+      /^\d+\.\d+\.\d+$/,
+      'metrics-server: the chart version is pinned exactly',
+    );
+    t.equal(
+      metrics.metadata.annotations?.['argocd.argoproj.io/sync-wave'],
+      '-1',
+      'metrics-server: before the web app whose autoscaler reads it',
+    );
     const stack = apps.find((a) => a.metadata.name === 'kube-prometheus-stack')!;
     t.equal(stack.spec.source.chart, 'kube-prometheus-stack');
     t.match(stack.spec.source.targetRevision, /^\d+\.\d+\.\d+$/, 'the chart version is pinned exactly');
