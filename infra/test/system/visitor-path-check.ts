@@ -55,7 +55,14 @@ export function checkVisitorPath(t: Test, graph: ResourceGraph) {
   t.equal(binding.spec.targetType, 'ip');
   const service = web.find((m) => m.kind === 'Service' && m.metadata.name === binding.spec.serviceRef.name)!;
   const port = service.spec.ports.find((p: { port: number }) => p.port === binding.spec.serviceRef.port);
-  const container = web.find((m) => m.kind === 'Deployment')!.spec.template.spec.containers[0];
+  const deployment = web.find((m) => m.kind === 'Deployment')!;
+  const podLabels = deployment.spec.template.metadata.labels as Record<string, string>;
+  t.ok(
+    Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => podLabels[k] === v),
+    'the Service selects every pod of the Deployment: each replica becomes a target',
+  );
+  t.ok(deployment.spec.replicas >= 2, `${deployment.spec.replicas} replicas behind the target group`);
+  const container = deployment.spec.template.spec.containers[0];
   const containerPort = container.ports.find((p: { name: string }) => p.name === port.targetPort);
   t.equal(
     containerPort?.containerPort,

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../mocks.js';
 import { allApplications, renderApplication, type Manifest } from './argocd-render.js';
 import type { ResourceGraph } from './graph.js';
+import { METRICS_SERVER } from '../../src/lib/argocd-projects.js';
 
 export interface Workload {
   readonly name: string;
@@ -110,9 +111,10 @@ function kubePrometheusStackPods(values: any): Workload[] {
   ];
 }
 
-/** metrics-server 3.13.1 (values.yaml `replicas: 1`; its Deployment rolls with the default surge). */
-function metricsServerPods(values: any): Workload[] {
-  return [{ name: 'metrics-server', pods: values?.replicas ?? 1, surges: true }];
+/** metrics-server: its replicas from our values, else the vendored chart's; it rolls with the default surge. */
+function metricsServerPods(values: unknown): Workload[] {
+  const defaults = chartDefaults(`metrics-server-${METRICS_SERVER.version}.values.yaml`);
+  return [{ name: 'metrics-server', pods: valueAt(values, defaults, 'replicas'), surges: true }];
 }
 
 /** Deployments, StatefulSets and DaemonSets in what one Application renders (not its child Applications). */
