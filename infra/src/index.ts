@@ -26,6 +26,7 @@ import { Alerting } from './components/alerting.js';
 import { Backups } from './components/backups.js';
 import { Monitoring } from './components/monitoring.js';
 import { CiRunner } from './components/ci-runner.js';
+import { Database } from './components/database.js';
 import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
 import { bootstrapKeyArn } from './bootstrap/lookup.js';
 
@@ -178,6 +179,24 @@ new TargetAccess(name, {
   tags,
 });
 
+const db = new Database(name, {
+  vpcId: network.vpcId,
+  privateSubnetIds: network.privateSubnetIds,
+  availabilityZones: zones,
+  clientSecurityGroupId: cluster.clusterSecurityGroupId,
+  engineVersion: config.databaseEngineVersion,
+  minCapacity: config.databaseMinCapacity,
+  maxCapacity: config.databaseMaxCapacity,
+  secondsUntilAutoPause: config.databaseSecondsUntilAutoPause,
+  instances: config.databaseInstances,
+  backupRetentionDays: config.databaseBackupRetentionDays,
+  protectData: config.deletionProtection,
+  clusterName: cluster.name,
+  region: config.region,
+  accountId: account,
+  tags,
+});
+
 const monitoring = new Monitoring(name, {
   provider: cluster.provider,
   environment: config.environment,
@@ -202,7 +221,8 @@ new ArgoCd(name, {
   loadBalancerCidrs: network.plan.lb,
   webReleased: webImage.release !== undefined,
   after: clusterReady,
-  applicationsAfter: [lbController.release, monitoring],
+  // The web pods log in as the database user: it exists before the first web sync.
+  applicationsAfter: [lbController.release, monitoring, db.userReady],
   // Only for a private repository: `pulumi config set --secret argocdRepositoryToken <token>`.
   repositoryToken: secrets.argocdRepositoryToken,
 });
@@ -261,3 +281,16 @@ export const alertTopicArn = alerting.topicArn;
 export const globalAlertTopicArn = alerting.globalTopicArn;
 export const uptimeHealthCheckId = alerting.healthCheckId;
 export const backupVaultName = backups.vaultName;
+export const databaseEndpoint = db.endpoint;
+/**
+ * What the web pods need to reach the database: the writer's host and port, the database and its
+ * IAM user, and the ranges the web NetworkPolicy lets them send to (Aurora's interfaces live in
+ * the private subnets). Pod Identity credentials come from the agent at 169.254.170.23:80.
+ */
+export const database = {
+  host: db.endpoint,
+  port: db.port,
+  name: db.name,
+  user: db.user,
+  egressCidrs: [...network.plan.private],
+};
