@@ -104,7 +104,10 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
         engineVersion: inputs['engineVersion'],
         // manageMasterUserPassword: RDS creates the secret (named rds!cluster-<id>).
         masterUserSecrets: [
-          { secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!cluster-0000-AbCdEf`, secretStatus: 'active' },
+          {
+            secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!cluster-0000-AbCdEf`,
+            secretStatus: 'active',
+          },
         ],
       };
     default:

@@ -90,7 +90,11 @@ export class Database extends pulumi.ComponentResource {
     // No rule of its own but the one below: Aurora only answers, it opens no connection.
     const group = new aws.ec2.SecurityGroup(
       `${name}-db`,
-      { vpcId: args.vpcId, description: `${name}: Aurora, reached by the cluster's pods on ${DATABASE_PORT}`, tags: args.tags },
+      {
+        vpcId: args.vpcId,
+        description: `${name}: Aurora, reached by the cluster's pods on ${DATABASE_PORT}`,
+        tags: args.tags,
+      },
       parent,
     );
     new aws.vpc.SecurityGroupIngressRule(

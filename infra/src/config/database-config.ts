@@ -11,7 +11,8 @@ type DatabaseKey =
 export type DatabaseConfig = Pick<StackConfig, DatabaseKey>;
 
 /** ACUs from config: a number, or its text (the CLI hands "0.5" over as text). */
-const acus = (value: unknown): number => (typeof value === 'string' && value.trim() !== '' ? Number(value) : (value as number));
+const acus = (value: unknown): number =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : (value as number);
 const halfSteps = (n: number) => Number.isFinite(n) && Number.isInteger(n * 2);
 
 /**
@@ -35,11 +36,19 @@ export function parseDatabaseConfig(
   const backupDays = value('databaseBackupRetentionDays') as number;
 
   if (typeof engineVersion !== 'string' || !supportsDataApi(engineVersion))
-    bad('databaseEngineVersion', 'an Aurora PostgreSQL major.minor with the Data API, e.g. 16.6 (13.11, 14.8, 15.3, 16.1, 17.4 or later)');
+    bad(
+      'databaseEngineVersion',
+      'an Aurora PostgreSQL major.minor with the Data API, e.g. 16.6 (13.11, 14.8, 15.3, 16.1, 17.4 or later)',
+    );
   if (!halfSteps(min) || min < 0 || min > 256) bad('databaseMinCapacity', 'ACUs from 0 to 256 in half steps, e.g. 0.5');
   else if (min === 0 && environment === 'prod')
     bad('databaseMinCapacity', 'at least 0.5 in prod (a paused database answers its first requests 503)');
-  else if (min === 0 && typeof engineVersion === 'string' && supportsDataApi(engineVersion) && !supportsAutoPause(engineVersion))
+  else if (
+    min === 0 &&
+    typeof engineVersion === 'string' &&
+    supportsDataApi(engineVersion) &&
+    !supportsAutoPause(engineVersion)
+  )
     bad('databaseMinCapacity', `at least 0.5 on ${engineVersion} (0 needs 13.15, 14.12, 15.7, 16.3 or later)`);
   if (!halfSteps(max) || max < 1 || max > 256) bad('databaseMaxCapacity', 'ACUs from 1 to 256 in half steps');
   else if (halfSteps(min) && max < min) bad('databaseMaxCapacity', `at least databaseMinCapacity (${min})`);

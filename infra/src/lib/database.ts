@@ -104,7 +104,11 @@ const shellQuote = (text: string) => `'${text.replaceAll("'", `'"'"'`)}'`;
  * The cluster and secret ARNs come from the environment (CLUSTER_ARN, SECRET_ARN), so no secret
  * value ever appears in the command line or the Pulumi state.
  */
-export function dataApiScript(statements: readonly string[], database = DATABASE_NAME): string {
+export function dataApiScript(
+  statements: readonly string[],
+  database = DATABASE_NAME,
+  retry = { attempts: RESUME_ATTEMPTS, delaySeconds: RESUME_DELAY_SECONDS },
+): string {
   const lines = [
     'set -eu',
     'run() {',
@@ -114,9 +118,9 @@ export function dataApiScript(statements: readonly string[], database = DATABASE
     '      *DatabaseResumingException*|*DatabaseNotFoundException*|*InternalServerErrorException*) ;;',
     '      *) echo "$out" >&2; return 1 ;;',
     '    esac',
-    `    if [ "$attempt" -ge ${RESUME_ATTEMPTS} ]; then echo "database still unavailable after ${RESUME_ATTEMPTS} attempts: $out" >&2; return 1; fi`,
+    `    if [ "$attempt" -ge ${retry.attempts} ]; then echo "database still unavailable after ${retry.attempts} attempts: $out" >&2; return 1; fi`,
     '    attempt=$((attempt + 1))',
-    `    sleep ${RESUME_DELAY_SECONDS}`,
+    `    sleep ${retry.delaySeconds}`,
     '  done',
     '}',
     ...statements.map((statement) => `run ${shellQuote(statement)}`),

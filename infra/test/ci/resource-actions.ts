@@ -420,7 +420,10 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
         resource: `arn:aws:rds:${s.region}:${s.account}:cluster:${s.prefix}db-1234567`,
         context: owned(s),
       },
-      { action: 'rds:CreateDBInstance', resource: `arn:aws:rds:${s.region}:${s.account}:pg:default.aurora-postgresql16` },
+      {
+        action: 'rds:CreateDBInstance',
+        resource: `arn:aws:rds:${s.region}:${s.account}:pg:default.aurora-postgresql16`,
+      },
       { action: 'rds:AddTagsToResource', resource: arn, context: tagged(s) },
       { action: 'rds:DeleteDBInstance', resource: arn, context: owned(s) },
     ];
