@@ -282,6 +282,8 @@ export const globalAlertTopicArn = alerting.globalTopicArn;
 export const uptimeHealthCheckId = alerting.healthCheckId;
 export const backupVaultName = backups.vaultName;
 export const databaseEndpoint = db.endpoint;
+/** The Aurora cluster's identifier (restores and the teardown name it). */
+export const databaseClusterIdentifier = db.clusterIdentifier;
 /**
  * What the web pods need to reach the database: the writer's host and port, the database and its
  * IAM user, and the ranges the web NetworkPolicy lets them send to (Aurora's interfaces live in

@@ -58,6 +58,7 @@ export class Database extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
   public readonly readerEndpoint: pulumi.Output<string>;
   public readonly clusterArn: pulumi.Output<string>;
+  public readonly clusterIdentifier: pulumi.Output<string>;
   public readonly clusterResourceId: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly webRoleArn: pulumi.Output<string>;
@@ -217,6 +218,7 @@ export class Database extends pulumi.ComponentResource {
     this.endpoint = cluster.endpoint;
     this.readerEndpoint = cluster.readerEndpoint;
     this.clusterArn = cluster.arn;
+    this.clusterIdentifier = cluster.clusterIdentifier;
     this.clusterResourceId = cluster.clusterResourceId;
     this.securityGroupId = group.id;
     this.webRoleArn = role.arn;

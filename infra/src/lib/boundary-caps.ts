@@ -29,12 +29,10 @@ export const BOUNDARY_SERVICES = [
   'ec2',
   'elasticloadbalancing',
   'kms',
-  'rds',
-  'rds-data',
+  // IAM database login names the cluster's resource id, never the stack's prefix.
   'rds-db',
   'route53',
   's3',
-  'secretsmanager',
   'sns',
   'tag',
   'wafv2',
@@ -82,6 +80,8 @@ export const CI_IDENTITY_ONLY = [
   'kms:ScheduleKeyDeletion',
   'route53:*',
   's3:*',
+  // The RDS-managed master secrets: only the infra role's user command reads one.
+  'secretsmanager:*',
   'sns:*',
   'wafv2:*',
 ];
@@ -125,6 +125,8 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         'eks:List*',
         'eks:CreateCluster',
         'logs:Describe*',
+        'rds:Describe*',
+        'rds:ListTagsForResource',
         'servicequotas:Get*',
         // Every repository's images: the EKS add-ons' come from AWS's own registries.
         'ecr:BatchCheck*',
@@ -148,6 +150,9 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         'eks-auth:*',
         'iam:*',
         'logs:*',
+        'rds:*',
+        'rds-data:*',
+        'secretsmanager:*',
         'sts:AssumeRole',
         'sts:SetSourceIdentity',
         'sts:TagSession',
@@ -162,6 +167,11 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         ...EKS_TYPES.map((type) => `arn:aws:eks:*:*:${type}/${c.prefix}*`),
         // Its log groups: <prefix>*, /aws/eks/<prefix>* (the control plane), /aws/codebuild/<prefix>*.
         own('logs', `log-group:*${c.prefix}*`),
+        // Aurora: the stack's cluster, instances, subnet group and final snapshot; the engine's
+        // default parameter and option groups a creation names; RDS's master secrets (rds!...).
+        ...['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((type) => own('rds', `${type}:${c.prefix}*`)),
+        ...['cluster-pg:default.*', 'pg:default.*', 'og:default:*'].map((group) => own('rds', group)),
+        own('secretsmanager', 'secret:rds!*'),
       ],
     },
     {

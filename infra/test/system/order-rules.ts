@@ -42,6 +42,7 @@ const application =
     r.type === 'kubernetes:argoproj.io/v1alpha1:Application' &&
     (name === undefined || r.inputs['metadata']?.name === name);
 const nodeGroup = type('aws:eks/nodeGroup:NodeGroup');
+const dbUser: Select = (r) => r.type === 'command:local:Command' && r.name.endsWith('-db-user');
 const any =
   (...selects: Select[]): Select =>
   (r) =>
@@ -117,6 +118,29 @@ export const ORDER_RULES: OrderRule[] = [
         (policy.propertyDependencies['role'] ?? []).includes(role),
       ),
     why: 'a flow log starts delivering as soon as it exists and AWS Backup assumes its role on the next job; without the policy the flow log reports an access error (Amazon VPC user guide, "IAM role for publishing flow logs to CloudWatch Logs")',
+  },
+  {
+    name: "the database's instances after its cluster",
+    later: type('aws:rds/clusterInstance:ClusterInstance'),
+    earlier: type('aws:rds/cluster:Cluster'),
+    why: 'CreateDBInstance names the cluster (DBClusterIdentifier), which must exist; on destroy the cluster goes last (RDS refuses to delete a cluster that still has instances)',
+  },
+  {
+    name: "the database user after the database's instances and the web role's association",
+    later: dbUser,
+    earlier: any(
+      type('aws:rds/clusterInstance:ClusterInstance'),
+      type('aws:eks/podIdentityAssociation:PodIdentityAssociation'),
+    ),
+    related: (_, earlier) =>
+      earlier.type !== 'aws:eks/podIdentityAssociation:PodIdentityAssociation' || earlier.name.endsWith('-web-db'),
+    why: 'the Data API runs SQL only on a cluster with a writer instance; the web pods must find their role and their user in place',
+  },
+  {
+    name: 'Applications after the database user exists',
+    later: application(),
+    earlier: dbUser,
+    why: 'the web pods log in as that user from their first start; without it every request fails with 28000 (role does not exist)',
   },
   {
     name: 'the network is deleted well after the VPC origin',

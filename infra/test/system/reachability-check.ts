@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import { APP } from '@zumo/config';
 import { MANAGED_PREFIX_LISTS, type Registered } from '../mocks.js';
 import { renderApplication, type Manifest } from './argocd-render.js';
-import { FORBIDDEN_FLOWS, INTENDED_FLOWS, type Place } from './flows.js';
+import { FORBIDDEN_FLOWS, INTENDED_FLOWS, SECURITY_GROUP_FLOWS, type Place } from './flows.js';
 import type { ResourceGraph } from './graph.js';
 import {
   egressAllowed,
@@ -106,6 +106,12 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
       cidrs: cidrsOf(graph.one('aws:codebuild/project:Project').inputs['vpcConfig'].subnets),
       reachableFromInternet: false,
     },
+    // Aurora's network interfaces: in its subnet group's subnets, with its own security group.
+    database: {
+      groups: [`${graph.one('aws:ec2/securityGroup:SecurityGroup', (g) => g.name.endsWith('-db')).name}-id`],
+      cidrs: cidrsOf(graph.one('aws:rds/subnetGroup:SubnetGroup').inputs['subnetIds']),
+      reachableFromInternet: false,
+    },
     // The private endpoint's network interfaces: in the cluster's subnets, with the cluster group.
     'cluster-api': {
       groups: [clusterGroup],
@@ -181,6 +187,14 @@ export function checkReachability(t: Test, graph: ResourceGraph) {
       reaches(model, flow.from, flow.to, flow.port, false),
       `${flow.from} cannot reach ${flow.to}:${flow.port}: ${flow.why}`,
     );
+  for (const flow of SECURITY_GROUP_FLOWS) {
+    const [src, dst] = [model.where[flow.from], model.where[flow.to]];
+    t.ok(
+      admits(model.rules, 'egress', src, dst, flow.port, true) &&
+        admits(model.rules, 'ingress', dst, src, flow.port, true),
+      `${flow.from} reaches ${flow.to}:${flow.port} through the security groups: ${flow.why}`,
+    );
+  }
   checkRuleQuotas(t, model.rules);
 }
 
