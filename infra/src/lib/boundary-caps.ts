@@ -29,7 +29,10 @@ export const BOUNDARY_SERVICES = [
   'ec2',
   'elasticloadbalancing',
   'kms',
-  // IAM database login names the cluster's resource id, never the stack's prefix.
+  // Aurora, fenced from the other stack by its stack tag like EC2; IAM database login names the
+  // cluster's resource id, never the stack's prefix.
+  'rds',
+  'rds-data',
   'rds-db',
   'route53',
   's3',
@@ -125,8 +128,6 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         'eks:List*',
         'eks:CreateCluster',
         'logs:Describe*',
-        'rds:Describe*',
-        'rds:ListTagsForResource',
         'servicequotas:Get*',
         // Every repository's images: the EKS add-ons' come from AWS's own registries.
         'ecr:BatchCheck*',
@@ -150,8 +151,6 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         'eks-auth:*',
         'iam:*',
         'logs:*',
-        'rds:*',
-        'rds-data:*',
         'secretsmanager:*',
         'sts:AssumeRole',
         'sts:SetSourceIdentity',
@@ -167,10 +166,7 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         ...EKS_TYPES.map((type) => `arn:aws:eks:*:*:${type}/${c.prefix}*`),
         // Its log groups: <prefix>*, /aws/eks/<prefix>* (the control plane), /aws/codebuild/<prefix>*.
         own('logs', `log-group:*${c.prefix}*`),
-        // Aurora: the stack's cluster, instances, subnet group and final snapshot; the engine's
-        // default parameter and option groups a creation names; RDS's master secrets (rds!...).
-        ...['cluster', 'db', 'subgrp', 'cluster-snapshot'].map((type) => own('rds', `${type}:${c.prefix}*`)),
-        ...['cluster-pg:default.*', 'pg:default.*', 'og:default:*'].map((group) => own('rds', group)),
+        // RDS's managed master secrets (rds!cluster-<id>), encrypted with the stack's own key.
         own('secretsmanager', 'secret:rds!*'),
       ],
     },
