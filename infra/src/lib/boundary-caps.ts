@@ -36,6 +36,9 @@ export const BOUNDARY_SERVICES = [
   'rds-db',
   'route53',
   's3',
+  // Only the CI identities (CI_IDENTITY_ONLY): the infra role reads RDS's master secrets, which
+  // the other stack cannot decrypt (each is encrypted with its stack's key).
+  'secretsmanager',
   'sns',
   'tag',
   'wafv2',
@@ -151,7 +154,6 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         'eks-auth:*',
         'iam:*',
         'logs:*',
-        'secretsmanager:*',
         'sts:AssumeRole',
         'sts:SetSourceIdentity',
         'sts:TagSession',
@@ -166,8 +168,6 @@ export function capStatements(c: CapScope): PolicyStatement[] {
         ...EKS_TYPES.map((type) => `arn:aws:eks:*:*:${type}/${c.prefix}*`),
         // Its log groups: <prefix>*, /aws/eks/<prefix>* (the control plane), /aws/codebuild/<prefix>*.
         own('logs', `log-group:*${c.prefix}*`),
-        // RDS's managed master secrets (rds!cluster-<id>), encrypted with the stack's own key.
-        own('secretsmanager', 'secret:rds!*'),
       ],
     },
     {
