@@ -71,6 +71,8 @@ export const ORDER_RULES: OrderRule[] = [
     name: 'the load balancer controller after its Pod Identity',
     later: helm('aws-load-balancer-controller'),
     earlier: any(type('aws:eks/podIdentityAssociation:PodIdentityAssociation'), addon('eks-pod-identity-agent')),
+    // Its own association (both named <stack>-lbc), not the web pods'.
+    related: (release, earlier) => earlier.type === 'aws:eks/addon:Addon' || earlier.name === release.name,
     why: 'the controller gets AWS credentials only if the association and the agent exist when its pods start',
   },
   {
