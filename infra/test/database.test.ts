@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { appUserSql, dataApiScript, dbUserArn, supportsAutoPause, supportsDataApi } from '../src/lib/database.js';
 import { parseStackConfig } from '../src/config/stack-config.js';
 
@@ -13,7 +13,7 @@ const run = promisify(execFile);
  * Runs the user script with a fake `aws` first on PATH: it answers each call with the next line of
  * `answers` (`ok`, or an error text it prints and exits 255 with, as the CLI does) and logs the SQL.
  */
-async function runScript(t: Parameters<Parameters<typeof t.test>[1]>[0], answers: string[], statements = ['SELECT 1']) {
+async function runScript(t: Test, answers: string[], statements = ['SELECT 1']) {
   const dir = await mkdtemp(join(tmpdir(), 'zumo-data-api-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'answers'), answers.join('\n') + '\n');
