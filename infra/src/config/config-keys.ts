@@ -151,8 +151,7 @@ export const CONFIG_KEYS = {
   },
   databaseEngineVersion: {
     type: 'string',
-    description:
-      'Aurora PostgreSQL major.minor (with the Data API: 16.1+, and 16.3+ for a minimum capacity of 0).',
+    description: 'Aurora PostgreSQL major.minor (with the Data API: 16.1+, and 16.3+ for a minimum capacity of 0).',
   },
   // ACUs come in half steps and the Pulumi CLI knows no fractional type (project.go): a string.
   databaseMinCapacity: {
@@ -167,7 +166,8 @@ export const CONFIG_KEYS = {
   },
   databaseInstances: {
     type: 'integer',
-    description: 'Aurora instances: 1 (a writer) or 2 and more (readers in other zones, failover targets); at least 2 in prod.',
+    description:
+      'Aurora instances: 1 (a writer) or 2 and more (readers in other zones, failover targets); at least 2 in prod.',
   },
   databaseBackupRetentionDays: {
     type: 'integer',
