@@ -25,6 +25,7 @@ import { ArgoCd } from './components/argocd.js';
 import { Alerting } from './components/alerting.js';
 import { Monitoring } from './components/monitoring.js';
 import { CiRunner } from './components/ci-runner.js';
+import { Database } from './components/database.js';
 import { enforcePermissionsBoundary } from './lib/permissions-boundary.js';
 import { bootstrapKeyArn } from './bootstrap/lookup.js';
 
@@ -172,6 +173,37 @@ new TargetAccess(name, {
   tags,
 });
 
+const db = new Database(name, {
+  vpcId: network.vpcId,
+  privateSubnetIds: network.privateSubnetIds,
+  availabilityZones: zones,
+  clientSecurityGroupId: cluster.clusterSecurityGroupId,
+  engineVersion: config.databaseEngineVersion,
+  minCapacity: config.databaseMinCapacity,
+  maxCapacity: config.databaseMaxCapacity,
+  secondsUntilAutoPause: config.databaseSecondsUntilAutoPause,
+  instances: config.databaseInstances,
+  backupRetentionDays: config.databaseBackupRetentionDays,
+  protectData: config.deletionProtection,
+  clusterName: cluster.name,
+  region: config.region,
+  accountId: account,
+  tags,
+});
+
+/**
+ * What the web pods need to reach the database: the writer's host and port, the database and its
+ * IAM user, and the ranges the web NetworkPolicy lets them send to (Aurora's interfaces live in
+ * the private subnets). Pod Identity credentials come from the agent at 169.254.170.23:80.
+ */
+const database = {
+  host: db.endpoint,
+  port: db.port,
+  name: db.name,
+  user: db.user,
+  egressCidrs: [...network.plan.private],
+};
+
 const monitoring = new Monitoring(name, {
   provider: cluster.provider,
   environment: config.environment,
@@ -196,17 +228,9 @@ new ArgoCd(name, {
   targetGroupArn: loadBalancer.targetGroupArn,
   targetGroupName: loadBalancer.targetGroupName,
   loadBalancerCidrs: network.plan.lb,
-  // TEMPORARY, until the Database component is composed here: its writer endpoint, port, name,
-  // app user and subnets replace these, and databaseReady becomes [the database, its user and
-  // grants]. The host's .invalid name never resolves (RFC 2606), so nothing connects to it.
-  database: {
-    host: `${name}-database.invalid`,
-    port: 5432,
-    name: 'zumo',
-    user: 'zumo_web',
-    egressCidrs: [...network.plan.private],
-  },
-  databaseReady: [],
+  database,
+  // The web pods log in as the database user: it exists before the facts make the web Application.
+  databaseReady: [db.userReady],
   webReleased: webImage.release !== undefined,
   after: clusterReady,
   applicationsAfter: [lbController.release, monitoring],
@@ -260,3 +284,7 @@ export const ciRunnerProject = runner.projectName;
 export const alertTopicArn = alerting.topicArn;
 export const globalAlertTopicArn = alerting.globalTopicArn;
 export const uptimeHealthCheckId = alerting.healthCheckId;
+export const databaseEndpoint = db.endpoint;
+/** The Aurora cluster's identifier (restores and the teardown name it). */
+export const databaseClusterIdentifier = db.clusterIdentifier;
+export { database };

@@ -100,6 +100,21 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
           },
         ],
       };
+    case 'aws:rds/cluster:Cluster':
+      return {
+        arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:${name}-1234567`,
+        clusterResourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXY',
+        endpoint: `${name}.cluster-c123456.eu-west-1.rds.amazonaws.com`,
+        readerEndpoint: `${name}.cluster-ro-c123456.eu-west-1.rds.amazonaws.com`,
+        engineVersion: inputs['engineVersion'],
+        // manageMasterUserPassword: RDS creates the secret (named rds!cluster-<id>).
+        masterUserSecrets: [
+          {
+            secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!cluster-0000-AbCdEf`,
+            secretStatus: 'active',
+          },
+        ],
+      };
     default:
       return { arn: `arn:aws:mock:eu-west-1:${ACCOUNT}:${type}/${name}` };
   }

@@ -5,11 +5,13 @@ import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../src/lib/
 import { find, one, type Recorded, type Registered } from './mocks.js';
 import { checkCluster } from './program-checks-cluster.js';
 import { checkOperations } from './program-checks-operations.js';
+import { checkDatabase } from './program-checks-database.js';
 
 /** What must hold on both stacks. */
 export function checkCommon(t: Test, stack: string, recorded: Recorded[], outputs: Record<string, string>) {
   checkCluster(t, stack, recorded);
   checkOperations(t, stack, recorded, outputs);
+  checkDatabase(t, stack, recorded, outputs);
   t.test('outputs', async (t) => {
     t.match(outputs['appUrl'], /^https:\/\//, 'the app URL is HTTPS');
     t.match(
@@ -237,7 +239,7 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     t.match(releases['aws-load-balancer-controller'], { version: '3.5.0', namespace: 'kube-system' });
     t.match(releases['argo-cd'], { version: '10.1.1', namespace: 'argocd' });
     t.equal(releases['argo-cd']!['values'].server.service.type, 'ClusterIP', 'Argo CD is not exposed publicly');
-    const association = one(recorded, 'aws:eks/podIdentityAssociation:PodIdentityAssociation').inputs;
+    const association = one(recorded, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', '-lbc').inputs;
     t.match(association, { namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller' });
     const apps = find(recorded, 'kubernetes:argoproj.io/v1alpha1:Application');
     t.same(

@@ -21,7 +21,7 @@ export async function runProgram(
   });
   const outputs: Record<string, any> = {};
   for (const [key, value] of Object.entries(program))
-    outputs[key] = await new Promise((resolve) => pulumi.output(value).apply(resolve));
+    outputs[key] = await new Promise((resolve) => pulumi.output(value as pulumi.Input<object>).apply(resolve));
   await settle();
   return { recorded, outputs };
 }

@@ -7,7 +7,7 @@
  * (imported only when SENTRY_DSN is set) and pino (its transports load files by path in worker
  * threads). Not minified, so stack traces stay readable.
  */
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -36,4 +36,6 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// Read beside the bundle at run time (src/db/postgres/connection.ts rdsCaBundle).
+await copyFile(join(root, 'src/db/postgres/rds-ca/global-bundle.pem'), join(root, 'dist/rds-global-bundle.pem'));
 console.log('service bundled into dist/server.js and dist/instrument.js');

@@ -7,6 +7,9 @@ export interface PostgresServer {
   remove(): void;
   sql(statement: string, database?: string): string;
   database(name: string): string;
+  /** The CA that signed the server's certificate (PEM), when started with `tls`. */
+  readonly ca: string | undefined;
 }
 export function postgresBinDir(root?: string): string | undefined;
-export function startPostgres(options?: { fsync?: boolean }): Promise<PostgresServer>;
+export function startPostgres(options?: { fsync?: boolean; password?: string; tls?: boolean }): Promise<PostgresServer>;
+export function makeCertificateAuthority(dir: string, name: string): { certFile: string; keyFile: string; pem: string };

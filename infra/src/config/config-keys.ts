@@ -145,6 +145,30 @@ export const CONFIG_KEYS = {
     description:
       'E-mail addresses the SNS alert topics notify (CloudWatch alarms, uptime check); at least one in prod.',
   },
+  databaseEngineVersion: {
+    type: 'string',
+    description: 'Aurora PostgreSQL major.minor (with the Data API: 16.1+, and 16.3+ for a minimum capacity of 0).',
+  },
+  // ACUs come in half steps and the Pulumi CLI knows no fractional type (project.go): a string.
+  databaseMinCapacity: {
+    type: 'string',
+    description:
+      'Aurora Serverless v2 minimum ACUs per instance, in half steps: 0 pauses an idle cluster (dev only; the first request after a pause waits for the resume).',
+  },
+  databaseMaxCapacity: { type: 'string', description: 'Aurora Serverless v2 maximum ACUs per instance, 1 to 256.' },
+  databaseSecondsUntilAutoPause: {
+    type: 'integer',
+    description: 'Idle seconds before a cluster with minimum capacity 0 pauses, 300 to 86400.',
+  },
+  databaseInstances: {
+    type: 'integer',
+    description:
+      'Aurora instances: 1 (a writer) or 2 and more (readers in other zones, failover targets); at least 2 in prod.',
+  },
+  databaseBackupRetentionDays: {
+    type: 'integer',
+    description: 'Days of Aurora automated backups (the point-in-time restore window), 1 to 35; at least 7 in prod.',
+  },
   alertmanagerCriticalWebhookUrl: {
     type: 'string',
     secret: true,

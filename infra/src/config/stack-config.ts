@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { ConfigError, type ConfigProblem } from '@zumo/config';
 import { SUBNET_TIERS, addressesNeeded, cidrContains, maxZonesFor } from '../lib/network-plan.js';
 import { CONFIG_KEY_NAMES, SECRET_KEYS, type RequiredKey } from './config-keys.js';
+import { parseDatabaseConfig } from './database-config.js';
 
 /**
  * EKS versions in standard support on the date below (AWS EKS version calendar); extended support
@@ -70,6 +71,16 @@ export interface StackConfig {
    * filter); empty: any actor whose job asks for the runner (dev only).
    */
   readonly ciRunnerActorIds: readonly number[];
+  /** Aurora PostgreSQL major.minor of the app's database (components/database.ts). */
+  readonly databaseEngineVersion: string;
+  /** Aurora Serverless v2 ACUs per instance: 0 lets an idle dev cluster pause (docs/database.md). */
+  readonly databaseMinCapacity: number;
+  readonly databaseMaxCapacity: number;
+  readonly databaseSecondsUntilAutoPause: number;
+  /** Writer plus readers, each in its own zone. */
+  readonly databaseInstances: number;
+  /** Aurora automated backups: the point-in-time restore window. */
+  readonly databaseBackupRetentionDays: number;
 }
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -108,6 +119,14 @@ export function defaultsFor(
     stateKeyAlias: 'alias/zumo-pulumi-state',
     alertEmails: [],
     ciRunnerActorIds: [],
+    // Auto-pause needs 16.3 or later, the Data API 16.1 (lib/database.ts).
+    databaseEngineVersion: '16.6',
+    // Dev pauses when idle (no ACU charge); prod keeps half an ACU warm in each of two zones.
+    databaseMinCapacity: prod ? 0.5 : 0,
+    databaseMaxCapacity: prod ? 8 : 2,
+    databaseSecondsUntilAutoPause: 1800,
+    databaseInstances: prod ? 2 : 1,
+    databaseBackupRetentionDays: prod ? 14 : 1,
   };
 }
 
@@ -366,6 +385,7 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
       'ciRunnerActorIds',
       "at least one GitHub account id in prod: whoever may start the prod runner (a job's workflow name is what its pull request says), the release App's bot user always (its dev releases start the prod preview)",
     );
+  const database = parseDatabaseConfig(raw, defaults, environment, bad);
   const known = CONFIG_KEY_NAMES.filter((key) => !SECRET_KEYS.has(key));
   for (const key of Object.keys(raw))
     if (!(known as string[]).includes(key)) bad(key, `no such key; known keys: ${[...known].sort().join(', ')}`);
@@ -383,5 +403,6 @@ export function parseStackConfig(raw: Raw, region: string | undefined): StackCon
     githubOidcProviderArn: raw['githubOidcProviderArn'] as string,
     permissionsBoundaryArn: raw['permissionsBoundaryArn'] as string,
     githubConnectionArn: raw['githubConnectionArn'] as string,
+    ...database,
   }) as StackConfig;
 }

@@ -15,7 +15,7 @@ const STACK_NAME = /^[a-z][a-z0-9-]{0,9}$/;
  * A stack's domain appears four times in the worst boundary (its names and its subdomains', in its
  * own fence and, nested, in the other's): this keeps it 10% under IAM's quota (identity/sizes.test.ts).
  */
-export const MAX_STACK_DOMAIN_LENGTH = 100;
+export const MAX_STACK_DOMAIN_LENGTH = 96;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** The stack list bootstrap's `stacks` config gives, checked against what a boundary can hold. */

@@ -29,8 +29,16 @@ export const BOUNDARY_SERVICES = [
   'ec2',
   'elasticloadbalancing',
   'kms',
+  // Aurora, fenced from the other stack by its stack tag like EC2; IAM database login names the
+  // cluster's resource id, never the stack's prefix.
+  'rds',
+  'rds-data',
+  'rds-db',
   'route53',
   's3',
+  // Only the CI identities (CI_IDENTITY_ONLY): the infra role reads RDS's master secrets, which
+  // the other stack cannot decrypt (each is encrypted with its stack's key).
+  'secretsmanager',
   'sns',
   'tag',
   'wafv2',
@@ -78,6 +86,8 @@ export const CI_IDENTITY_ONLY = [
   'kms:ScheduleKeyDeletion',
   'route53:*',
   's3:*',
+  // The RDS-managed master secrets: only the infra role's user command reads one.
+  'secretsmanager:*',
   'sns:*',
   'wafv2:*',
 ];

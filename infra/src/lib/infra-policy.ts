@@ -68,6 +68,8 @@ const READS = [
   'logs:Describe*',
   'logs:ListTagsForResource',
   'logs:ListTagsLogGroup',
+  'rds:Describe*',
+  'rds:ListTagsForResource',
   'route53:Get*',
   'route53:List*',
   's3:GetBucketLocation',

@@ -114,6 +114,41 @@ export function serviceStatements(s: InfraScope): PolicyStatement[] {
     // Creating a vault mounts its storage capsule: a service prefix of its own, no resource ARN.
     { Sid: 'BackupStorage', Effect: 'Allow', Action: 'backup-storage:MountCapsule', Resource: '*' },
     {
+      // Aurora: the cluster, its instances, subnet group and final snapshot carry the stack's prefix;
+      // the Data API statements of the user command (components/database.ts) run on the cluster.
+      Sid: 'Database',
+      Effect: 'Allow',
+      Action: ['rds:*', 'rds-data:ExecuteStatement'],
+      Resource: ['cluster', 'db', 'subgrp', 'cluster-snapshot'].map(
+        (type) => `arn:aws:rds:${region}:${account}:${type}:${prefix}*`,
+      ),
+    },
+    {
+      // Creating a cluster or instance names the engine's default parameter and option groups.
+      Sid: 'DatabaseDefaults',
+      Effect: 'Allow',
+      Action: ['rds:CreateDBCluster', 'rds:CreateDBInstance'],
+      Resource: ['cluster-pg:default.*', 'pg:default.*', 'og:default:*'].map(
+        (group) => `arn:aws:rds:${region}:${account}:${group}`,
+      ),
+    },
+    {
+      // The RDS-managed master secret (rds!cluster-<id>): RDS creates it in the caller's name, and
+      // the user command reads it. Its value is encrypted with the stack's own key, which no role of
+      // the other stack may use (KeysOwn, the boundary's OtherTagged): that key is the fence.
+      Sid: 'DatabaseSecret',
+      Effect: 'Allow',
+      Action: [
+        'secretsmanager:CreateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:RotateSecret',
+        'secretsmanager:TagResource',
+      ],
+      Resource: `arn:aws:secretsmanager:${region}:${account}:secret:rds!*`,
+    },
+    {
       Sid: 'Runner',
       Effect: 'Allow',
       Action: 'codebuild:*',

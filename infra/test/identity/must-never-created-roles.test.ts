@@ -203,7 +203,6 @@ t.test('every service a declared role is granted is inside the boundary, or know
     'elasticfilesystem',
     'fsx',
     'guardduty',
-    'rds',
     'redshift',
     'redshift-serverless',
     'ssm',

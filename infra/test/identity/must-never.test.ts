@@ -91,7 +91,8 @@ t.test("a stack's roles never touch the other stack's resources, state or secret
   // Resources with neither a name nor a tag of their stack (CloudFront policies and origin access
   // controls, Route 53 health checks before their tags) cannot be fenced by IAM in one account
   // (docs/delivery.md lists them); the account's AWS managed aws/ecr key serves both registries.
-  const shared = (resource: string) => resource.endsWith(':key/aws-ecr');
+  // So do the RDS engine's default parameter groups, which every cluster creation names.
+  const shared = (resource: string) => resource.endsWith(':key/aws-ecr') || /:(cluster-)?pg:default\./.test(resource);
   const UNFENCED = new Set([
     'cloudfront:CreateCachePolicy',
     'cloudfront:CreateOriginAccessControl',
@@ -102,6 +103,11 @@ t.test("a stack's roles never touch the other stack's resources, state or secret
     'backup-storage:MountCapsule',
     // The private hosted zone of an interface endpoint belongs to AWS, not to a stack.
     'route53:AssociateVPCWithHostedZone',
+    // RDS names its managed master secrets rds!cluster-<uuid>, whatever the stack; their value is
+    // encrypted with the stack's own key, which the other stack may not use (kms:Decrypt is checked).
+    'secretsmanager:CreateSecret',
+    'secretsmanager:TagResource',
+    'secretsmanager:GetSecretValue',
   ]);
   for (const stack of STACKS) {
     const them = other(stack);

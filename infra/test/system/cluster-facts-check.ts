@@ -136,6 +136,7 @@ export function checkClusterFacts(t: Test, graph: ResourceGraph, stack: 'dev' | 
       "user, host, port and database from the cluster's facts",
     );
     t.equal(env.get('DATABASE_AUTH')?.value, 'iam', 'IAM authentication');
+    t.equal(env.get('DATABASE_TLS_CA')?.value, 'rds', "TLS verified against AWS's RDS CA bundle");
     const region = (graph.one('aws:lb/targetGroup:TargetGroup').state['arn'] as string).split(':')[3];
     t.equal(env.get('AWS_REGION')?.value, region, "the stack's region");
     t.notOk(
@@ -146,7 +147,7 @@ export function checkClusterFacts(t: Test, graph: ResourceGraph, stack: 'dev' | 
 
   t.test("a pod leaves only after the load balancer's deregistration delay", async (t) => {
     const delay = graph.one('aws:lb/targetGroup:TargetGroup').inputs['deregistrationDelay'] as number;
-    // What the service's own schema reads (AWS_REGION is the SDK's).
+    // What the service's own schema reads: loadConfig refuses the pod's environment if any is wrong.
     const literal = Object.fromEntries(
       [...env]
         .filter(([name, e]) => e.value !== undefined && name in EnvSchema.properties)

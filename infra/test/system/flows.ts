@@ -5,6 +5,7 @@
  * is a new kind of endpoint.
  */
 import { APP } from '@zumo/config';
+import { DATABASE_PORT } from '../../src/lib/database.js';
 
 export type Place =
   | 'internet'
@@ -17,7 +18,8 @@ export type Place =
   | 'ci-runner'
   | 'cluster-api'
   | 'cluster-dns'
-  | 'kube-system-pod';
+  | 'kube-system-pod'
+  | 'database';
 
 export interface Flow {
   readonly from: Place;
@@ -41,6 +43,12 @@ export const INTENDED_FLOWS: Flow[] = [
     to: 'cluster-dns',
     port: 53,
     why: "the service resolves names (Sentry) through the kube-dns Service's ClusterIP its resolv.conf names",
+  },
+  {
+    from: 'web-pod',
+    to: 'database',
+    port: DATABASE_PORT,
+    why: "the service reaches Aurora's writer and reader in the private subnets (the security groups, and the web NetworkPolicy's egress to the `database` facts)",
   },
   {
     from: 'ci-runner',
@@ -80,4 +88,11 @@ export const FORBIDDEN_FLOWS: Flow[] = [
     port: APP.containerPort,
     why: 'CI jobs (pull requests included) talk to the Kubernetes API, never to the app directly',
   },
+  ...(['internet', 'cloudfront-vpc-origin', 'alb', 'ci-runner'] as const).map((from) => ({
+    from,
+    to: 'database' as const,
+    port: DATABASE_PORT,
+    why: 'the database admits the cluster security group (the pods) only',
+  })),
+  { from: 'web-pod', to: 'database', port: 22, why: 'the database admits PostgreSQL only' },
 ];

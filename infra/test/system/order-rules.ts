@@ -47,6 +47,7 @@ const nodeGroup = type('aws:eks/nodeGroup:NodeGroup');
 const clusterFacts: Select = (r) =>
   r.type === 'kubernetes:core/v1:Secret' &&
   r.inputs['metadata']?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster';
+const dbUser: Select = (r) => r.type === 'command:local:Command' && r.name.endsWith('-db-user');
 const any =
   (...selects: Select[]): Select =>
   (r) =>
@@ -75,6 +76,8 @@ export const ORDER_RULES: OrderRule[] = [
     name: 'the load balancer controller after its Pod Identity',
     later: helm('aws-load-balancer-controller'),
     earlier: any(type('aws:eks/podIdentityAssociation:PodIdentityAssociation'), addon('eks-pod-identity-agent')),
+    // Its own association (both named <stack>-lbc), not the web pods'.
+    related: (release, earlier) => earlier.type === 'aws:eks/addon:Addon' || earlier.name === release.name,
     why: 'the controller gets AWS credentials only if the association and the agent exist when its pods start',
   },
   {
@@ -126,6 +129,29 @@ export const ORDER_RULES: OrderRule[] = [
         (policy.propertyDependencies['role'] ?? []).includes(role),
       ),
     why: 'a flow log starts delivering as soon as it exists and AWS Backup assumes its role on the next job; without the policy the flow log reports an access error (Amazon VPC user guide, "IAM role for publishing flow logs to CloudWatch Logs")',
+  },
+  {
+    name: "the database's instances after its cluster",
+    later: type('aws:rds/clusterInstance:ClusterInstance'),
+    earlier: type('aws:rds/cluster:Cluster'),
+    why: 'CreateDBInstance names the cluster (DBClusterIdentifier), which must exist; on destroy the cluster goes last (RDS refuses to delete a cluster that still has instances)',
+  },
+  {
+    name: "the database user after the database's instances and the web role's association",
+    later: dbUser,
+    earlier: any(
+      type('aws:rds/clusterInstance:ClusterInstance'),
+      type('aws:eks/podIdentityAssociation:PodIdentityAssociation'),
+    ),
+    related: (_, earlier) =>
+      earlier.type !== 'aws:eks/podIdentityAssociation:PodIdentityAssociation' || earlier.name.endsWith('-web-db'),
+    why: 'the Data API runs SQL only on a cluster with a writer instance; the web pods must find their role and their user in place',
+  },
+  {
+    name: "the cluster's facts after the database user exists",
+    later: clusterFacts,
+    earlier: dbUser,
+    why: 'the facts make the web Application (deploy/web/apps), whose pods log in as that user from their first start; without it every request fails with 28000 (role does not exist)',
   },
   {
     name: 'the network is deleted well after the VPC origin',

@@ -106,6 +106,12 @@ export function places(graph: ResourceGraph, web: Manifest[]) {
       cidrs: cidrsOf(graph.one('aws:codebuild/project:Project').inputs['vpcConfig'].subnets),
       reachableFromInternet: false,
     },
+    // Aurora's network interfaces: in its subnet group's subnets, with its own security group.
+    database: {
+      groups: [`${graph.one('aws:ec2/securityGroup:SecurityGroup', (g) => g.name.endsWith('-db')).name}-id`],
+      cidrs: cidrsOf(graph.one('aws:rds/subnetGroup:SubnetGroup').inputs['subnetIds']),
+      reachableFromInternet: false,
+    },
     // The private endpoint's network interfaces: in the cluster's subnets, with the cluster group.
     'cluster-api': {
       groups: [clusterGroup],

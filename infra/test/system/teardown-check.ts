@@ -50,6 +50,20 @@ export const TEARDOWN_STEPS: TeardownStep[] = [
     why: 'EKS refuses DeleteCluster while deletion protection is on (EKS user guide, "Protect EKS clusters from accidental deletion")',
   },
   {
+    applies: (r) => r.type === 'aws:rds/cluster:Cluster' && r.inputs['deletionProtection'] === true,
+    command: (_, stack) =>
+      `aws rds modify-db-cluster --db-cluster-identifier "$(pulumi stack output databaseClusterIdentifier --stack ${stack})" --no-deletion-protection --apply-immediately`,
+    why: 'RDS refuses DeleteDBCluster while deletion protection is on (InvalidParameterCombination)',
+  },
+  {
+    applies: (r) =>
+      r.type === 'aws:rds/cluster:Cluster' &&
+      (r.inputs['skipFinalSnapshot'] !== true || r.inputs['deleteAutomatedBackups'] === false),
+    command: (r) =>
+      `aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier ${r.inputs['finalSnapshotIdentifier']}`,
+    why: 'the final snapshot (and the automated backups, for their retention) outlive the cluster: the teardown says how to delete it',
+  },
+  {
     applies: (r) => r.type === 'aws:lb/loadBalancer:LoadBalancer' && r.inputs['enableDeletionProtection'] === true,
     command: () => '--attributes Key=deletion_protection.enabled,Value=false',
     why: 'ELB refuses DeleteLoadBalancer while deletion protection is on',

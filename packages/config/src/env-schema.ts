@@ -26,7 +26,9 @@ function isCidr(cidr: string): boolean {
 function isPostgresUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
-  return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+  return (
+    (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1
+  );
 }
 
 const optionalText = (description: string, maxLength = 253) =>
@@ -66,6 +68,26 @@ export const EnvSchema = Type.Object({
       }),
       isPostgresUrl,
     ),
+  ),
+  DATABASE_AUTH: Type.Union([Type.Literal('password'), Type.Literal('iam')], {
+    default: 'password',
+    description:
+      "how the service logs in to PostgreSQL: password (the URL's, or none) or iam (an IAM token per new connection, from the default AWS credential chain: Pod Identity in the cluster; needs DATABASE_TLS_CA and AWS_REGION)",
+  }),
+  DATABASE_TLS_CA: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      description:
+        "TLS to PostgreSQL, verified against these CAs: rds (AWS's RDS bundle shipped with the service) or a PEM file's path; unset: no TLS",
+    }),
+  ),
+  AWS_REGION: Type.Optional(
+    Type.String({
+      pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+      maxLength: 32,
+      description: 'AWS region the IAM database tokens are signed for (DATABASE_AUTH=iam)',
+    }),
   ),
   LOG_LEVEL: Type.Union(
     LOG_LEVELS.map((level) => Type.Literal(level)),

@@ -7,8 +7,8 @@ import { startPostgres as start } from '../../scripts/postgres-server.mjs';
 
 export type Postgres = Awaited<ReturnType<typeof start>>;
 
-export async function startPostgres(t: Test): Promise<Postgres> {
-  const postgres = await start();
+export async function startPostgres(t: Test, options?: Parameters<typeof start>[0]): Promise<Postgres> {
+  const postgres = await start(options);
   t.teardown(postgres.remove);
   return postgres;
 }

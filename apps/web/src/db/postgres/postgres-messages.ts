@@ -3,6 +3,7 @@ import type { Message } from '../../schemas/common.js';
 import type { MessagesRepository } from '../messages-repository.js';
 import { asAnswer } from './postgres-error.js';
 import { migratePostgres } from './migrations.js';
+import { connectionOptions, type ConnectionSettings } from './connection.js';
 
 interface MessageRow {
   id: string;
@@ -34,6 +35,8 @@ export const POSTGRES_POOL = {
 export interface PostgresOptions {
   /** Called with errors of idle connections (server restarted, network cut): logged, never thrown. */
   onIdleError(error: Error): void;
+  /** Authentication and TLS; default: the URL's password, no TLS. */
+  readonly connection?: ConnectionSettings;
 }
 
 /**
@@ -43,7 +46,11 @@ export interface PostgresOptions {
  * open, under an advisory lock (migrations.ts).
  */
 export async function openPostgresMessages(url: string, options: PostgresOptions): Promise<MessagesRepository> {
-  const pool = new pg.Pool({ connectionString: url, application_name: 'zumo-web', ...POSTGRES_POOL });
+  const pool = new pg.Pool({
+    ...connectionOptions(url, options.connection ?? { auth: 'password' }),
+    application_name: 'zumo-web',
+    ...POSTGRES_POOL,
+  });
   // Without a listener, an idle connection's error would be an uncaught 'error' event and end the process.
   pool.on('error', options.onIdleError);
   try {
