@@ -30,7 +30,12 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 /** A tiny workspace with two projects whose tests really ran under tap (one fails, one skips). */
 async function workspace(t: Test) {
   const project = (name: string, test: string) => ({
-    'package.json': JSON.stringify({ name, type: 'module', nx: { name }, tap: { extends: sharedTapConfig, include: ['test/**/*.test.js'] } }),
+    'package.json': JSON.stringify({
+      name,
+      type: 'module',
+      nx: { name },
+      tap: { extends: sharedTapConfig, include: ['test/**/*.test.js'] },
+    }),
     test: { 'a.test.js': test },
   });
   const root = t.testdir({
