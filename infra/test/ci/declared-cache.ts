@@ -118,15 +118,16 @@ interface Recording {
 
 function recording(script: string, args: string[]): Recording {
   mkdirSync(CACHE_DIR, { recursive: true });
+  // The test runner's loaders (TypeScript, module mocks), without its process tracking: a
+  // recording is a fixture, not a test, and collecting coverage of the SDKs it loads is slow.
+  // They are part of the key: module mocks under another loader setup record another program.
+  const loaders = process.execArgv.filter((arg) => !arg.includes('@tapjs/processinfo'));
   const key = createHash('sha256')
-    .update(JSON.stringify([inputsHash(), script, args]))
+    .update(JSON.stringify([inputsHash(), loaders, script, args]))
     .digest('hex')
     .slice(0, 32);
   const file = join(CACHE_DIR, `${key}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  // The test runner's loaders (TypeScript, module mocks), without its process tracking: a
-  // recording is a fixture, not a test, and collecting coverage of the SDKs it loads is slow.
-  const loaders = process.execArgv.filter((arg) => !arg.includes('@tapjs/processinfo'));
   return { file, lock: `${file}.lock`, tmp, command: [...loaders, join(import.meta.dirname, script), ...args, tmp] };
 }
 

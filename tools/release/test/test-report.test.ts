@@ -7,6 +7,8 @@ import { readCases, renderHtml } from '../src/test-report.js';
 
 const cli = join(import.meta.dirname, '../src/test-report-cli.ts');
 const tapBin = join(createRequire(import.meta.url).resolve('tap/package.json'), '../dist/esm/run.mjs');
+// The workspace's own tap setup: another plugin list would make tap rebuild itself under the other runs.
+const sharedTapConfig = join(import.meta.dirname, '../../test-command/taprc');
 // Children run without the outer tap's instrumentation (it would make them part of this run).
 const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS' && !key.startsWith('TAP')),
@@ -28,7 +30,12 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 /** A tiny workspace with two projects whose tests really ran under tap (one fails, one skips). */
 async function workspace(t: Test) {
   const project = (name: string, test: string) => ({
-    'package.json': JSON.stringify({ name, type: 'module', nx: { name }, tap: { 'disable-coverage': true } }),
+    'package.json': JSON.stringify({
+      name,
+      type: 'module',
+      nx: { name },
+      tap: { extends: sharedTapConfig, include: ['test/**/*.test.js'] },
+    }),
     test: { 'a.test.js': test },
   });
   const root = t.testdir({

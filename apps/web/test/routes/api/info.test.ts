@@ -15,6 +15,22 @@ t.test('GET /api/info', async (t) => {
       nodeName: hostname(),
       release: 'abc1234',
     });
+    t.same(
+      Object.keys(first.json).sort(),
+      [
+        'hostname',
+        'namespace',
+        'nodeName',
+        'podIp',
+        'podName',
+        'release',
+        'runtime',
+        'servedAt',
+        'startedAt',
+        'uptimeSeconds',
+      ],
+      'exactly the documented fields (docs/api.md), nothing more',
+    );
     t.notOk(JSON.stringify(first.json).includes('Mock'), 'no fake values like the seed had');
     await new Promise((r) => setTimeout(r, 150));
     const second = await request(`${url}/api/info`);
