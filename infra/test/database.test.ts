@@ -13,7 +13,7 @@ const run = promisify(execFile);
  * Runs the user script with a fake `aws` first on PATH: it answers each call with the next line of
  * `answers` (`ok`, or an error text it prints and exits 255 with, as the CLI does) and logs the SQL.
  */
-async function runScript(t: Test, answers: string[], statements = ['SELECT 1']) {
+async function runScript(t: Test, answers: string[], statements = ['SELECT 1'], secretArn = 'arn:s') {
   const dir = await mkdtemp(join(tmpdir(), 'zumo-data-api-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'answers'), answers.join('\n') + '\n');
@@ -30,7 +30,7 @@ async function runScript(t: Test, answers: string[], statements = ['SELECT 1']) 
   );
   await chmod(join(dir, 'aws'), 0o755);
   const script = dataApiScript(statements, 'zumo', { attempts: 3, delaySeconds: 0 });
-  const env = { ...process.env, PATH: `${dir}:${process.env['PATH']}`, CLUSTER_ARN: 'arn:c', SECRET_ARN: 'arn:s' };
+  const env = { ...process.env, PATH: `${dir}:${process.env['PATH']}`, CLUSTER_ARN: 'arn:c', SECRET_ARN: secretArn };
   const calls = async () => (await readFile(join(dir, 'calls'), 'utf8').catch(() => '')).trim().split('\n');
   try {
     await run('/bin/sh', ['-c', script], { env });
@@ -53,6 +53,19 @@ t.test('the user command waits for a paused cluster to resume, a bounded number 
   t.notOk(stillPaused.ok, 'gives up');
   t.equal(stillPaused.calls.length, 3, 'after the bounded number of attempts');
   t.match(stillPaused.stderr, /still unavailable after 3 attempts/);
+
+  // The CLI's text for a cluster created seconds ago: "(BadRequestException) ...: HttpEndpoint is not enabled for ...".
+  const starting = await runScript(t, [
+    'BadRequestException) when calling: HttpEndpoint is not enabled for arn:c (',
+    'ok',
+  ]);
+  t.ok(starting.ok, "waits while a new cluster's Data API is not enabled yet");
+  t.equal(starting.calls.length, 2);
+
+  const noSecret = await runScript(t, ['ok'], ['SELECT 1'], '');
+  t.notOk(noSecret.ok, 'a cluster without a managed master secret stops the command');
+  t.same(noSecret.calls, [''], 'before any call');
+  t.match(noSecret.stderr, /no RDS-managed master secret/);
 
   const denied = await runScript(t, ['AccessDeniedException', 'ok']);
   t.notOk(denied.ok, 'any other error stops at once');

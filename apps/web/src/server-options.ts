@@ -96,5 +96,7 @@ export function serverOptions(
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The database plugin may wait BOOT_WAIT_MS (40 s) for a resuming PostgreSQL; Fastify's default is 10 s.
+    pluginTimeout: 50_000,
   };
 }

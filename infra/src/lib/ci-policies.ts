@@ -87,7 +87,7 @@ export function publishPolicy(p: PublishResources): PolicyDocument {
  * function code, queue messages, table items): the dev preview role runs pull requests' code.
  */
 export const PREVIEW_READS = [
-  ...['acm', 'backup', 'cloudfront', 'ec2', 'ecr', 'eks', 'iam', 'kms', 'route53', 's3', 'sns', 'wafv2'].flatMap(
+  ...['acm', 'backup', 'cloudfront', 'ec2', 'ecr', 'eks', 'iam', 'kms', 'rds', 'route53', 's3', 'sns', 'wafv2'].flatMap(
     (service) => [`${service}:Describe*`, `${service}:Get*`, `${service}:List*`],
   ),
   // Alarms and log groups: their configuration, not the metrics or the events.

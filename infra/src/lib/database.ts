@@ -100,7 +100,7 @@ const shellQuote = (text: string) => `'${text.replaceAll("'", `'"'"'`)}'`;
  * A POSIX shell script that runs `statements` one by one with `aws rds-data execute-statement`,
  * as the RDS-managed master secret, retrying each only while the cluster resumes from a pause or
  * is still starting (DatabaseResumingException, DatabaseNotFoundException right after creation,
- * InternalServerErrorException), at most RESUME_ATTEMPTS times; any other error stops at once.
+ * InternalServerErrorException, a Data API not enabled yet), at most RESUME_ATTEMPTS times; any other error stops at once.
  * The cluster and secret ARNs come from the environment (CLUSTER_ARN, SECRET_ARN), so no secret
  * value ever appears in the command line or the Pulumi state.
  */
@@ -111,11 +111,14 @@ export function dataApiScript(
 ): string {
   const lines = [
     'set -eu',
+    // A cluster restored without a managed master secret has none (docs/database.md, restore).
+    'if [ -z "${SECRET_ARN:-}" ]; then echo "the cluster has no RDS-managed master secret (SECRET_ARN is empty): run aws rds modify-db-cluster --manage-master-user-password first" >&2; exit 1; fi',
     'run() {',
     '  attempt=1',
     `  while ! out=$(aws rds-data execute-statement --resource-arn "$CLUSTER_ARN" --secret-arn "$SECRET_ARN" --database ${shellQuote(database)} --sql "$1" 2>&1); do`,
     '    case "$out" in',
-    '      *DatabaseResumingException*|*DatabaseNotFoundException*|*InternalServerErrorException*) ;;',
+    // A new cluster's Data API can answer "HttpEndpoint is not enabled" for a while after CreateDBCluster.
+    '      *DatabaseResumingException*|*DatabaseNotFoundException*|*InternalServerErrorException*|*HttpEndpoint*not\\ enabled*) ;;',
     '      *) echo "$out" >&2; return 1 ;;',
     '    esac',
     `    if [ "$attempt" -ge ${retry.attempts} ]; then echo "database still unavailable after ${retry.attempts} attempts: $out" >&2; return 1; fi`,

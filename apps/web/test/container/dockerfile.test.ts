@@ -114,5 +114,9 @@ t.test('apps/web/Dockerfile', async (t) => {
     ]) {
       t.ok(dockerignore.includes(pattern), `${pattern} is ignored`);
     }
+    // The last matching line wins in .dockerignore: the public RDS CA bundle the build copies
+    // (scripts/build-server.mjs) is let back in after every other .pem is kept out.
+    const bundle = '!apps/web/src/db/postgres/rds-ca/global-bundle.pem';
+    t.ok(dockerignore.indexOf(bundle) > dockerignore.indexOf('**/*.pem'), 'the RDS CA bundle reaches the build');
   });
 });

@@ -4,6 +4,7 @@
  * database is shared: its outage must not empty the load balancer), and the service recovers by
  * itself once the server is back, without a restart.
  */
+import { connect, createServer, type Socket } from 'node:net';
 import t from 'tap';
 import { build, request } from '../helper.js';
 import { startPostgres } from './server.js';
@@ -41,3 +42,42 @@ t.test('the database away: 503 + Retry-After, still ready; back: served again wi
     'the outage is logged',
   );
 });
+
+t.test(
+  'a database still starting at boot (Aurora resuming): the service waits for it instead of failing',
+  async (t) => {
+    const postgres = await startPostgres(t);
+    const target = new URL(postgres.url);
+    // A gate in front of the server: connections hang (as while Aurora resumes) until it opens.
+    let open = false;
+    let attempts = 0;
+    const held: Socket[] = [];
+    const gate = createServer((socket) => {
+      attempts++;
+      if (!open) {
+        held.push(socket);
+        socket.on('error', () => undefined);
+        return;
+      }
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => {
+      held.forEach((s) => s.destroy());
+      gate.close();
+    });
+    const gated = new URL(postgres.url);
+    gated.port = String((gate.address() as { port: number }).port);
+
+    const booting = build(t, { DATABASE_URL: gated.toString() });
+    // Open once the boot has seen its first connection time out (pool timeout 2 s) and tried again.
+    while (attempts < 2) await new Promise((resolve) => setTimeout(resolve, 200));
+    open = true;
+    const { url } = await booting;
+    t.ok(attempts >= 2, `the boot tried again after a connection timed out (${attempts} connections)`);
+    t.equal((await request(`${url}/api/messages`, { json: { content: 'resumed' } })).status, 201, 'then serves');
+  },
+);

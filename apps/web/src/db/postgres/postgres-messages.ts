@@ -32,11 +32,29 @@ export const POSTGRES_POOL = {
   query_timeout: 6_000,
 } as const;
 
+/**
+ * How long the boot waits for a database that is starting: Aurora Serverless v2 resumes from an
+ * auto-pause in about 15 s (Aurora user guide, "Scaling to zero ACUs"), during which connections
+ * time out. Below the Fastify plugin timeout (server-options.ts) and the pod's startup probe (60 s).
+ */
+export const BOOT_WAIT_MS = 40_000;
+
+/** A connection that timed out, or a server that says it is starting (SQLSTATE 57P03): worth another try. */
+function isStarting(err: unknown): boolean {
+  const { message, code } = err as { message?: string; code?: string };
+  return (
+    code === '57P03' ||
+    /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(message ?? '')
+  );
+}
+
 export interface PostgresOptions {
   /** Called with errors of idle connections (server restarted, network cut): logged, never thrown. */
   onIdleError(error: Error): void;
   /** Authentication and TLS; default: the URL's password, no TLS. */
   readonly connection?: ConnectionSettings;
+  /** How long the boot retries a database that is starting (default BOOT_WAIT_MS). */
+  readonly bootWaitMs?: number;
 }
 
 /**
@@ -53,12 +71,22 @@ export async function openPostgresMessages(url: string, options: PostgresOptions
   });
   // Without a listener, an idle connection's error would be an uncaught 'error' event and end the process.
   pool.on('error', options.onIdleError);
+  const deadline = Date.now() + (options.bootWaitMs ?? BOOT_WAIT_MS);
   try {
-    const client = await pool.connect();
-    try {
-      await migratePostgres(client);
-    } finally {
-      client.release();
+    for (;;) {
+      try {
+        const client = await pool.connect();
+        try {
+          await migratePostgres(client);
+        } finally {
+          client.release();
+        }
+        break;
+      } catch (err) {
+        // Refused, wrong credentials or a newer schema end the boot at once; only a start waits.
+        if (!isStarting(err) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
     }
   } catch (err) {
     await pool.end().catch(() => undefined); // the boot error below is what matters
