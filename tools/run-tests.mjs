@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: first the system tools the tests run (Chromium, Prometheus, promtool, amtool, jq,
+ * `npm test`: first the system tools the tests run (Chromium, Prometheus, promtool, amtool, PostgreSQL, jq,
  * kubectl): installed with apt-get when missing and possible, else one message naming every
  * missing tool and how to install it, and exit 1 before anything runs. Then every project's lint,
  * typecheck and test targets through Nx (cached), echoing the output as it comes, and the totals

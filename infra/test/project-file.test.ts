@@ -21,7 +21,7 @@ t.test('the committed Pulumi.yaml is what the generator writes', async (t) => {
   t.equal(
     committed,
     withGeneratedConfig(committed),
-    'run `npx nx run infra:project-config` after editing config-keys.ts',
+    'run `npx nx run infra:project-config` after editing config-keys.ts or a default in stack-config.ts',
   );
 });
 

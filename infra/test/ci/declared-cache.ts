@@ -168,6 +168,10 @@ export function cachedRecording<T>(script: string, ...args: string[]): T {
  */
 export async function recordAll(recordings: [script: string, ...args: string[]][], concurrency: number) {
   const queue = recordings.map(([script, ...args]) => recording(script, args));
+  const missing = queue.filter((r) => !existsSync(r.file)).length;
+  // A minute or two on 2 cores: say so, or the first test file seems to hang after a change.
+  if (missing)
+    console.error(`# recording what the program declares: ${missing} of ${queue.length} configurations changed`);
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       if (existsSync(next.file) || !tryLock(next.lock)) continue;

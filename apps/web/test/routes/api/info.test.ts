@@ -29,7 +29,7 @@ t.test('GET /api/info', async (t) => {
         'startedAt',
         'uptimeSeconds',
       ],
-      'exactly the documented fields (docs/api.md), nothing more',
+      'exactly these fields, nothing more (the list in docs/api.md)',
     );
     t.notOk(JSON.stringify(first.json).includes('Mock'), 'no fake values like the seed had');
     await new Promise((r) => setTimeout(r, 150));
