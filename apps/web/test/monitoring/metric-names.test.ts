@@ -9,8 +9,6 @@ import { dashboardQueries, metricNames, ruleGroups } from './sources.js';
 const EXTERNAL: Record<string, string> = {
   up: 'Prometheus itself (one per scrape target)',
   kube_pod_container_status_restarts_total: 'kube-state-metrics (kube-prometheus-stack)',
-  kubelet_volume_stats_used_bytes: 'the kubelet (kube-prometheus-stack scrapes it)',
-  kubelet_volume_stats_capacity_bytes: 'the kubelet (kube-prometheus-stack scrapes it)',
   argocd_app_info: "Argo CD's application controller (ServiceMonitor argocd)",
 };
 
