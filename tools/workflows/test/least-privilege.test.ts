@@ -2,18 +2,13 @@
 // no untrusted expression in a script, and what the release App's token may do and push. Which job
 // gets which AWS role, and what that role may do, is the identity matrix (infra/test/identity/).
 // The wiring of each workflow's steps is workflow-wiring.test.ts.
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import t from 'tap';
-import { byName, environment, jobRuns, jobs, loadWorkflows, REPO_ROOT, runs, type Job } from './workflows.js';
-import { VERIFIED_ACTIONS } from './verified-actions.js';
+import { byName, environment, jobRuns, jobs, loadWorkflows, runs, type Job } from './workflows.js';
 
 const workflows = loadWorkflows();
 /** The install step of the jobs that copy the scripts to $RUNNER_TEMP and hold the App token. */
 const SET_IMAGE_INSTALL = 'npm ci --ignore-scripts --no-audit --no-fund --prefix "$RUNNER_TEMP/scripts/set-image"';
 const assumesRole = (job: Job) => job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-const stepIndex = (job: Job, match: (run: string) => boolean) => job.steps.findIndex((s) => s.run && match(s.run));
 
 t.test('least privilege: nothing at the top, an explicit permissions map on every job', async (t) => {
   for (const w of workflows) {

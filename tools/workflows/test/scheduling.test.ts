@@ -1,18 +1,11 @@
 // When and where jobs run (docs/delivery.md): no interleaving or starving runs, drift never beside
 // an update, Kubernetes jobs on the stack's runner, prod's preview reaching GitHub as a summary only.
 // The wiring of each workflow's steps is workflow-wiring.test.ts.
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import t from 'tap';
-import { byName, environment, jobRuns, jobs, loadWorkflows, REPO_ROOT, runs, type Job } from './workflows.js';
-import { VERIFIED_ACTIONS } from './verified-actions.js';
+import { byName, jobRuns, jobs, loadWorkflows, type Job } from './workflows.js';
 
 const workflows = loadWorkflows();
-/** The install step of the jobs that copy the scripts to $RUNNER_TEMP and hold the App token. */
-const SET_IMAGE_INSTALL = 'npm ci --ignore-scripts --no-audit --no-fund --prefix "$RUNNER_TEMP/scripts/set-image"';
 const assumesRole = (job: Job) => job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-const stepIndex = (job: Job, match: (run: string) => boolean) => job.steps.findIndex((s) => s.run && match(s.run));
 
 t.test('nothing starves: ci cancels only pull request runs; world-changing jobs queue per stack', async (t) => {
   const ci = byName('ci');

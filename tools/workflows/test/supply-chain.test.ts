@@ -5,12 +5,10 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import t from 'tap';
-import { byName, environment, jobRuns, jobs, loadWorkflows, REPO_ROOT, runs, type Job } from './workflows.js';
+import { jobRuns, jobs, loadWorkflows, REPO_ROOT, type Job } from './workflows.js';
 import { VERIFIED_ACTIONS } from './verified-actions.js';
 
 const workflows = loadWorkflows();
-/** The install step of the jobs that copy the scripts to $RUNNER_TEMP and hold the App token. */
-const SET_IMAGE_INSTALL = 'npm ci --ignore-scripts --no-audit --no-fund --prefix "$RUNNER_TEMP/scripts/set-image"';
 const assumesRole = (job: Job) => job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 const stepIndex = (job: Job, match: (run: string) => boolean) => job.steps.findIndex((s) => s.run && match(s.run));
 
