@@ -19,12 +19,12 @@ await request(`${url}/api/messages`);
 const exposed = parseExposition((await request(`${url}/metrics`)).text);
 const serviceNames = new Set([...exposed.types.keys()].flatMap((n) => [n, `${n}_bucket`, `${n}_count`, `${n}_sum`]));
 
-const uses = [
-  ...ruleGroups().flatMap((g) => g.rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr }))),
-  ...dashboardQueries().map((q) => ({ where: `dashboard panel "${q.panel}"`, expr: q.expr })),
-];
+const alerts = ruleGroups().flatMap((g) => g.rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })));
+const panels = dashboardQueries().map((q) => ({ where: `dashboard panel "${q.panel}"`, expr: q.expr }));
+const uses = [...alerts, ...panels];
 
-t.ok(uses.length >= 20, `${uses.length} expressions checked`);
+// Both sources were read (a moved file would otherwise check nothing).
+t.ok(alerts.length > 0 && panels.length > 0, `${alerts.length} alerts and ${panels.length} panels checked`);
 const used = new Set<string>();
 for (const { where, expr } of uses) {
   t.test(where, async (t) => {
