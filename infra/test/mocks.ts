@@ -232,7 +232,7 @@ export const TEST_SECRETS: Record<string, string> = {
 
 /**
  * What a real stack file holds but the committed ones cannot: they keep the documentation range as
- * the API allow-list placeholder, which the program refuses (stack-config.ts, DOCUMENTATION_RANGES),
+ * the API allow-list placeholder, which the program refuses (value-formats.ts, DOCUMENTATION_RANGES),
  * so the tests stand in an admin workstation's address (RFC 2544's benchmarking range: no one's).
  */
 export const TEST_ADMIN_CIDRS = ['198.18.0.1/32'];

@@ -8,20 +8,10 @@
  * Every type here is one some stack declares (identity/permissions.test.ts), so none outlives the
  * program's use of it.
  */
-export interface StackNames {
-  stack: string;
-  prefix: string;
-  account: string;
-  region: string;
-  imageRepository: string;
-  boundaryArn: string;
-}
+import { DATABASE_ACTIONS } from './resource-actions-database.js';
+import { owned, tagged, type Need, type StackNames } from './stack-requests.js';
 
-export interface Need {
-  action: string;
-  resource: string;
-  context?: Record<string, string | string[]>;
-}
+export type { Need, StackNames };
 
 /** Resources created inside packaged components, by component type. */
 export const COMPONENT_CHILDREN: Record<string, string[]> = {
@@ -47,8 +37,6 @@ export const ADMIN_ONLY = new Set(['aws:iam/policy:Policy']);
 /** Types that call no AWS API of their own (the engine's, components, other providers). */
 export const NO_AWS_CALLS = /^(pulumi:|zumo:|random:|time:|kubernetes:|awsx:|eks:)/;
 
-const tagged = (s: StackNames) => ({ 'aws:RequestTag/stack': s.stack, 'aws:TagKeys': ['stack'] });
-const owned = (s: StackNames) => ({ 'aws:ResourceTag/stack': s.stack });
 const ec2 = (s: StackNames, kind: string) => `arn:aws:ec2:${s.region}:${s.account}:${kind}/${kind}-${s.stack}0001`;
 // Tagging on creation is authorized as ec2:CreateTags with the creating call as ec2:CreateAction.
 const createEc2 = (s: StackNames, action: string, kind: string, extra: Need[] = []): Need[] => [
@@ -355,68 +343,7 @@ export const UP_ACTIONS: Record<string, (s: StackNames) => Need[]> = {
       { action: 'codebuild:DeleteProject', resource: arn },
     ];
   },
-  'aws:rds/subnetGroup:SubnetGroup': (s) => {
-    const arn = `arn:aws:rds:${s.region}:${s.account}:subgrp:${s.prefix}db-1234567`;
-    return [
-      { action: 'rds:CreateDBSubnetGroup', resource: arn, context: tagged(s) },
-      { action: 'rds:AddTagsToResource', resource: arn, context: tagged(s) },
-      { action: 'rds:DeleteDBSubnetGroup', resource: arn },
-    ];
-  },
-  'aws:rds/cluster:Cluster': (s) => {
-    const arn = `arn:aws:rds:${s.region}:${s.account}:cluster:${s.prefix}db-1234567`;
-    const key = `arn:aws:kms:${s.region}:${s.account}:key/0000-${s.stack}`;
-    const secret = `arn:aws:secretsmanager:${s.region}:${s.account}:secret:rds!cluster-0000-AbCdEf`;
-    return [
-      { action: 'rds:CreateDBCluster', resource: arn, context: tagged(s) },
-      {
-        action: 'rds:CreateDBCluster',
-        resource: `arn:aws:rds:${s.region}:${s.account}:cluster-pg:default.aurora-postgresql16`,
-      },
-      { action: 'rds:AddTagsToResource', resource: arn, context: tagged(s) },
-      // Storage and the managed master secret are encrypted with the stack's key (dependent actions).
-      { action: 'kms:CreateGrant', resource: key, context: owned(s) },
-      { action: 'kms:DescribeKey', resource: key, context: owned(s) },
-      { action: 'secretsmanager:CreateSecret', resource: secret },
-      { action: 'secretsmanager:TagResource', resource: secret },
-      { action: 'rds:EnableHttpEndpoint', resource: arn, context: owned(s) },
-      { action: 'rds:ModifyDBCluster', resource: arn, context: owned(s) },
-      { action: 'rds:DeleteDBCluster', resource: arn, context: owned(s) },
-      {
-        action: 'rds:DeleteDBCluster',
-        resource: `arn:aws:rds:${s.region}:${s.account}:cluster-snapshot:${s.prefix}db-final`,
-      },
-    ];
-  },
-  'aws:rds/clusterInstance:ClusterInstance': (s) => {
-    const arn = `arn:aws:rds:${s.region}:${s.account}:db:${s.prefix}db-1-1234567`;
-    return [
-      { action: 'rds:CreateDBInstance', resource: arn, context: tagged(s) },
-      {
-        action: 'rds:CreateDBInstance',
-        resource: `arn:aws:rds:${s.region}:${s.account}:cluster:${s.prefix}db-1234567`,
-        context: owned(s),
-      },
-      {
-        action: 'rds:CreateDBInstance',
-        resource: `arn:aws:rds:${s.region}:${s.account}:pg:default.aurora-postgresql16`,
-      },
-      { action: 'rds:AddTagsToResource', resource: arn, context: tagged(s) },
-      { action: 'rds:DeleteDBInstance', resource: arn, context: owned(s) },
-    ];
-  },
-  // The database user command: SQL through the Data API as the RDS-managed master secret.
-  'command:local:Command': (s) => [
-    {
-      action: 'rds-data:ExecuteStatement',
-      resource: `arn:aws:rds:${s.region}:${s.account}:cluster:${s.prefix}db-1234567`,
-    },
-    {
-      action: 'secretsmanager:GetSecretValue',
-      resource: `arn:aws:secretsmanager:${s.region}:${s.account}:secret:rds!cluster-0000-AbCdEf`,
-    },
-    { action: 'kms:Decrypt', resource: `arn:aws:kms:${s.region}:${s.account}:key/0000-${s.stack}`, context: owned(s) },
-  ],
+  ...DATABASE_ACTIONS,
   'aws:codebuild/webhook:Webhook': (s) => [
     {
       action: 'codebuild:CreateWebhook',
