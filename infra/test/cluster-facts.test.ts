@@ -25,7 +25,7 @@ const FACTS: ClusterFacts = {
 t.test('deploy/README.md carries the table of facts generated from the code that writes them', async (t) => {
   const doc = readFileSync(join(REPO_ROOT, 'deploy/README.md'), 'utf8');
   t.equal(doc.split(FACTS_TABLE_MARKERS.start).length, 2, 'one generated section');
-  t.equal(withFactsTable(doc), doc, 'the committed table is the generated one (run: nx run infra:facts-table)');
+  t.equal(withFactsTable(doc), doc, 'the committed table is the generated one (run: nx run infra:doc-tables)');
   t.throws(
     () => withFactsTable('# no table\n'),
     /no "<!-- cluster-facts:start/,

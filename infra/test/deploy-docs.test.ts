@@ -81,26 +81,6 @@ t.test('the login and each stack init are what bootstrap and the stack files say
   }
 });
 
-t.test('the minimum Pulumi CLI is one CI uses and one with resource transforms', async (t) => {
-  const minimum = /the Pulumi CLI \*\*(\d+\.\d+\.\d+) or later\*\*/.exec(section)?.[1];
-  t.ok(minimum, 'the prerequisites name a minimum Pulumi CLI version');
-  const version = (v: string) =>
-    v
-      .split('.')
-      .map(Number)
-      .reduce((sum, part) => sum * 1000 + part, 0);
-  // Transforms became stable in the engine and the Node SDK in 3.115.0 (pulumi/pulumi CHANGELOG,
-  // #16080); lib/permissions-boundary.ts registers one, which an older CLI refuses.
-  t.ok(version(minimum ?? '0.0.0') >= version('3.115.0'), `${minimum} supports resource transforms`);
-  for (const workflow of ['drift', 'infra-preview', 'infra-up']) {
-    const pinned = /PULUMI_VERSION: (\S+)/.exec(read(`.github/workflows/${workflow}.yml`))?.[1];
-    t.ok(
-      pinned && version(pinned) >= version(minimum ?? '0.0.0'),
-      `${workflow}.yml pins ${pinned}, at least ${minimum}`,
-    );
-  }
-});
-
 t.test('each stack is created in the state bucket and committed with the data key its init writes', async (t) => {
   const stacks = documentedStacks(commandsOf(section)).filter((s) => s.dir === '.');
   t.same(stacks.map((s) => s.stack).sort(), ['dev', 'prod'], 'the docs create dev and prod from the repository root');

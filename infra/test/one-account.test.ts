@@ -1,11 +1,7 @@
 // Both stacks in one AWS account, as docs/infra.md deploys them: nothing account-wide is declared
 // twice, and no account-wide selector of one stack picks the other stack's resources.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
 import { ACCOUNT_WIDE } from './system/account-wide.js';
-import { quotaNeeds } from './system/quotas.js';
-import { REPO_ROOT } from './mocks.js';
 import { declaredProgram } from './ci/declared.js';
 
 type Declared = { type: string; name: string; inputs: Record<string, unknown> }[];
@@ -24,23 +20,6 @@ for (const kind of ACCOUNT_WIDE) {
   const shared = ids(stacks.dev).filter((id) => ids(stacks.prod).includes(id));
   t.same(shared, [], `${kind.type.split(':').pop()}: not declared by both stacks (${kind.why})`);
 }
-
-t.test(
-  "the prerequisites ask for the service quotas both stacks need (a new account's defaults can be lower)",
-  async (t) => {
-    const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
-    const start = docs.indexOf('## Deploy from zero');
-    const prerequisites = docs.slice(start, docs.indexOf('\n1. ', start));
-    for (const quota of quotaNeeds([stacks.dev, stacks.prod])) {
-      const asked = new RegExp(`\`${quota.code}\`[^\\n]*?at least \\*\\*(\\d+)\\*\\*`).exec(prerequisites);
-      t.ok(asked, `${quota.code} is in the prerequisites with the number to ask for`);
-      t.ok(
-        Number(asked?.[1]) >= quota.need,
-        `${quota.code}: asks for ${asked?.[1]}, both stacks need ${quota.need} (${quota.how})`,
-      );
-    }
-  },
-);
 
 t.test("each stack tags its VPC's default network ACL, security group and main route table", async (t) => {
   // AWS creates them untagged; the boundary fences the other stack by its `stack` tag

@@ -6,6 +6,7 @@
  * `_`), so a template reaches them by field access, which honours `missingkey=error` (the `index`
  * function returns an empty string for a missing key instead).
  */
+import { markdownTable, withSection, type DocSection } from './doc-section.js';
 
 /** The label the web ApplicationSet's generator selects: the web app may be deployed here. */
 export const WEB_RELEASED_LABEL = { 'zumo.dev/web': 'released' } as const;
@@ -166,28 +167,20 @@ export function clusterSecret(namespace: string, facts: ClusterFacts, webRelease
 }
 
 /** The facts as a Markdown table (deploy/README.md carries it between these markers). */
-export const FACTS_TABLE_MARKERS = {
+export const FACTS_TABLE_MARKERS: DocSection = {
   start:
-    '<!-- cluster-facts:start (generated from infra/src/lib/cluster-facts.ts by `nx run infra:facts-table`; do not edit) -->',
+    '<!-- cluster-facts:start (generated from infra/src/lib/cluster-facts.ts by `nx run infra:doc-tables`; do not edit) -->',
   end: '<!-- cluster-facts:end -->',
-} as const;
+};
 
 export function factsTable(): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
-  return [
-    '| annotation | used for | from |',
-    '| --- | --- | --- |',
-    ...CLUSTER_FACTS.map((f) => `| \`${f.key}\` | ${cell(f.use)} | ${cell(f.origin)} |`),
-  ].join('\n');
+  return markdownTable(
+    ['annotation', 'used for', 'from'],
+    CLUSTER_FACTS.map((f) => [`\`${f.key}\``, f.use, f.origin]),
+  );
 }
 
 /** `document` with the table between the markers regenerated. */
 export function withFactsTable(document: string): string {
-  const start = document.indexOf(FACTS_TABLE_MARKERS.start);
-  const end = document.indexOf(FACTS_TABLE_MARKERS.end);
-  if (start < 0 || end < start)
-    throw new Error(`no "${FACTS_TABLE_MARKERS.start}" ... "${FACTS_TABLE_MARKERS.end}" section`);
-  // Prettier would realign the columns: the generated text stays as generated.
-  const table = `<!-- prettier-ignore-start -->\n${factsTable()}\n<!-- prettier-ignore-end -->`;
-  return `${document.slice(0, start + FACTS_TABLE_MARKERS.start.length)}\n${table}\n${document.slice(end)}`;
+  return withSection(document, FACTS_TABLE_MARKERS, factsTable());
 }

@@ -1,4 +1,4 @@
-// The teardown's empty_bucket (docs/infra.md), run as written by bash and the real AWS CLI against
+// The teardown's scripts/empty-bucket.sh (docs/infra.md), run with the real AWS CLI against
 // moto's S3 on 127.0.0.1: a versioned bucket with more versions and delete markers than one
 // DeleteObjects request takes ends up deletable, and an object S3 refuses to delete stops it.
 import { spawn, spawnSync } from 'node:child_process';
@@ -6,25 +6,21 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { REPO_ROOT } from './mocks.js';
+import { REPO_ROOT } from '../mocks.js';
 
 const which = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
 const aws = which('aws');
 const motoServer = which('moto_server');
 const missing = [!aws && 'aws', !motoServer && 'moto_server'].filter(Boolean).join(', ');
 t.test(
-  "the teardown's empty_bucket against a local S3",
-  { skip: missing && `needs the AWS CLI and moto's S3 server (pip install awscli 'moto[server]'); missing: ${missing}` },
+  "the teardown's empty-bucket.sh against a local S3",
+  {
+    skip: missing && `needs the AWS CLI and moto's S3 server (pip install awscli 'moto[server]'); missing: ${missing}`,
+  },
   run,
 );
 
-function emptyBucketFunction(): string {
-  const docs = readFileSync(join(REPO_ROOT, 'docs/infra.md'), 'utf8');
-  const teardown = docs.slice(docs.indexOf('## Teardown'));
-  const fn = /^empty_bucket\(\) \{\n[\s\S]*?\n\}$/m.exec(teardown)?.[0];
-  if (!fn) throw new Error('docs/infra.md: the teardown defines no empty_bucket() { ... }');
-  return fn;
-}
+const EMPTY_BUCKET = join(REPO_ROOT, 'infra/scripts/empty-bucket.sh');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -73,7 +69,9 @@ async function run(t: Test) {
     AWS_PAGER: '',
   };
   const sh = (script: string, timeout = 60_000) =>
-    spawnSync('bash', ['-c', `set -u\n${emptyBucketFunction()}\n${script}`], { env, encoding: 'utf8', timeout });
+    spawnSync('bash', ['-c', `set -u\n${script}`], { env, encoding: 'utf8', timeout });
+  const emptyBucket = (bucket: string) =>
+    spawnSync(EMPTY_BUCKET, [bucket], { env, encoding: 'utf8', timeout: 120_000 });
   // The CLI applies --query to each page it fetches: one line of [versions, markers] per page.
   const versions = (bucket: string) =>
     sh(
@@ -106,8 +104,8 @@ async function run(t: Test) {
     );
     t.equal(seeded.status, 0, `seeded (${seeded.stderr})`);
     t.equal(versions(bucket), '1000 250', '1,000 versions and 250 delete markers: more than one DeleteObjects takes');
-    const gone = sh(`empty_bucket ${bucket}`, 120_000);
-    t.equal(gone.status, 0, `empty_bucket succeeds (${gone.stderr})`);
+    const gone = emptyBucket(bucket);
+    t.equal(gone.status, 0, `it succeeds (${gone.stderr})`);
     t.equal(versions(bucket), '0 0', 'no version and no delete marker is left');
     const batches = readFileSync(counts, 'utf8').trim().split('\n').map(Number);
     t.ok(batches.length >= 2, `it deleted in rounds (${batches.join(', ')} keys)`);
@@ -129,7 +127,7 @@ async function run(t: Test) {
       ].join(' && '),
     );
     t.equal(seeded.status, 0, `seeded (${seeded.stderr})`);
-    const stopped = sh(`empty_bucket ${bucket}`);
+    const stopped = emptyBucket(bucket);
     t.equal(stopped.signal, null, 'it returns (no endless retry)');
     t.not(stopped.status, 0, 'with a failure status');
     t.match(stopped.stderr, /"Errors"[\s\S]*"Key": "held"/, 'showing which object S3 refused');
