@@ -12,6 +12,7 @@ import {
   webProject,
 } from '../src/lib/argocd-applications.js';
 import { clusterSecret } from '../src/lib/cluster-facts.js';
+import { SAMPLE_FACTS } from './cluster-facts-sample.js';
 import { generateApplications, type Manifest } from './system/argocd-render.js';
 import { LB_CONTROLLER_POLICY } from '../src/components/lb-controller.js';
 import { emptyDefaultProject, platformProject } from '../src/lib/argocd-projects.js';
@@ -100,20 +101,7 @@ t.test('the root Pulumi creates and the web Application git generates validate a
   const inputs = { githubRepository: 'acme/zumo', gitRevision: 'main', environment: 'dev' };
   const appSet = parse(readFileSync(join(REPO_ROOT, 'deploy/web/apps/web.yaml'), 'utf8')) as Manifest;
   t.ok(validateSet(appSet), `the web ApplicationSet: valid (${JSON.stringify(validateSet.errors)})`);
-  const secret = clusterSecret(
-    'argocd',
-    {
-      environment: 'dev',
-      region: 'eu-west-1',
-      repoUrl: 'https://github.com/acme/zumo.git',
-      repoRevision: 'main',
-      targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/abc',
-      targetGroupName: 'zumo-dev-web-1a2b3c4',
-      loadBalancerCidrs: ['10.40.60.0/26', '10.40.60.64/26'],
-      database: { host: 'db.example', port: 5432, name: 'zumo', user: 'zumo_web', egressCidrs: ['10.40.0.0/20'] },
-    },
-    true,
-  );
+  const secret = clusterSecret('argocd', SAMPLE_FACTS, true);
   const generated = generateApplications(appSet, [secret]);
   t.equal(generated.length, 1, 'it generates the web Application');
   for (const app of [rootApplication(inputs), ...generated]) {
