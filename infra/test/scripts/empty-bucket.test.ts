@@ -58,7 +58,8 @@ async function run(t: Test) {
   mkdirSync(shims);
   writeFileSync(
     join(shims, 'aws'),
-    `#!/bin/sh\nif [ "$2" = delete-objects ]; then printf '%s\\n' "$*" | grep -o '"Key"' | wc -l >> '${counts}'; fi\nexec '${aws}' "$@"\n`,
+    // The batch reaches the CLI as --delete file://<path>: count the keys in that file.
+    `#!/bin/sh\nif [ "$2" = delete-objects ]; then for a; do case "$a" in file://*) grep -o '"Key"' "\${a#file://}" | wc -l >> '${counts}';; esac; done; fi\nexec '${aws}' "$@"\n`,
   );
   chmodSync(join(shims, 'aws'), 0o755);
   writeFileSync(counts, '');
@@ -120,6 +121,12 @@ async function run(t: Test) {
       'never more than DeleteObjects takes (1,000), never an empty request',
     );
     t.equal(sh(`aws s3api delete-bucket --bucket ${bucket}`).status, 0, 'S3 now deletes the bucket');
+  });
+
+  t.test('a listing S3 refuses stops it with a failure status, instead of reporting an empty bucket', async (t) => {
+    const missing = emptyBucket('zumo-no-such-bucket-123456789012');
+    t.not(missing.status, 0, 'a failure status');
+    t.match(missing.stderr, /NoSuchBucket/, "with S3's error");
   });
 
   t.test('an object S3 refuses to delete stops it with the error, instead of looping', async (t) => {
