@@ -10,6 +10,7 @@ t.test('only an AVAILABLE connection passes; any other status names the key and 
     t.match(connectionProblem(ARN, status), {
       name: 'zumo:githubConnectionArn',
       received: `${ARN} (status ${status})`,
-      allowed: /^an AVAILABLE connection: complete it once in the AWS console .* install the AWS Connector for GitHub app/,
+      allowed:
+        /^an AVAILABLE connection: complete it once in the AWS console .* install the AWS Connector for GitHub app/,
     });
 });

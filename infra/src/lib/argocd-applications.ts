@@ -1,6 +1,13 @@
 import { APP } from '@zumo/config';
 
-export const APPLICATION_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/**
+ * Argo CD's finalizer. On an Application: delete what the app synced before the app itself. On an
+ * AppProject: keep the project until no Application names it (argo-cd controller/appcontroller.go
+ * finalizeProjectDeletion). Without it a project can go first, and Argo CD can then never finish
+ * deleting an Application in it (finalizeApplicationDeletion fails on the missing project,
+ * argoproj/argo-cd#4369), which hangs `pulumi destroy`.
+ */
+export const ARGOCD_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 export interface ApplicationInputs {
   readonly githubRepository: string;
@@ -71,7 +78,7 @@ function application(
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: app.name, namespace: 'argocd', finalizers: [APPLICATION_FINALIZER] },
+    metadata: { name: app.name, namespace: 'argocd', finalizers: [ARGOCD_FINALIZER] },
     spec: {
       project: app.project,
       source: {
@@ -142,7 +149,9 @@ export function webProject(input: ApplicationInputs) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
-    metadata: { name: APP.name, namespace: 'argocd' },
+    // The web Application is deleted in the background, by the ApplicationSet, once Pulumi deletes
+    // the cluster facts: this project must wait for it.
+    metadata: { name: APP.name, namespace: 'argocd', finalizers: [ARGOCD_FINALIZER] },
     spec: {
       description: 'The Zumo web app: its namespace only',
       sourceRepos: [repositoryUrl(input)],

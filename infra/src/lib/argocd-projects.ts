@@ -7,7 +7,7 @@
  * monitoring-config's rules, monitors and dashboard (this repository), kube-prometheus-stack and
  * metrics-server (their chart repositories), and the web ApplicationSet.
  */
-import { PLATFORM_PROJECT, repositoryUrl, type ApplicationInputs } from './argocd-applications.js';
+import { ARGOCD_FINALIZER, PLATFORM_PROJECT, repositoryUrl, type ApplicationInputs } from './argocd-applications.js';
 
 /** An AppProject whitelist entry; cluster-scoped ones may name their objects by glob (filepath.Match). */
 export interface KindEntry {
@@ -109,7 +109,7 @@ export function platformProject(input: ApplicationInputs, namespaces: { argocd: 
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
-    metadata: { name: PLATFORM_PROJECT, namespace: namespaces.argocd },
+    metadata: { name: PLATFORM_PROJECT, namespace: namespaces.argocd, finalizers: [ARGOCD_FINALIZER] },
     spec: {
       description:
         'The root app-of-apps and the cluster services it syncs (monitoring, metrics-server, the web ApplicationSet)',

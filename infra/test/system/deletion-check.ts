@@ -1,6 +1,8 @@
 import type { Test } from 'tap';
 import type { Registered } from '../mocks.js';
+import { ARGOCD_FINALIZER } from '../../src/lib/argocd-applications.js';
 import {
+  allApplications,
   clusterSecretsOf,
   generateApplications,
   renderApplication,
@@ -91,8 +93,31 @@ function checkControllerIdentities(t: Test, graph: ResourceGraph) {
     }
 }
 
+/**
+ * Argo CD never finishes deleting an Application whose AppProject is gone (argo-cd
+ * controller/appcontroller.go finalizeApplicationDeletion; argoproj/argo-cd#4369). Pulumi's order
+ * cannot keep a project long enough: the Applications an ApplicationSet generates, or a root syncs,
+ * are deleted by Argo CD in the background, after Pulumi has moved on. So every project an
+ * Application runs in carries Argo CD's finalizer, which the controller clears only once no
+ * Application names the project (finalizeProjectDeletion).
+ */
+function checkProjectsOutliveApplications(t: Test, graph: ResourceGraph) {
+  const projects = graph.all('kubernetes:argoproj.io/v1alpha1:AppProject');
+  const used = new Set(allApplications(graph).map((a) => (a.spec as { project: string }).project));
+  t.ok(used.size > 0, 'the Applications name their projects');
+  for (const name of used) {
+    const project = projects.find((p) => p.inputs['metadata'].name === name);
+    t.ok(project, `AppProject ${name}: declared by the program`);
+    t.ok(
+      ((project?.inputs['metadata'].finalizers as string[] | undefined) ?? []).includes(ARGOCD_FINALIZER),
+      `AppProject ${name}: carries ${ARGOCD_FINALIZER}, so it outlives every Application in it`,
+    );
+  }
+}
+
 /** A controller outlives every object carrying its finalizer; the nodes outlive the controllers' clients. */
 export function checkDeletionOrder(t: Test, graph: ResourceGraph) {
+  t.test('projects outlive their Applications', async (t) => checkProjectsOutliveApplications(t, graph));
   t.test('namespaces holding volume claims', async (t) => checkClaimNamespaces(t, graph));
   t.test('controllers that clear finalizers keep their AWS permissions', async (t) =>
     checkControllerIdentities(t, graph),

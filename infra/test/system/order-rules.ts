@@ -95,7 +95,7 @@ export const ORDER_RULES: OrderRule[] = [
       (r) => r.type === 'kubernetes:core/v1:Namespace' && r.inputs['metadata']?.name === APP.namespace,
       (r) => r.type === 'kubernetes:argoproj.io/v1alpha1:AppProject' && r.inputs['metadata']?.name === APP.name,
     ),
-    why: "the web ApplicationSet (deploy/web/apps) generates the web Application from this Secret: it syncs a TargetGroupBinding the controller's webhooks must admit, in a project that must exist, into a namespace it does not create (no CreateNamespace: Pulumi owns it with its Pod Security labels); on destroy the Secret goes first, so the web Application is deleted while the controller still clears the binding's finalizer and before its namespace",
+    why: "the web ApplicationSet (deploy/web/apps) generates the web Application from this Secret: it syncs a TargetGroupBinding the controller's webhooks must admit, in a project that must exist, into a namespace it does not create (no CreateNamespace: Pulumi owns it with its Pod Security labels); on destroy the Secret goes first, which starts the web Application's deletion in the background (the root's foreground deletion waits for it, so the controller, deleted after the root, still clears the binding's finalizer; the project's finalizer keeps the project)",
   },
   {
     name: 'the cluster after its control-plane log group',
