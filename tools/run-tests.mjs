@@ -63,7 +63,9 @@ function nx(targets, args) {
 // The Test class tap needs, built once before any test target runs (what `test-command:tap-setup` does).
 ensureTapBuilt();
 // The builds first: typecheck and the tests read what they write, so the lanes below skip the
-// dependencies Nx would otherwise run in each (twice at once, with --skip-nx-cache).
+// dependencies Nx would otherwise run in each (twice at once, with --skip-nx-cache). The two Nx
+// processes share the workspace database, which Nx 23 opens in WAL mode, behind a lock file and
+// with a busy handler (packages/nx/src/native/db/initialize.rs), so they wait for each other.
 const steps = [await nx(['build'], extra)];
 if (steps[0].code === 0) {
   const after = ['--excludeTaskDependencies'];
