@@ -1,6 +1,8 @@
 /**
- * The names every part of Zumo must agree on. App, infra and manifests import these
- * values instead of repeating them, so a rename is one edit and a compile error elsewhere.
+ * The names every part of Zumo must agree on. App and infra import these values. The files that
+ * cannot import them (deploy/'s YAML, apps/web/Dockerfile, the generated tables in docs/) repeat
+ * them, and their tests compare each copy with these values, so a change here fails a test that
+ * names every file still holding the old value.
  */
 export const APP = {
   /** Kubernetes object names, the Argo CD Application, the Sentry project. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import t from 'tap';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { APP } from '@zumo/config';
+import { APP, PATHS } from '@zumo/config';
 import { START_SCRIPT, WEB_ROOT } from '../helper.js';
 
 const dockerfile = DockerfileParser.parse(readFileSync(join(WEB_ROOT, 'Dockerfile'), 'utf8'));
@@ -73,16 +73,26 @@ t.test('apps/web/Dockerfile', async (t) => {
     );
   });
 
-  t.test('exposes the contract port, stops with SIGTERM, starts with the start script', async (t) => {
-    t.same(only(runtime, 'EXPOSE'), [String(APP.containerPort)]);
-    t.same(only(runtime, 'STOPSIGNAL'), ['SIGTERM']);
-    const workdir = only(runtime, 'WORKDIR').at(-1)!;
-    t.same(
-      JSON.parse(only(runtime, 'CMD')[0]!),
-      [posix.join(workdir, START_SCRIPT)],
-      'CMD is exec form and runs the start script that npm start runs (start-command.test.ts)',
-    );
-  });
+  t.test(
+    'listens on, exposes and health-checks the contract port, stops with SIGTERM, starts with the start script',
+    async (t) => {
+      t.same(only(runtime, 'EXPOSE'), [String(APP.containerPort)]);
+      const env = only(runtime, 'ENV').join(' ').split(/\s+/);
+      t.ok(env.includes(`PORT=${APP.containerPort}`), 'the service listens on it (ENV PORT)');
+      t.match(
+        only(runtime, 'HEALTHCHECK').join(' '),
+        `'http://127.0.0.1:${APP.containerPort}${PATHS.health}'`,
+        'the health check asks it for the liveness path',
+      );
+      t.same(only(runtime, 'STOPSIGNAL'), ['SIGTERM']);
+      const workdir = only(runtime, 'WORKDIR').at(-1)!;
+      t.same(
+        JSON.parse(only(runtime, 'CMD')[0]!),
+        [posix.join(workdir, START_SCRIPT)],
+        'CMD is exec form and runs the start script that npm start runs (start-command.test.ts)',
+      );
+    },
+  );
 
   t.test('carries OCI labels from build args', async (t) => {
     const labels = only(runtime, 'LABEL').join(' ');
