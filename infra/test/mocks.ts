@@ -354,11 +354,6 @@ export function secretValue<T = Record<string, string>>(input: unknown): T | und
   return wire?.[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270' ? (wire['value'] as T) : undefined;
 }
 
-/** Resolves an Output's value (mocks resolve everything, previews included). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
-}
-
 /** Lets the runtime finish registering resources after the program's outputs resolve. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 

@@ -1,5 +1,6 @@
 import type { Test } from 'tap';
 import { API_SECURITY_HEADERS, APP, PATHS, SECURITY_HEADERS } from '@zumo/config';
+import { defaultsFor } from '../src/config/stack-config.js';
 import { GITHUB_OIDC_HOST, grantsEverything, type PolicyStatement } from '../src/lib/iam.js';
 import { MANAGED_CACHE_POLICY, MANAGED_ORIGIN_REQUEST_POLICY } from '../src/lib/cloudfront.js';
 import { find, one, type Recorded, type Registered } from './mocks.js';
@@ -102,7 +103,11 @@ export function checkCommon(t: Test, stack: string, recorded: Recorded[], output
     t.equal(repository.inputs['encryptionConfigurations'][0].encryptionType, 'KMS');
     const lifecycle = JSON.parse(one(recorded, 'aws:ecr/lifecyclePolicy:LifecyclePolicy').inputs['policy']);
     t.match(lifecycle.rules[0].selection, { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7 });
-    t.match(lifecycle.rules[1].selection, { countType: 'imageCountMoreThan', countNumber: 30 });
+    t.match(
+      lifecycle.rules[1].selection,
+      { countType: 'imageCountMoreThan', countNumber: defaultsFor(stack === 'prod' ? 'prod' : 'dev').ecrKeepReleases },
+      'the releases kept: the stack default',
+    );
   });
 
   t.test('load balancer', async (t) => {

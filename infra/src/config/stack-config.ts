@@ -115,7 +115,6 @@ export function defaultsFor(
     clusterLogRetentionDays: prod ? 90 : 14,
     kubernetesVersion: '1.35',
     nodeInstanceTypes: prod ? ['m7i.large'] : ['t3.medium'],
-    // The general pool; the data pool adds one node (dev 2 nodes, prod 3 in total).
     // A node in each zone the web replicas spread over (2 in dev, 3 in prod, deploy/web/overlays).
     nodeMinSize: prod ? 3 : 2,
     nodeDesiredSize: prod ? 3 : 2,

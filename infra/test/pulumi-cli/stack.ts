@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { inferFullTypeName, isProjectKey, validateConfigValue, type Project } from './project.js';
+import { inferFullTypeName, validateConfigValue, type Project } from './project.js';
 
 /** A config value as the CLI holds it (config.Value): text, and whether it is secure or JSON. */
 export interface ConfigValue {
@@ -116,13 +116,6 @@ export function mergeConfig(
       };
   }
   return { config: merged };
-}
-
-/** Keys of a project's own namespace (what `new pulumi.Config()` reads), without the namespace. */
-export function projectKeys(project: Project, config: ReadonlyMap<string, ConfigValue>): string[] {
-  return [...config.keys()]
-    .filter((k) => isProjectKey(project.name, k) && k.includes(':'))
-    .map((k) => k.split(':')[1]!);
 }
 
 /** secrets.go ValidateSecretsProvider. */
