@@ -3,8 +3,9 @@
  * `npm test`: first the system tools the tests run (Chromium, Prometheus, promtool, amtool, PostgreSQL, jq,
  * kubectl): installed with apt-get when missing and possible, else one message naming every
  * missing tool and how to install it, and exit 1 before anything runs. Then, through Nx (cached),
- * every project's build (what the other targets read), and after it two lanes side by side: lint
- * and typecheck, and the tests (test-command/parallelism.mjs sizes both to the cores). The output
+ * every project's build (what the other targets read), and after it two lanes side by side: lint,
+ * typecheck and the format check, and the tests (test-command/parallelism.mjs sizes both to the
+ * cores). The output
  * is echoed as it comes, a whole line at a time, and the run ends with the totals as one plain
  * line, `N passed, N failed` (`, N skipped` when any were).
  *
@@ -71,7 +72,7 @@ if (steps[0].code === 0) {
   const after = ['--excludeTaskDependencies'];
   steps.push(
     ...(await Promise.all([
-      nx(['lint', 'typecheck'], [...run.checks, ...after]),
+      nx(['lint', 'typecheck', 'format-check'], [...run.checks, ...after]),
       nx(['test'], [...run.tests, ...after]),
     ])),
   );

@@ -70,9 +70,12 @@ function print(yaml, file) {
   const { entry } = readOverlay(yaml, file);
   if (!entry.has('digest')) {
     // Its own status: publish-prod ends quietly on the placeholder (overlay-release.sh).
-    throw Object.assign(new Refusal(`images entry ${IMAGE_NAME} has no digest: this overlay never received a release`), {
-      status: 3,
-    });
+    throw Object.assign(
+      new Refusal(`images entry ${IMAGE_NAME} has no digest: this overlay never received a release`),
+      {
+        status: 3,
+      },
+    );
   }
   const image = {
     repository: String(entry.get('newName')),

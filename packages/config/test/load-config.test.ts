@@ -105,20 +105,31 @@ t.test('TRUSTED_PROXY_CIDRS: every entry a CIDR the proxy matcher can compile', 
   }
 });
 
-t.test('DATABASE_URL: a PostgreSQL URL selects PostgreSQL; anything else is refused without showing its password', async (t) => {
-  t.equal(loadConfig({}).DATABASE_URL, undefined, 'unset: SQLite');
-  t.equal(loadConfig({ DATABASE_URL: 'postgres://zumo@db.internal:5432/zumo?sslmode=verify-full' }).DATABASE_URL, 'postgres://zumo@db.internal:5432/zumo?sslmode=verify-full');
-  t.ok(loadConfig({ DATABASE_URL: 'postgresql://zumo@127.0.0.1/zumo' }).DATABASE_URL, 'postgresql: scheme too');
-  for (const bad of ['mysql://root:hunter2@db/zumo', 'postgres://root:hunter2@db', 'postgres://root:hunter2@/zumo', 'not a url hunter2']) {
-    const error = (() => {
-      try {
-        loadConfig({ DATABASE_URL: bad });
-      } catch (err) {
-        return err as ConfigError;
-      }
-      return undefined;
-    })();
-    t.equal(error?.problems[0]?.name, 'DATABASE_URL', `${bad.replace('hunter2', '…')}: refused, naming the variable`);
-    t.notMatch(error?.message, /hunter2/, 'the password is never shown');
-  }
-});
+t.test(
+  'DATABASE_URL: a PostgreSQL URL selects PostgreSQL; anything else is refused without showing its password',
+  async (t) => {
+    t.equal(loadConfig({}).DATABASE_URL, undefined, 'unset: SQLite');
+    t.equal(
+      loadConfig({ DATABASE_URL: 'postgres://zumo@db.internal:5432/zumo?sslmode=verify-full' }).DATABASE_URL,
+      'postgres://zumo@db.internal:5432/zumo?sslmode=verify-full',
+    );
+    t.ok(loadConfig({ DATABASE_URL: 'postgresql://zumo@127.0.0.1/zumo' }).DATABASE_URL, 'postgresql: scheme too');
+    for (const bad of [
+      'mysql://root:hunter2@db/zumo',
+      'postgres://root:hunter2@db',
+      'postgres://root:hunter2@/zumo',
+      'not a url hunter2',
+    ]) {
+      const error = (() => {
+        try {
+          loadConfig({ DATABASE_URL: bad });
+        } catch (err) {
+          return err as ConfigError;
+        }
+        return undefined;
+      })();
+      t.equal(error?.problems[0]?.name, 'DATABASE_URL', `${bad.replace('hunter2', '…')}: refused, naming the variable`);
+      t.notMatch(error?.message, /hunter2/, 'the password is never shown');
+    }
+  },
+);

@@ -152,18 +152,24 @@ t.test('the bench needs wrk, from Debian', async (t) => {
   );
 });
 
-t.test("PostgreSQL's server binaries are found off the PATH, where Debian keeps them, newest major first", async (t) => {
-  const root = t.testdir({ '13': { bin: {} }, '16': { bin: {} }, '9': { bin: {} }, 'README': 'not a version' });
-  t.same(postgresBinDirs(root), ['16', '13', '9'].map((major) => join(root, major, 'bin')));
-  t.same(postgresBinDirs(join(root, 'absent')), [], 'no postgresql installed: nothing to add');
-  const pgCtl = join(root, '16', 'bin', 'pg_ctl');
-  writeFileSync(pgCtl, '#!/bin/sh\n', { mode: 0o755 });
-  t.equal(which('pg_ctl', { PATH: '/nonexistent' }, postgresBinDirs(root)), pgCtl);
-  const bin = fakeBin(t);
-  bin.addAllTestTools();
-  rmSync(join(bin.dir, 'pg_ctl'));
-  const tool = TEST_TOOLS.find((candidate) => candidate.command === 'pg_ctl')!;
-  const missing = findProblems([{ ...tool, extraDirs: () => postgresBinDirs(join(root, 'absent')) }], bin.env);
-  t.equal(missing.length, 1, 'neither on the PATH nor under the root: missing');
-  t.equal(missing[0]?.tool.aptPackage, 'postgresql', 'installed from Debian');
-});
+t.test(
+  "PostgreSQL's server binaries are found off the PATH, where Debian keeps them, newest major first",
+  async (t) => {
+    const root = t.testdir({ '13': { bin: {} }, '16': { bin: {} }, '9': { bin: {} }, README: 'not a version' });
+    t.same(
+      postgresBinDirs(root),
+      ['16', '13', '9'].map((major) => join(root, major, 'bin')),
+    );
+    t.same(postgresBinDirs(join(root, 'absent')), [], 'no postgresql installed: nothing to add');
+    const pgCtl = join(root, '16', 'bin', 'pg_ctl');
+    writeFileSync(pgCtl, '#!/bin/sh\n', { mode: 0o755 });
+    t.equal(which('pg_ctl', { PATH: '/nonexistent' }, postgresBinDirs(root)), pgCtl);
+    const bin = fakeBin(t);
+    bin.addAllTestTools();
+    rmSync(join(bin.dir, 'pg_ctl'));
+    const tool = TEST_TOOLS.find((candidate) => candidate.command === 'pg_ctl')!;
+    const missing = findProblems([{ ...tool, extraDirs: () => postgresBinDirs(join(root, 'absent')) }], bin.env);
+    t.equal(missing.length, 1, 'neither on the PATH nor under the root: missing');
+    t.equal(missing[0]?.tool.aptPackage, 'postgresql', 'installed from Debian');
+  },
+);

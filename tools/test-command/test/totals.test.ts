@@ -68,7 +68,7 @@ t.test('npm test ends with the totals line alone on the last line, and its exit 
       [
         'case "$*" in',
         `  *"-t build "*) exit ${exit.build ?? 0} ;;`,
-        `  *"-t lint typecheck "*) echo checked; exit ${exit.checks ?? 0} ;;`,
+        `  *"-t lint typecheck format-check "*) echo checked; exit ${exit.checks ?? 0} ;;`,
         `  *"-t test "*) ${lines(tests)}; exit ${exit.tests ?? 0} ;;`,
         'esac',
         'exit 9',
@@ -86,7 +86,9 @@ t.test('npm test ends with the totals line alone on the last line, and its exit 
   const lanes = nxCalls.slice(1).map((c) => c.replace(/ DEBIAN_FRONTEND=.*/, ''));
   t.equal(lanes.length, 2, 'then two lanes');
   t.ok(
-    lanes.includes('npx nx run-many -t lint typecheck --outputStyle=static --parallel=1 --excludeTaskDependencies'),
+    lanes.includes(
+      'npx nx run-many -t lint typecheck format-check --outputStyle=static --parallel=1 --excludeTaskDependencies',
+    ),
     'the checks, one at a time, without running the builds again',
   );
   t.ok(

@@ -45,7 +45,9 @@ const push = (name, tag, bytes) => {
   const r = repo(name);
   const digest = digestOf(bytes);
   if (tag && r.tags[tag] && r.tags[tag] !== digest)
-    fail(`tag invalid: The image tag '${tag}' already exists in the '${name}' repository and cannot be overwritten because the repository is immutable.`);
+    fail(
+      `tag invalid: The image tag '${tag}' already exists in the '${name}' repository and cannot be overwritten because the repository is immutable.`,
+    );
   r.manifests[digest] = bytes;
   if (tag) {
     r.tags[tag] = digest;

@@ -1,8 +1,15 @@
 // How each workflow's jobs and steps are wired (docs/delivery.md, "The workflows"): what starts
 // them, in which order their jobs run, and what each job calls. The rules every workflow keeps
 // (pins, permissions, concurrency, runners) are supply-chain, least-privilege and scheduling.test.ts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
-import { byName, environment, jobRuns, jobs, runs } from './workflows.js';
+import { REPO_ROOT, byName, environment, jobRuns, jobs, runs } from './workflows.js';
+
+// Nx 23 keeps its cache in ~/.nx/<workspace id>/cache, shared by every clone, unless nx.json names
+// a directory (nx/src/utils/cache-directory.js): CI caches the directory nx.json names.
+const NX_CACHE_DIRECTORY = (JSON.parse(readFileSync(join(REPO_ROOT, 'nx.json'), 'utf8')) as { cacheDirectory?: string })
+  .cacheDirectory;
 
 t.test('ci: Node 22 and 24, npm cache, nx-set-shas, affected targets, report upload', async (t) => {
   const ci = byName('ci');
@@ -11,11 +18,19 @@ t.test('ci: Node 22 and 24, npm cache, nx-set-shas, affected targets, report upl
   t.same((job as unknown as { strategy: { matrix: { node: number[] } } }).strategy.matrix.node, [22, 24]);
   t.ok(job.steps.some((s) => s.uses?.startsWith('actions/setup-node@') && s.with?.['cache'] === 'npm'));
   t.ok(job.steps.some((s) => s.uses?.startsWith('nrwl/nx-set-shas@')));
-  t.ok(job.steps.some((s) => s.uses?.startsWith('actions/cache@') && s.with?.['path'] === '.nx/cache'));
+  t.ok(NX_CACHE_DIRECTORY, 'nx.json names the cache directory');
+  t.ok(
+    job.steps.some((s) => s.uses?.startsWith('actions/cache@') && s.with?.['path'] === NX_CACHE_DIRECTORY),
+    'the Nx cache directory is what CI caches',
+  );
   t.ok(runs(ci).some((r) => r.includes('nx affected -t lint typecheck test build')));
   t.ok(
     runs(ci).some((r) => r.includes('nx run workflows:test')),
     'workflow checks always run',
+  );
+  t.ok(
+    runs(ci).some((r) => r.includes('nx run repo-checks:format-check')),
+    'the format check always runs',
   );
   t.ok(job.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.if?.includes('!cancelled()')));
 });

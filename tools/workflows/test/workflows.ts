@@ -68,7 +68,6 @@ export const byName = (name: string) => {
   return found;
 };
 
-export const allSteps = (w: Workflow) => Object.values(w.jobs).flatMap((job) => job.steps);
 export const jobs = (w: Workflow) => Object.entries(w.jobs);
 /** Every `run:` script of a workflow, or of one job. */
 export const jobRuns = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run] : []));

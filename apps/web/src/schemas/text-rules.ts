@@ -42,7 +42,8 @@ const TAG = /[\u{E0020}-\u{E007F}]/u;
  * Anything else shaped like one (`🏴` + "hide" + cancel tag) is hidden text. Engines without the
  * `v` flag (Safari 16: the page only; the server always has it) fall back to the grammar of an
  * emoji tag sequence: the black flag, a 2-letter region and 1-4 letters or digits, cancel tag. */
-const RGI_TAG_SEQUENCE = propertyOfStrings('\\p{RGI_Emoji_Tag_Sequence}', 'gv') ??
+const RGI_TAG_SEQUENCE =
+  propertyOfStrings('\\p{RGI_Emoji_Tag_Sequence}', 'gv') ??
   /\u{1F3F4}[\u{E0061}-\u{E007A}]{2}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,4}\u{E007F}/gu;
 const MARK = /[\p{Mn}\p{Me}]/u;
 const VARIATION_SELECTOR = /\p{Variation_Selector}/u;

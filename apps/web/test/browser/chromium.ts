@@ -18,7 +18,9 @@ export const ARTIFACTS = join(WEB_ROOT, 'test-artifacts');
 /** Why the browser tests cannot run here (a printed skip reason), or false. In CI a missing
  * browser is a failure (the run must install it). */
 export function chromiumMissing(): string | false {
-  const missing = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
+  const missing = existsSync(CHROMIUM)
+    ? false
+    : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
   if (missing && process.env['CI']) t.fail(missing);
   return missing;
 }

@@ -82,13 +82,16 @@ t.test('the Zumo page in headless Chromium', { skip: missing }, async (t) => {
     t.equal(await page.getAttribute('#content', 'aria-invalid'), 'true');
   });
 
-  t.test("the form applies the server's text rules: a flag-shaped tag sequence spelling a word is refused", async (t) => {
-    const tags = (id: string) => Array.from(id, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
-    await page.fill('#content', `see \u{1F3F4}${tags('hide')}\u{E007F}`);
-    await page.click('button[type="submit"]');
-    t.equal(await text(page, '#content-error'), 'Hidden tag characters are not allowed.');
-    t.equal(await page.getAttribute('#content', 'aria-invalid'), 'true');
-  });
+  t.test(
+    "the form applies the server's text rules: a flag-shaped tag sequence spelling a word is refused",
+    async (t) => {
+      const tags = (id: string) => Array.from(id, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+      await page.fill('#content', `see \u{1F3F4}${tags('hide')}\u{E007F}`);
+      await page.click('button[type="submit"]');
+      t.equal(await text(page, '#content-error'), 'Hidden tag characters are not allowed.');
+      t.equal(await page.getAttribute('#content', 'aria-invalid'), 'true');
+    },
+  );
 
   t.test('a script injection attempt is shown as text', async (t) => {
     const attack = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>';

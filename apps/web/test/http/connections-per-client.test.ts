@@ -11,7 +11,11 @@ const LIMIT = 4;
  * each address is another client to the service) that asks for /healthz once. Resolves with
  * 'answered' when the answer arrives, or 'dropped' when the service closes it without one.
  */
-function client(t: Test, port: number, localAddress: string): { socket: Socket; outcome: Promise<'answered' | 'dropped'> } {
+function client(
+  t: Test,
+  port: number,
+  localAddress: string,
+): { socket: Socket; outcome: Promise<'answered' | 'dropped'> } {
   const socket = connect({ port, host: '127.0.0.1', localAddress });
   socket.on('error', () => undefined);
   t.teardown(() => socket.destroy());
@@ -39,27 +43,34 @@ async function open(t: Test, port: number, address: string, count: number) {
   return { outcomes, sockets };
 }
 
-t.test('one client cannot hold more than MAX_CONNECTIONS_PER_CLIENT connections; others are still served', async (t) => {
-  const { url } = await build(t, { MAX_CONNECTIONS_PER_CLIENT: String(LIMIT) });
-  const port = Number(new URL(url).port);
+t.test(
+  'one client cannot hold more than MAX_CONNECTIONS_PER_CLIENT connections; others are still served',
+  async (t) => {
+    const { url } = await build(t, { MAX_CONNECTIONS_PER_CLIENT: String(LIMIT) });
+    const port = Number(new URL(url).port);
 
-  const greedy = await open(t, port, '127.0.0.2', LIMIT + 3);
-  t.same(
-    greedy.outcomes,
-    [...Array(LIMIT).fill('answered'), ...Array(3).fill('dropped')],
-    `the first ${LIMIT} connections are served, every one above is closed without an answer`,
-  );
-  t.same((await open(t, port, '127.0.0.3', LIMIT)).outcomes, Array(LIMIT).fill('answered'), 'another client is served');
+    const greedy = await open(t, port, '127.0.0.2', LIMIT + 3);
+    t.same(
+      greedy.outcomes,
+      [...Array(LIMIT).fill('answered'), ...Array(3).fill('dropped')],
+      `the first ${LIMIT} connections are served, every one above is closed without an answer`,
+    );
+    t.same(
+      (await open(t, port, '127.0.0.3', LIMIT)).outcomes,
+      Array(LIMIT).fill('answered'),
+      'another client is served',
+    );
 
-  // Once the greedy client lets one go, it may connect again (the service sees the close a
-  // moment after the client: a few attempts, counted, not timed).
-  greedy.sockets[0]!.destroy();
-  let again: string | undefined;
-  for (let attempt = 0; attempt < 50 && again !== 'answered'; attempt++) {
-    again = await client(t, port, '127.0.0.2').outcome;
-  }
-  t.equal(again, 'answered', 'below its limit again, the client is served');
-});
+    // Once the greedy client lets one go, it may connect again (the service sees the close a
+    // moment after the client: a few attempts, counted, not timed).
+    greedy.sockets[0]!.destroy();
+    let again: string | undefined;
+    for (let attempt = 0; attempt < 50 && again !== 'answered'; attempt++) {
+      again = await client(t, port, '127.0.0.2').outcome;
+    }
+    t.equal(again, 'answered', 'below its limit again, the client is served');
+  },
+);
 
 t.test('the trusted load balancer is not limited: every visitor arrives through its few addresses', async (t) => {
   const { url } = await build(t, {

@@ -89,7 +89,7 @@ const badQueries = [
 
 t.test('malformed requests are all refused with 4xx and change nothing', async (t) => {
   const { url, app } = await build(t, { MESSAGE_RATE_LIMIT: '1000000' });
-  const countBefore = (await app.messages.count());
+  const countBefore = await app.messages.count();
   const newestBefore = await app.messages.page(1);
   const statuses: { what: string; status: number }[] = [];
   const record = (what: string, status: number) => statuses.push({ what, status });

@@ -77,13 +77,13 @@ const cases: { name: string; body: Buffer; headers: Record<string, string>; stat
 t.test('POST /api/messages refuses bodies that are not UTF-8 JSON', async (t) => {
   const { url, app } = await build(t);
   const port = Number(new URL(url).port);
-  const before = (await app.messages.count());
+  const before = await app.messages.count();
   for (const c of cases) {
     const r = await post(port, c.body, c.headers);
     t.equal(r.status, c.status, `${c.name}: ${c.status}`);
     t.match(JSON.parse(r.body), { statusCode: c.status, message: c.message }, `${c.name}: says why`);
   }
-  t.equal((await app.messages.count()), before, 'nothing was stored');
+  t.equal(await app.messages.count(), before, 'nothing was stored');
 
   for (const [name, contentType] of [
     ['no charset', 'application/json'],

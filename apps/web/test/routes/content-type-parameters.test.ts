@@ -36,14 +36,14 @@ const accepted = [
 t.test('POST /api/messages: Content-Type parameters are parsed, not pattern-matched', async (t) => {
   const { url, app } = await build(t);
   const port = Number(new URL(url).port);
-  const before = (await app.messages.count());
+  const before = await app.messages.count();
   for (const [contentType, message] of refused) {
     const r = await post(port, contentType);
     t.equal(r.status, 415, `${contentType}: 415`);
     t.match(JSON.parse(r.body), { statusCode: 415, message }, `${contentType}: says why`);
     t.notMatch(r.body, /utf-16|x=/i, `${contentType}: the header value is not echoed`);
   }
-  t.equal((await app.messages.count()), before, 'nothing refused was stored');
+  t.equal(await app.messages.count(), before, 'nothing refused was stored');
   for (const contentType of accepted) {
     t.equal((await post(port, contentType)).status, 201, `${contentType}: accepted`);
   }
@@ -52,7 +52,7 @@ t.test('POST /api/messages: Content-Type parameters are parsed, not pattern-matc
 t.test('POST /api/messages: a second Content-Type header is refused, whatever the two say', async (t) => {
   const { url, app } = await build(t);
   const port = Number(new URL(url).port);
-  const before = (await app.messages.count());
+  const before = await app.messages.count();
   // Node keeps only the first of repeated Content-Type lines in request.headers; other software
   // keeps the last, so the two could read the body differently.
   for (const types of [
@@ -62,9 +62,13 @@ t.test('POST /api/messages: a second Content-Type header is refused, whatever th
   ]) {
     const r = await post(port, ...types);
     t.equal(r.status, 415, `${types.join(' + ')}: 415`);
-    t.match(JSON.parse(r.body), { statusCode: 415, error: 'Unsupported Media Type', message: /Content-Type header is given more than once/ });
+    t.match(JSON.parse(r.body), {
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: /Content-Type header is given more than once/,
+    });
     t.notMatch(r.body, /utf-16|text\/plain/i, `${types.join(' + ')}: no header value is echoed`);
   }
-  t.equal((await app.messages.count()), before, 'nothing was stored');
+  t.equal(await app.messages.count(), before, 'nothing was stored');
   t.equal((await post(port, 'application/json')).status, 201, 'one Content-Type: accepted');
 });

@@ -26,7 +26,7 @@ const accepted: [name: string, content: string][] = [
 
 t.test('POST /api/messages: invisible and spoofing text', async (t) => {
   const { url, app } = await build(t);
-  const before = (await app.messages.count());
+  const before = await app.messages.count();
   for (const [name, content, message] of refused) {
     const r = await request(`${url}/api/messages`, { json: { content } });
     t.equal(r.status, 400, `${name}: 400`);

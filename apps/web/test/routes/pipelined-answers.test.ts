@@ -57,7 +57,11 @@ t.test('a malformed request pipelined after a slow one is answered after it, in 
     'the post is answered first, then the malformed request',
   );
   t.equal(JSON.parse(answers[0]?.body ?? '{}').content, 'first in line', 'the first answer is the stored message');
-  t.match(JSON.parse(answers[1]?.body ?? '{}'), { statusCode: 400, error: 'Bad Request' }, 'the second, the error shape');
+  t.match(
+    JSON.parse(answers[1]?.body ?? '{}'),
+    { statusCode: 400, error: 'Bad Request' },
+    'the second, the error shape',
+  );
   t.ok(await eventually(() => closed), 'then the connection is closed');
 });
 
@@ -83,6 +87,10 @@ t.test('bytes sent after the refused request while it waits add no log line and 
   await new Promise((resolve) => setImmediate(resolve));
   holder.exec('COMMIT');
   t.ok(await eventually(() => closed), 'the connection is closed after the answers');
-  t.same(responses(data).map((a) => a.status), [201, 400], 'two answers, in order');
+  t.same(
+    responses(data).map((a) => a.status),
+    [201, 400],
+    'two answers, in order',
+  );
   t.equal(refused(), 1, 'one log line for the refused request');
 });

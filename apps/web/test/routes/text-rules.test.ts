@@ -5,7 +5,8 @@ import { build, request } from '../helper.js';
 // characters spelling text, runs of joiners or variation selectors, default-ignorable code points
 // that render as nothing) is refused. The rules (src/schemas/text-rules.ts, docs/service.md)
 // allow what real scripts and emoji need, and no more.
-const marks = (count: number) => Array.from({ length: count }, (_, i) => String.fromCodePoint(0x301 + (i % 8))).join('');
+const marks = (count: number) =>
+  Array.from({ length: count }, (_, i) => String.fromCodePoint(0x301 + (i % 8))).join('');
 const tags = (text: string) => Array.from(text, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 const flag = (subdivision: string) => `\u{1F3F4}${tags(subdivision)}\u{E007F}`;
 
@@ -68,7 +69,7 @@ const accepted: [name: string, content: string][] = [
 
 t.test('POST /api/messages: combining marks, joiners, tags, variation selectors, blanks', async (t) => {
   const { url, app } = await build(t, { MESSAGE_RATE_LIMIT: '10000' });
-  const before = (await app.messages.count());
+  const before = await app.messages.count();
   for (const [name, content, message] of refused) {
     const r = await request(`${url}/api/messages`, { json: { content } });
     t.equal(r.status, 400, `${name}: 400`);

@@ -49,7 +49,13 @@ export default fp(
       return broken.length === 0;
     };
     shownText.errors = [] as { keyword: string; message: string; params: Record<string, unknown> }[];
-    ajv.addKeyword({ keyword: SHOWN_TEXT_KEYWORD, type: 'string', schemaType: 'boolean', errors: true, validate: shownText });
+    ajv.addKeyword({
+      keyword: SHOWN_TEXT_KEYWORD,
+      type: 'string',
+      schemaType: 'boolean',
+      errors: true,
+      validate: shownText,
+    });
     const compiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
       const validate = ajv.compile(schema);
       const numeric = httpPart === 'body' ? [] : numericProperties(schema);
