@@ -6,14 +6,14 @@
 /**
  * Each boundary fences every other stack by name and tag, so it grows with their number and their
  * names' length. Two stacks of up to ten characters keep each boundary 10% under IAM's 6,144
- * characters for a managed policy with a 63-character state bucket (identity/sizes.test.ts
+ * characters for a managed policy with a 63-character state bucket (identity/sizes.ts
  * measures it); a third stack belongs in an account of its own (docs/delivery.md, "IAM size limits").
  */
 export const MAX_ACCOUNT_STACKS = 2;
 const STACK_NAME = /^[a-z][a-z0-9-]{0,9}$/;
 /**
  * A stack's domain appears four times in the worst boundary (its names and its subdomains', in its
- * own fence and, nested, in the other's): this keeps it 10% under IAM's quota (identity/sizes.test.ts).
+ * own fence and, nested, in the other's): this keeps it 10% under IAM's quota (identity/sizes.ts).
  */
 export const MAX_STACK_DOMAIN_LENGTH = 96;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

@@ -2,7 +2,7 @@
  * Alertmanager's configuration, rendered by Pulumi into the Secret kube-prometheus-stack mounts
  * (alertmanager.alertmanagerSpec.configSecret): the receivers' webhook URLs are credentials, so
  * the whole file lives in a Secret that is never in git. Tested with amtool (check-config and
- * routing) in infra/test/alertmanager.test.ts.
+ * routing) in infra/test/monitoring/alertmanager.ts.
  */
 
 /** Name of the Secret (namespace monitoring) that holds alertmanager.yaml. */

@@ -12,7 +12,7 @@ import type { PolicyStatement } from './iam.js';
  * CI jobs call, and what the AWS managed and published policies of its workload roles need (EKS
  * cluster and nodes, VPC CNI, EBS CSI, the load balancer controller's TargetGroupBinding, AWS
  * Backup for EBS). STS, ECR, EKS and CloudWatch Logs are capped below to the stack's own;
- * IAM separately (own roles only). identity/must-never-created-roles.test.ts fails when a
+ * IAM separately (own roles only). identity/must-never-created-roles.ts fails when a
  * declared role's policy allows a service missing here that is not listed as unused.
  */
 export const BOUNDARY_SERVICES = [

@@ -11,7 +11,7 @@
  * Three documents, each a customer-managed policy of its own (components/ci-identity.ts): IAM
  * caps a role's inline policies at 10,240 characters together, and with real key ARNs, a long
  * region and bucket name the whole set came within 170 characters of it; a managed policy may
- * hold 6,144, and a role 10 of them (IAM and STS quotas). identity/sizes.test.ts checks each
+ * hold 6,144, and a role 10 of them (IAM and STS quotas). identity/sizes.ts checks each
  * part's worst case keeps 10% headroom. An admin's `up` writes them: the infra role cannot
  * (docs/delivery.md, "IAM size limits").
  */

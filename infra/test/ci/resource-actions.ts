@@ -5,7 +5,7 @@
  * role may make these requests on its own stack and must not make them on the other: a resource
  * type missing here fails the test until its actions are written down (and granted).
  * Packaged components are expanded into the resources they create (pulumi-awsx awsx/ec2/vpc.ts).
- * Every type here is one some stack declares (identity/permissions.test.ts), so none outlives the
+ * Every type here is one some stack declares (identity/permissions.ts), so none outlives the
  * program's use of it.
  */
 import { DATABASE_ACTIONS } from './resource-actions-database.js';
@@ -30,7 +30,7 @@ export const COMPONENT_CHILDREN: Record<string, string[]> = {
 /**
  * Types only an admin's `up` writes: the infra role's own managed policies (components/ci-identity.ts).
  * The infra role holds no iam:CreatePolicy, and the boundary keeps every role of a stack off
- * customer-managed policies (lib/boundary.ts); identity/must-never-created-roles.test.ts checks both.
+ * customer-managed policies (lib/boundary.ts); identity/must-never-created-roles.ts checks both.
  */
 export const ADMIN_ONLY = new Set(['aws:iam/policy:Policy']);
 

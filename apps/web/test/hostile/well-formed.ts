@@ -7,7 +7,7 @@ const ERROR_KEYS = ['statusCode', 'error', 'message'];
 /** Every answer carries one whole set: errors and JSON answers the API set; the page's own files
  * (non-JSON successes that carry the page's CSP: index.html, assets, their 304s) the page set
  * (docs/service.md, "Security headers"; which file gets which is tested in
- * test/plugins/security-and-logging.test.ts). */
+ * test/plugins/security-and-logging.ts). */
 function expectedHeaders(r: RawResponse): Readonly<Record<string, string>> {
   const json = (r.headers['content-type'] ?? '').startsWith('application/json');
   const page = r.headers['content-security-policy'] === SECURITY_HEADERS['content-security-policy'];
