@@ -192,24 +192,6 @@ t.test('the boundary allows only the services the program uses', async (t) => {
 });
 
 t.test('every service a declared role is granted is inside the boundary, or knowingly unused', async (t) => {
-  // AWS Backup's managed service-role policies cover every service AWS Backup can protect; this
-  // program backs up EBS volumes only (components/backups.ts), so the rest stays outside.
-  const UNUSED_BY_BACKUP = [
-    'backup-gateway',
-    'cloudformation',
-    'ds',
-    'dsql',
-    'dynamodb',
-    'elasticfilesystem',
-    'fsx',
-    'guardduty',
-    'redshift',
-    'redshift-serverless',
-    'ssm',
-    'ssm-sap',
-    'storagegateway',
-    'timestream',
-  ];
   // The load balancer controller's published policy also serves Ingress (certificates, WAF,
   // Shield, Cognito); here it only runs TargetGroupBindings (helm-values.ts), so they stay outside.
   const UNUSED_BY_LB_CONTROLLER = ['cognito-idp', 'shield', 'waf-regional'];
@@ -225,13 +207,10 @@ t.test('every service a declared role is granted is inside the boundary, or know
           .flatMap((s) => [s.Action ?? []].flat())
           .map((action) => action.split(':')[0]!),
       );
-      const backup = declared.managed.some((arn) => arn.includes('AWSBackupServiceRolePolicyFor'));
       const lbController = declared.name.endsWith('-lbc');
       for (const service of services)
         t.ok(
-          inside.has(service) ||
-            (backup && UNUSED_BY_BACKUP.includes(service)) ||
-            (lbController && UNUSED_BY_LB_CONTROLLER.includes(service)),
+          inside.has(service) || (lbController && UNUSED_BY_LB_CONTROLLER.includes(service)),
           `${declared.name}: ${service} is inside the boundary`,
         );
     }

@@ -18,7 +18,7 @@ const otherKubeSystemPod: Destination = {
   kind: 'pod',
   pod: {
     namespace: 'kube-system',
-    labels: { 'app.kubernetes.io/name': 'ebs-csi-controller' },
+    labels: { 'app.kubernetes.io/name': 'metrics-server' },
     cidrs: ['10.40.16.0/20'],
   },
 };

@@ -24,16 +24,12 @@ export interface Workload {
   readonly distinctNodes?: boolean;
 }
 
-/** Pods of the EKS add-ons (EKS defaults: CoreDNS and the EBS CSI controller run two replicas). */
+/** Pods of the EKS add-ons (EKS defaults: CoreDNS runs two replicas). */
 const ADDON_PODS: Record<string, Workload[]> = {
   'vpc-cni': [{ name: 'aws-node', pods: 1, perNode: true }],
   'kube-proxy': [{ name: 'kube-proxy', pods: 1, perNode: true }],
   'eks-pod-identity-agent': [{ name: 'eks-pod-identity-agent', pods: 1, perNode: true }],
   coredns: [{ name: 'coredns', pods: 2, surges: true }],
-  'aws-ebs-csi-driver': [
-    { name: 'ebs-csi-controller', pods: 2, surges: true },
-    { name: 'ebs-csi-node', pods: 1, perNode: true },
-  ],
 };
 
 /** redis-ha 4.38.0 (the argo-cd 10.1.1 dependency), values.yaml: `replicas: 3`, `haproxy.replicas: 3`. */
@@ -138,7 +134,11 @@ function applicationPods(application: { spec: never }): Workload[] {
 
 /** Every workload the stack runs on its nodes. */
 export function workloads(graph: ResourceGraph): Workload[] {
-  const addons = graph.all('aws:eks/addon:Addon').flatMap((a) => ADDON_PODS[a.inputs['addonName']] ?? []);
+  const addons = graph.all('aws:eks/addon:Addon').flatMap((a) => {
+    const pods = ADDON_PODS[a.inputs['addonName']];
+    if (!pods) throw new Error(`add-on ${a.inputs['addonName']}: its pods are not in ADDON_PODS (system/workloads.ts)`);
+    return pods;
+  });
   const releases = graph.all('kubernetes:helm.sh/v3:Release').flatMap((r) => {
     if (r.inputs['chart'] === 'argo-cd') return argocdPods(r.inputs['values']);
     if (r.inputs['chart'] === 'aws-load-balancer-controller') return lbControllerPods(r.inputs['values']);
