@@ -39,27 +39,5 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
-export interface Info {
-  podName: string | null;
-  podIp: string | null;
-  namespace: string | null;
-  nodeName: string | null;
-  hostname: string;
-  release: string;
-  startedAt: string;
-  uptimeSeconds: number;
-  servedAt: string;
-  runtime: 'kubernetes' | 'local';
-}
-
-export interface Message {
-  id: number;
-  author: string | null;
-  content: string;
-  createdAt: string;
-}
-
-export interface MessagePage {
-  items: Message[];
-  nextBefore: number | null;
-}
+// The answers' types come from the routes' own schemas: the page cannot drift from the API.
+export type { Info, Message, MessagePage } from '../src/schemas/common.js';

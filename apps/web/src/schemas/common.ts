@@ -62,3 +62,22 @@ export const Message = Type.Object({
   createdAt: IsoTimestamp,
 });
 export type Message = Static<typeof Message>;
+
+/** One page of the board, newest first; `nextBefore` is the cursor of the next page, or null. */
+export const MessagePage = Type.Object({ items: Type.Array(Message), nextBefore: Type.Union([Id, Type.Null()]) });
+export type MessagePage = Static<typeof MessagePage>;
+
+/** GET /api/info: where and what is answering (the page's live panel reads the same type). */
+export const Info = Type.Object({
+  podName: Nullable(Type.String()),
+  podIp: Nullable(Type.String()),
+  namespace: Nullable(Type.String()),
+  nodeName: Nullable(Type.String()),
+  hostname: Type.String(),
+  release: Type.String(),
+  startedAt: IsoTimestamp,
+  uptimeSeconds: Type.Number({ minimum: 0 }),
+  servedAt: IsoTimestamp,
+  runtime: Type.Union([Type.Literal('kubernetes'), Type.Literal('local')]),
+});
+export type Info = Static<typeof Info>;

@@ -1,18 +1,5 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IsoTimestamp, Nullable } from '../../schemas/common.js';
-
-const Info = Type.Object({
-  podName: Nullable(Type.String()),
-  podIp: Nullable(Type.String()),
-  namespace: Nullable(Type.String()),
-  nodeName: Nullable(Type.String()),
-  hostname: Type.String(),
-  release: Type.String(),
-  startedAt: IsoTimestamp,
-  uptimeSeconds: Type.Number({ minimum: 0 }),
-  servedAt: IsoTimestamp,
-  runtime: Type.Union([Type.Literal('kubernetes'), Type.Literal('local')]),
-});
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Info } from '../../schemas/common.js';
 
 /** GET /api/info: where and what is answering, for the page's live panel. */
 const info: FastifyPluginAsyncTypebox = async (fastify) => {

@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Author, ErrorResponse, Id, Message, MessageContent, PageLimit } from '../../../schemas/common.js';
+import { Author, ErrorResponse, Id, Message, MessageContent, MessagePage, PageLimit } from '../../../schemas/common.js';
 import { PATHS } from '@zumo/config';
 import { errorBody } from '../../../errors/error-handler.js';
 
@@ -15,7 +15,7 @@ const messages: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         querystring: Type.Object({ limit: PageLimit, before: Type.Optional(Id) }),
         response: {
-          200: Type.Object({ items: Type.Array(Message), nextBefore: Type.Union([Id, Type.Null()]) }),
+          200: MessagePage,
           400: ErrorResponse,
         },
       },
