@@ -1,5 +1,4 @@
 // The container modules, in one test process (docs/development.md, "One process for many modules").
 import './container/dockerfile.js';
 import './container/memory-budget.js';
-import './container/runtime-stage.js';
 import './container/start-command.js';

@@ -7,7 +7,7 @@
  * is a SHA-256 over the script, its arguments and the content of every file a recording can read:
  * the program (infra/src, infra/reference, infra/bootstrap), the contract (packages/config, its
  * built dist included), deploy/, the stack files, package-lock.json and the test helpers (every
- * infra/test file but the tests: `*.test.ts` and the modules they import, which import tap's `t`).
+ * infra/test file but the tests: `*.test.ts` and the modules they import, which import tap).
  * Any change to those records again.
  *
  * Parallel tap processes: the first to miss takes `<key>.lock` (exclusive create), records in a
@@ -61,7 +61,8 @@ function filesUnder(dir: string): string[] {
     .filter((path) => !path.split('/').some((part) => part === 'node_modules' || part === '.pulumi'));
 }
 
-const TEST_MODULE = /^import t\b[^;]*from 'tap';$/m;
+/** Any import of tap's values (not `import type`): the file registers tests. */
+const TEST_MODULE = /^import (?!type\b)[^;]*from 'tap';$/m;
 
 let inputsDigest: string | undefined;
 /** One digest of every input file's path and content, computed once per process. */
@@ -75,7 +76,7 @@ function inputsHash(): string {
   const hash = createHash('sha256');
   for (const file of files) {
     const content = readFileSync(join(ROOT, file));
-    // A test module (it registers tests on tap's `t`): no recording reads it.
+    // A test module (it imports tap to register tests): no recording reads it.
     if (file.startsWith('infra/test/') && TEST_MODULE.test(content.toString('utf8'))) continue;
     hash.update(`${file}\0`).update(content).update('\0');
   }

@@ -1,7 +1,7 @@
 /**
  * The creation order a first `pulumi up` needs, as data: each rule names the resources that must
  * come later, the ones they must wait for, and why (the upstream behaviour behind it). Add a rule
- * here when a resource needs something running before it; order.test.ts checks every rule on
+ * here when a resource needs something running before it; system/order-check.ts checks every rule on
  * both stacks.
  */
 import { APP } from '@zumo/config';

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import t from 'tap';
-import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '../../..');
 const shared = resolve(import.meta.dirname, '../taprc');
@@ -32,39 +31,4 @@ t.test('every project with tests takes its tap setup from the shared taprc, and 
       `${dir} sets no plugin, node argument or coverage of its own`,
     );
   }
-});
-
-/** TypeScript files under a project's test/ folder, without tap's and TypeScript's outputs. */
-function testFiles(dir: string): string[] {
-  const folder = join(root, dir, 'test');
-  if (!existsSync(folder)) return [];
-  return (readdirSync(folder, { recursive: true }) as string[])
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => join(folder, file));
-}
-
-// A module registers tests on tap's `t` without a `.test.ts` name: tap does not find it by itself,
-// a `*.test.ts` beside its folder imports it (docs/development.md, "One process for many modules").
-const TEST_MODULE = /^import t\b[^;]*from 'tap';$/m;
-
-t.test('every test module runs: a test file of its project imports it', async (t) => {
-  let modules = 0;
-  for (const { dir } of withTap) {
-    const files = testFiles(dir);
-    const imported = new Set(
-      files
-        .filter((file) => file.endsWith('.test.ts'))
-        .flatMap((file) =>
-          ts
-            .preProcessFile(readFileSync(file, 'utf8'))
-            .importedFiles.filter(({ fileName }) => fileName.startsWith('.'))
-            .map(({ fileName }) => resolve(dirname(file), fileName.replace(/\.js$/, '.ts'))),
-        ),
-    );
-    for (const file of files.filter((f) => !f.endsWith('.test.ts') && TEST_MODULE.test(readFileSync(f, 'utf8')))) {
-      modules++;
-      t.ok(imported.has(file), `${relative(root, file)} is imported by a test file of ${dir}`);
-    }
-  }
-  t.ok(modules > 0, `${modules} test modules found`);
 });
