@@ -5,23 +5,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import t from 'tap';
 import ts from 'typescript';
-
-const root = resolve(import.meta.dirname, '../../..');
-const workspaces: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
-
-/** The workspace projects that run tap (a "tap" section in their package.json). */
-const withTap = workspaces
-  .flatMap((pattern) =>
-    pattern.endsWith('/*')
-      ? readdirSync(join(root, pattern.slice(0, -2))).map((name) => join(pattern.slice(0, -2), name))
-      : [pattern],
-  )
-  .filter((dir) => existsSync(join(root, dir, 'package.json')))
-  .filter((dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).tap);
+import { ROOT, TAP_PROJECTS } from './tap-projects.js';
 
 /** TypeScript files under a project's test/ folder (what is on disk: new files count before a commit). */
 function testFiles(dir: string): string[] {
-  const folder = join(root, dir, 'test');
+  const folder = join(ROOT, dir, 'test');
   if (!existsSync(folder)) return [];
   return (readdirSync(folder, { recursive: true }) as string[])
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
@@ -33,7 +21,7 @@ const USES_TAP = /^import (?!type\b)[^;]*from 'tap';$/m;
 
 t.test('every test module runs: a test file of its project imports it', async (t) => {
   let modules = 0;
-  for (const dir of withTap) {
+  for (const { dir } of TAP_PROJECTS) {
     const files = testFiles(dir);
     const imported = new Set(
       files
@@ -47,7 +35,7 @@ t.test('every test module runs: a test file of its project imports it', async (t
     );
     for (const file of files.filter((f) => !f.endsWith('.test.ts') && USES_TAP.test(readFileSync(f, 'utf8')))) {
       modules++;
-      t.ok(imported.has(file), `${relative(root, file)} is imported by a test file of ${dir}`);
+      t.ok(imported.has(file), `${relative(ROOT, file)} is imported by a test file of ${dir}`);
     }
   }
   t.ok(modules > 0, `${modules} test modules found`);
