@@ -4,7 +4,7 @@
  * hold them against what needs them: the Pulumi CLI against the features the program uses and the
  * version CI pins, each quota against what both stacks declare.
  */
-import { markdownTable, withSection, type DocSection } from '../lib/doc-section.js';
+import { generatedSection, markdownTable, withSection } from '../lib/doc-section.js';
 import { RUNNER_BUILD_QUOTA } from './runner-quota.js';
 
 /**
@@ -65,11 +65,7 @@ export const ACCOUNT_QUOTAS: readonly AccountQuota[] = [
   },
 ];
 
-export const PREREQUISITES_MARKERS: DocSection = {
-  start:
-    '<!-- prerequisites:start (generated from infra/src/config/prerequisites.ts by `nx run infra:doc-tables`; do not edit) -->',
-  end: '<!-- prerequisites:end -->',
-};
+export const PREREQUISITES_MARKERS = generatedSection('prerequisites', 'config/prerequisites.ts');
 
 export function prerequisitesTable(): string {
   return markdownTable(

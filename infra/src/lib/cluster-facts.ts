@@ -6,7 +6,7 @@
  * `_`), so a template reaches them by field access, which honours `missingkey=error` (the `index`
  * function returns an empty string for a missing key instead).
  */
-import { markdownTable, withSection, type DocSection } from './doc-section.js';
+import { generatedSection, markdownTable, withSection } from './doc-section.js';
 
 /** The label the web ApplicationSet's generator selects: the web app may be deployed here. */
 export const WEB_RELEASED_LABEL = { 'zumo.dev/web': 'released' } as const;
@@ -167,11 +167,7 @@ export function clusterSecret(namespace: string, facts: ClusterFacts, webRelease
 }
 
 /** The facts as a Markdown table (deploy/README.md carries it between these markers). */
-export const FACTS_TABLE_MARKERS: DocSection = {
-  start:
-    '<!-- cluster-facts:start (generated from infra/src/lib/cluster-facts.ts by `nx run infra:doc-tables`; do not edit) -->',
-  end: '<!-- cluster-facts:end -->',
-};
+export const FACTS_TABLE_MARKERS = generatedSection('cluster-facts', 'lib/cluster-facts.ts');
 
 export function factsTable(): string {
   return markdownTable(

@@ -8,6 +8,14 @@ export interface DocSection {
   readonly end: string;
 }
 
+/** The markers of a part `nx run infra:doc-tables` writes from `source` (a path in infra/src). */
+export function generatedSection(name: string, source: string): DocSection {
+  return {
+    start: `<!-- ${name}:start (generated from infra/src/${source} by \`nx run infra:doc-tables\`; do not edit) -->`,
+    end: `<!-- ${name}:end -->`,
+  };
+}
+
 /** `document` with the text between the markers of `section` replaced by `body`. */
 export function withSection(document: string, section: DocSection, body: string): string {
   const start = document.indexOf(section.start);
