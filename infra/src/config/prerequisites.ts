@@ -40,7 +40,7 @@ export const ACCOUNT_QUOTAS: readonly AccountQuota[] = [
     unit: 'vCPUs',
     why:
       'both stacks run 10 at their desired sizes (dev 2 x t3.medium, prod 3 x m7i.large); a node update (new launch ' +
-      'template or AMI) first launches up to two nodes per zone of each group, 16 more for one stack (EKS user guide, ' +
+      'template or AMI) first launches up to two nodes per zone of each group, 12 more for one stack (EKS user guide, ' +
       '"Understand each phase of node updates"). Add 2 per node when you raise `nodeDesiredSize`',
   },
   {
