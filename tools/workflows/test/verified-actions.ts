@@ -14,7 +14,6 @@ export interface VerifiedAction {
 export const VERIFIED_ACTIONS: Record<string, VerifiedAction> = {
   'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1', runtime: 'node24' },
   'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0', runtime: 'node24' },
-  'actions/cache': { sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae', version: 'v5.0.5', runtime: 'node24' },
   'actions/upload-artifact': { sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0', runtime: 'node24' },
   'actions/download-artifact': {
     sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
